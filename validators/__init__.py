@@ -1,0 +1,1 @@
+"""Pure checks, no web and no database: xAPI statements and e-learning packages."""
