@@ -18,10 +18,10 @@ SUBCOMMANDS: dict[str, str] = {
     "build": "packager.cli:build",
     "serve": "lrs.cli:serve",
     "credentials": "lrs.cli:credentials",
-    "report": "lrs.cli:report",
-    "export": "lrs.cli:export",
-    "import": "lrs.cli:import_",
-    "privacy": "lrs.cli:privacy",
+    "report": "lrs.reports.cli:report",
+    "export": "lrs.reports.cli:export",
+    "import": "lrs.reports.cli:import_",
+    "privacy": "lrs.reports.cli:privacy",
     "demo": "parcours.demo:demo",
 }
 

@@ -1,0 +1,109 @@
+"""`parcours demo`: the main job on the embedded default, from a fresh checkout.
+
+Builds the sample course into every format, validates the packages and the sample
+statements, loads those statements into the LRS (SQLite `./parcours.db`) and serves it.
+Each step is one of the ordinary subcommands, so the demo shows exactly what a user types.
+"""
+
+from __future__ import annotations
+
+import base64
+import secrets
+from pathlib import Path
+
+import click
+import orjson
+
+SAMPLE_COURSE = "samples/courses/numerique-responsable"
+SAMPLE_STATEMENTS = Path("samples/statements/valid")
+FORMATS = "scorm12,scorm2004,cmi5,xapi,web"
+
+
+def _say(lang: str, fr: str, en: str) -> None:
+    click.secho(en if lang == "en" else fr, bold=True)
+
+
+def _run(arguments: list[str]) -> int:
+    """Run a subcommand as the `parcours` command would; return its exit status."""
+    from parcours.cli import main
+
+    try:
+        main.main(arguments, prog_name="parcours", standalone_mode=False)
+    except SystemExit as stop:  # `validate` ends with its own status
+        return int(stop.code or 0)
+    except click.ClickException as error:
+        error.show()
+        return error.exit_code
+    return 0
+
+
+def _demo_credential(database: Path) -> tuple[str, str]:
+    """The demo's key and secret, created once and kept beside the database."""
+    keep = database.with_name(database.name + ".demo-credential")
+    if keep.exists():
+        key, secret = keep.read_text().split(":", 1)
+        return key, secret.strip()
+    key, secret = "demo", secrets.token_urlsafe(18)
+    keep.write_text(f"{key}:{secret}\n")
+    keep.chmod(0o600)
+    return key, secret
+
+
+def _statement_files() -> list[Path]:
+    return sorted(SAMPLE_STATEMENTS.glob("*.json"))
+
+
+def _load_samples(database_url: str, key: str, secret: str, lang: str) -> int:
+    """POST the sample statements through the LRS's own API, once per database."""
+    from lrs.app import create_app
+    from lrs.config import Config
+
+    app = create_app(Config.from_env(database_url=database_url, bootstrap_credential=f"{key}:{secret}:all"))
+    client = app.test_client()
+    headers = {
+        "X-Experience-API-Version": "1.0.3",
+        "Authorization": "Basic " + base64.b64encode(f"{key}:{secret}".encode()).decode(),
+    }
+    if client.get("/xapi/statements?limit=1", headers=headers).get_json().get("statements"):
+        return 0
+    loaded = 0
+    for path in _statement_files():
+        data = orjson.loads(path.read_bytes())
+        batch = data if isinstance(data, list) else [data]
+        response = client.post("/xapi/statements", json=batch, headers=headers)
+        if response.status_code != 200:
+            raise click.ClickException(f"{path}: {response.status_code} {response.get_data(as_text=True)}")
+        loaded += len(batch)
+    return loaded
+
+
+@click.command("demo")
+@click.option("--database", default="parcours.db", show_default=True, type=click.Path(path_type=Path),
+              help="Fichier SQLite du LRS. / The LRS's SQLite file.")
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--serve/--no-serve", default=True, help="Servir le LRS à la fin. / Serve the LRS at the end.")
+@click.option("--lang", type=click.Choice(["fr", "en"]), envvar="PARCOURS_LANG", default="fr")
+def demo(database: Path, port: int, serve: bool, lang: str) -> None:
+    """Construit, valide, charge et sert l'exemple. / Builds, validates, loads and serves the sample."""
+    import os
+
+    _say(lang, f"1. Construction du cours d'exemple ({FORMATS}) dans dist/",
+         f"1. Building the sample course ({FORMATS}) into dist/")
+    if _run(["build", SAMPLE_COURSE, "--format", FORMATS, "--out", "dist", "--lang", lang]) != 0:
+        raise SystemExit(1)
+    packages = sorted(str(path) for path in Path("dist").glob("*.zip"))
+    _say(lang, "2. Validation des paquets et des déclarations d'exemple",
+         "2. Validating the packages and the sample statements")
+    if _run(["validate", "--lang", lang, *packages, *map(str, _statement_files())]) != 0:
+        raise SystemExit(1)
+    database_url = f"sqlite:///{database.resolve()}"
+    key, secret = _demo_credential(database.resolve())
+    os.environ["PARCOURS_BOOTSTRAP_CREDENTIAL"] = f"{key}:{secret}:all"
+    loaded = _load_samples(database_url, key, secret, lang)
+    _say(lang, f"3. {loaded} déclarations d'exemple chargées dans {database}",
+         f"3. {loaded} sample statements loaded into {database}")
+    _say(lang, f"   Clé du LRS : {key}   secret : {secret}", f"   LRS key: {key}   secret: {secret}")
+    if serve:
+        _say(lang, f"4. LRS xAPI : http://127.0.0.1:{port}/xapi/   rapports : http://127.0.0.1:{port}/reports/",
+             f"4. xAPI LRS: http://127.0.0.1:{port}/xapi/   reports: http://127.0.0.1:{port}/reports/")
+        raise SystemExit(_run(["serve", "--database", database_url, "--port", str(port), "--lang", lang]))
