@@ -1,0 +1,200 @@
+"""Loads a course folder into a checked `Course`, or raises `CourseError` with every mistake."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from marshmallow import ValidationError
+
+from packager.course.errors import CourseError, SourceError
+from packager.course.markdown import PageRenderer
+from packager.course.marked_yaml import MarkedDict, YamlSyntaxError, load_marked
+from packager.course.model import ETALAB_NAME, ETALAB_URL, Author, Course, Licence, Module, Page, Text
+from packager.course.quiz import QUIZ_PAGE_KEY, load_quiz
+from packager.course.schemas import KEY_RE, LANGUAGE_RE, CourseSchema, ModuleSchema
+from packager.course.validation import error_at, located_errors
+from packager.messages import msg
+
+COURSE_FILE = "course.yaml"
+
+
+def _page_key(file: str) -> str:
+    stem = Path(file).stem.lower()
+    key = re.sub(r"[^a-z0-9_-]+", "-", stem).strip("-")[:40]
+    return key or "page"
+
+
+def _text(value: dict[str, str] | str | None, language: str) -> Text | None:
+    if value is None:
+        return None
+    return Text(dict(value)) if isinstance(value, dict) else Text({language: value.strip()})
+
+
+def _inside(root: Path, relative: str) -> bool:
+    try:
+        (root / relative).resolve().relative_to(root.resolve())
+        return True
+    except ValueError:
+        return False
+
+
+def load_course(course_dir: Path | str) -> Course:
+    """Read `course.yaml`, its pages and quizzes; every error names its file and line."""
+    root = Path(course_dir)
+    if not root.is_dir():
+        message = msg("course_dir_missing", dir=str(root))
+        raise CourseError([SourceError(str(root), None, "", message.fr, message.en)])
+    if not (root / COURSE_FILE).is_file():
+        message = msg("course_yaml_missing", dir=str(root))
+        raise CourseError([SourceError(str(root / COURSE_FILE), None, "", message.fr, message.en)])
+    try:
+        data = load_marked(root / COURSE_FILE)
+    except YamlSyntaxError as error:
+        message = msg("yaml_syntax", problem=error.problem)
+        raise CourseError([SourceError(COURSE_FILE, error.line, "", message.fr, message.en)]) from None
+    except UnicodeDecodeError:
+        message = msg("not_utf8")
+        raise CourseError([SourceError(COURSE_FILE, 1, "", message.fr, message.en)]) from None
+    if not isinstance(data, MarkedDict):
+        raise CourseError([error_at(COURSE_FILE, data, [], msg("not_mapping"))])
+    try:
+        fields = CourseSchema().load(data)
+    except ValidationError as error:
+        errors = located_errors(error.messages, data, COURSE_FILE)
+        raise CourseError(errors + _module_file_errors(root, data)) from None
+    return _CourseBuilder(root, data, fields).build()
+
+
+def _module_file_errors(root: Path, data: MarkedDict) -> list[SourceError]:
+    """Pages and quizzes of the well-formed modules, checked even when course.yaml has
+    other mistakes, so that authors see every error in one run."""
+    language = data.get("language")
+    if not isinstance(language, str) or not LANGUAGE_RE.match(language):
+        language = "fr"
+    builder = _CourseBuilder(root, data, {"language": language, "mastery_score": None})
+    modules = data.get("modules")
+    for index, raw in enumerate(modules if isinstance(modules, list) else []):
+        try:
+            module = ModuleSchema().load(raw)
+        except ValidationError:
+            continue  # already reported by the course schema
+        builder._module(module, ["modules", index], "urn:parcours:unchecked")
+    return builder.errors
+
+
+class _CourseBuilder:
+    def __init__(self, root: Path, data: Any, fields: dict[str, Any]):
+        self.root = root
+        self.data = data
+        self.fields = fields
+        self.errors: list[SourceError] = []
+        self.language = fields["language"]
+        self.renderer = PageRenderer(root, self.language)
+
+    def error(self, path: list[str | int], message: Any) -> None:
+        self.errors.append(error_at(COURSE_FILE, self.data, path, message))
+
+    def build(self) -> Course:
+        f = self.fields
+        course_id = f["id"].rstrip("/")
+        modules, keys = [], set()
+        for index, raw in enumerate(f["modules"]):
+            path: list[str | int] = ["modules", index]
+            if raw["key"] in keys:
+                self.error(path + ["key"], msg("duplicate_key", value=raw["key"]))
+            keys.add(raw["key"])
+            module = self._module(raw, path, course_id)
+            if module is not None:
+                modules.append(module)
+        if self.errors:
+            raise CourseError(self.errors)
+        licence = f["licence"] or {"name": ETALAB_NAME, "url": ETALAB_URL}
+        if licence["url"] is None and licence["name"] == ETALAB_NAME:
+            licence["url"] = ETALAB_URL
+        return Course(
+            root=self.root,
+            id=course_id,
+            version=f["version"],
+            language=self.language,
+            title=_text(f["title"], self.language),
+            description=_text(f["description"], self.language),
+            licence=Licence(licence["name"], licence["url"]),
+            authors=tuple(Author(a["name"], a["organisation"], a["email"]) for a in f["authors"]),
+            duration=f["duration"],
+            mastery_score=f["mastery_score"],
+            modules=tuple(modules),
+            keywords=tuple(f["keywords"]),
+        )
+
+    def _module(self, raw: dict[str, Any], path: list[str | int], course_id: str) -> Module | None:
+        module_id = raw["id"] or f"{course_id}/modules/{raw['key']}"
+        pages, page_keys, assets, ok = [], set(), set(), True
+        for index, page in enumerate(raw["pages"]):
+            page_path = path + ["pages", index]
+            rendered = self._page(page, page_path)
+            if rendered is None:
+                ok = False
+                continue
+            key = page["key"] or _page_key(page["file"])
+            if not KEY_RE.match(key):
+                self.error(page_path, msg("not_key", value=key))
+                ok = False
+            elif key == QUIZ_PAGE_KEY:
+                self.error(page_path, msg("reserved_key", value=key))
+                ok = False
+            elif key in page_keys:
+                self.error(page_path, msg("duplicate_key", value=key))
+                ok = False
+            page_keys.add(key)
+            assets.update(rendered.assets)
+            pages.append(Page(key, rendered.title, rendered.html, page["file"]))
+        quiz = None
+        if raw["quiz"]:
+            quiz = self._quiz(raw["quiz"], path + ["quiz"], module_id)
+            ok = ok and quiz is not None
+        if not ok:
+            return None
+        mastery = raw["mastery_score"] if raw["mastery_score"] is not None else self.fields["mastery_score"]
+        return Module(
+            key=raw["key"],
+            id=module_id,
+            title=raw["title"].strip(),
+            description=raw["description"],
+            pages=tuple(pages),
+            quiz=quiz,
+            completion=raw["completion"] or ("quiz" if quiz else "pages"),
+            mastery_score=mastery if quiz else None,
+            assets=tuple(sorted(assets)),
+        )
+
+    def _page(self, page: dict[str, Any], path: list[str | int]):
+        file = page["file"]
+        if not _inside(self.root, file):
+            self.error(path, msg("outside_course", file=file))
+            return None
+        if not (self.root / file).is_file():
+            self.error(path, msg("page_missing", file=file))
+            return None
+        try:
+            rendered = self.renderer.render(self.root / file)
+        except UnicodeDecodeError:
+            message = msg("not_utf8")
+            self.errors.append(SourceError(file, 1, "", message.fr, message.en))
+            return None
+        for line, problem in rendered.problems:
+            self.errors.append(SourceError(file, line, "", problem.fr, problem.en))
+        return None if rendered.problems else rendered
+
+    def _quiz(self, file: str, path: list[str | int], module_id: str):
+        if not _inside(self.root, file):
+            self.error(path, msg("outside_course", file=file))
+            return None
+        if not (self.root / file).is_file():
+            self.error(path, msg("quiz_missing", file=file))
+            return None
+        quiz, errors = load_quiz(self.root, file, module_id)
+        self.errors.extend(errors)
+        return quiz
+

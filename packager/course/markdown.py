@@ -1,0 +1,275 @@
+"""Course pages: Markdown to HTML fragments, with the checks that keep them accessible.
+
+CommonMark + tables, admonitions (`::: note`), images that must carry alt text,
+audio and video through a fenced `media` block that must name a WebVTT captions
+file, and local links (PDFs…) that must exist. Raw HTML is off: authors write
+Markdown, and the pages stay safe and consistent.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from urllib.parse import quote, unquote, urlsplit
+
+import yaml
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from mdit_py_plugins.container import container_plugin
+
+from packager.layout import ASSET_DIR
+from packager.messages import Bilingual, msg
+from packager.strings import interface_strings
+
+ADMONITIONS = ("note", "tip", "important", "warning", "caution")
+AUDIO_TYPES = {".mp3": "audio/mpeg", ".ogg": "audio/ogg", ".oga": "audio/ogg", ".opus": "audio/ogg",
+               ".wav": "audio/wav", ".m4a": "audio/mp4"}
+VIDEO_TYPES = {".mp4": "video/mp4", ".webm": "video/webm", ".ogv": "video/ogg"}
+MEDIA_KEYS = ("src", "captions", "title", "language")
+_CUE_TIMING = re.compile(r"^\s*(\d+:)?\d{2}:\d{2}\.\d{3}\s+-->\s+(\d+:)?\d{2}:\d{2}\.\d{3}")
+_ADMONITION_RE = re.compile(r"^(\w+)(?:\s+(.*))?$")
+
+
+@dataclass
+class RenderedPage:
+    title: str
+    html: str
+    assets: set[str] = field(default_factory=set)  # course-relative paths
+    problems: list[tuple[int | None, Bilingual]] = field(default_factory=list)
+
+
+def _admonition_validate(params: str, *args: object) -> bool:
+    # any word opens a box, so that a misspelt type is reported rather than shown as text
+    return bool(_ADMONITION_RE.match(params.strip()))
+
+
+def _parser(language: str) -> MarkdownIt:
+    strings = interface_strings(language)
+    md = MarkdownIt("commonmark", {"html": False, "typographer": False}).enable("table")
+
+    def render_open(self, tokens: list[Token], idx: int, options: object, env: dict) -> str:
+        token = tokens[idx]
+        if token.nesting != 1:
+            return "</div></aside>\n"
+        match = _ADMONITION_RE.match(token.info.strip())
+        kind = match.group(1).lower() if match else "note"
+        title = (match.group(2) if match else None) or strings[f"admonition_{kind}" if kind in ADMONITIONS else "admonition_note"]
+        css_kind = kind if kind in ADMONITIONS else "note"
+        return (
+            f'<aside class="pc-admonition pc-{css_kind}">'
+            f'<p class="pc-admonition-title">{html.escape(title)}</p><div>\n'
+        )
+
+    md.use(container_plugin, name="admonition", marker=":", validate=_admonition_validate, render=render_open)
+    return md
+
+
+def _container_name(token: Token) -> str:
+    match = _ADMONITION_RE.match(token.info.strip())
+    return match.group(1).lower() if match else ""
+
+
+def _is_external(target: str) -> bool:
+    parts = urlsplit(target)
+    return bool(parts.scheme or parts.netloc)
+
+
+def _resolve(course_root: Path, page_file: Path, target: str) -> str | None:
+    """The course-relative POSIX path of a local target, or None if it leaves the course."""
+    path = (page_file.parent / unquote(urlsplit(target).path)).resolve()
+    try:
+        return PurePosixPath(path.relative_to(course_root.resolve()).as_posix()).as_posix()
+    except ValueError:
+        return None
+
+
+def _inline_lines(token: Token) -> list[int]:
+    """The source line (1-based) of each child of an inline token."""
+    start = (token.map[0] if token.map else 0) + 1
+    lines, current = [], start
+    for child in token.children or []:
+        lines.append(current)
+        if child.type in ("softbreak", "hardbreak"):
+            current += 1
+        elif child.content:
+            current += child.content.count("\n")
+    return lines
+
+
+def read_captions(path: Path) -> list[str] | None:
+    """The cue texts of a WebVTT file, or None if the file is not WebVTT."""
+    text = path.read_text(encoding="utf-8-sig")
+    lines = text.splitlines()
+    if not lines or not lines[0].startswith("WEBVTT"):
+        return None
+    cues: list[str] = []
+    blocks = re.split(r"\n\s*\n", text.replace("\r\n", "\n"))
+    for block in blocks[1:]:
+        rows = block.strip().split("\n")
+        if not rows or rows[0].startswith(("NOTE", "STYLE", "REGION")):
+            continue
+        for index, row in enumerate(rows):
+            if _CUE_TIMING.match(row):
+                cue = " ".join(r.strip() for r in rows[index + 1 :] if r.strip())
+                cue = re.sub(r"<[^>]+>", "", cue)  # voice and styling tags
+                if cue:
+                    cues.append(cue)
+                break
+    return cues
+
+
+class PageRenderer:
+    """Renders the pages of one course; knows the package layout to rewrite local URLs."""
+
+    def __init__(self, course_root: Path, language: str, url_prefix: str = f"../../{ASSET_DIR}/"):
+        self.root = course_root
+        self.language = language
+        self.strings = interface_strings(language)
+        self.url_prefix = url_prefix  # from modules/<key>/index.html to the course files
+        self.md = _parser(language)
+
+    def render(self, page_file: Path) -> RenderedPage:
+        source = page_file.read_text(encoding="utf-8")
+        tokens = self.md.parse(source)
+        page = RenderedPage(title="", html="")
+        self._check_headings(tokens, page)
+        for index, token in enumerate(tokens):
+            if token.type == "inline":
+                self._inline(token, page_file, page)
+            elif token.type == "fence" and token.info.strip().split(" ")[0] == "media":
+                tokens[index] = self._media(token, page_file, page)
+            elif token.type == "container_admonition_open":
+                kind = _container_name(token)
+                if kind not in ADMONITIONS:
+                    page.problems.append(
+                        (_line(token), msg("unknown_admonition", value=kind, choices=", ".join(ADMONITIONS)))
+                    )
+        body = tokens
+        if tokens and tokens[0].type == "heading_open" and tokens[0].tag == "h1":
+            page.title = _plain_text(tokens[1])
+            body = tokens[3:]
+        page.html = self.md.renderer.render(body, self.md.options, {})
+        return page
+
+    def _check_headings(self, tokens: list[Token], page: RenderedPage) -> None:
+        headings = [t for t in tokens if t.type == "heading_open"]
+        if not tokens or tokens[0].type != "heading_open" or tokens[0].tag != "h1":
+            page.problems.append((_line(tokens[0]) if tokens else 1, msg("page_needs_title")))
+        previous = 1
+        for heading in headings[1:]:
+            level = int(heading.tag[1])
+            if level == 1:
+                page.problems.append((_line(heading), msg("second_h1")))
+            elif level > previous + 1:
+                page.problems.append((_line(heading), msg("heading_skip", level=level, previous=previous)))
+            previous = level
+
+    def _inline(self, token: Token, page_file: Path, page: RenderedPage) -> None:
+        for child, line in zip(token.children or [], _inline_lines(token)):
+            if child.type == "image":
+                src = str(child.attrs.get("src", ""))
+                if _is_external(src):
+                    page.problems.append((line, msg("image_external", file=src)))
+                    continue
+                if not "".join(c.content for c in child.children or []).strip():
+                    page.problems.append((line, msg("image_alt", file=src)))
+                self._local(src, page_file, page, line, child, "src", "media_missing")
+            elif child.type == "link_open":
+                href = str(child.attrs.get("href", ""))
+                if href.startswith("#") or _is_external(href):
+                    continue
+                self._local(href, page_file, page, line, child, "href", "link_missing")
+
+    def _local(self, target: str, page_file: Path, page: RenderedPage, line: int,
+               token: Token, attr: str, missing_code: str) -> str | None:
+        relative = _resolve(self.root, page_file, target)
+        if relative is None:
+            page.problems.append((line, msg("outside_course", file=target)))
+            return None
+        if not (self.root / relative).is_file():
+            page.problems.append((line, msg(missing_code, file=target)))
+            return None
+        page.assets.add(relative)
+        fragment = urlsplit(target).fragment
+        token.attrs[attr] = self.url_prefix + quote(relative) + (f"#{fragment}" if fragment else "")
+        return relative
+
+    def _media(self, token: Token, page_file: Path, page: RenderedPage) -> Token:
+        line = _line(token)
+        result = Token("html_block", "", 0)
+        result.content = ""
+        try:
+            spec = yaml.safe_load(token.content)
+        except yaml.YAMLError as error:
+            page.problems.append((line, msg("media_block", problem=str(error).splitlines()[0])))
+            return result
+        if not isinstance(spec, dict) or not isinstance(spec.get("src"), str):
+            page.problems.append((line, msg("media_block", problem="src: …")))
+            return result
+        unknown = sorted(str(key) for key in spec if key not in MEDIA_KEYS)
+        if unknown:
+            page.problems.append((line, msg("media_block", problem=", ".join(unknown) + " ?")))
+            return result
+        src = spec["src"]
+        if _is_external(src):
+            page.problems.append((line, msg("media_external", file=src)))
+            return result
+        suffix = PurePosixPath(urlsplit(src).path).suffix.lower()
+        if suffix not in AUDIO_TYPES and suffix not in VIDEO_TYPES:
+            page.problems.append((line, msg("media_type", file=src)))
+            return result
+        captions = spec.get("captions")
+        if not isinstance(captions, str) or not captions.lower().endswith(".vtt"):
+            page.problems.append((line, msg("media_captions", file=src)))
+            return result
+        media_path = _resolve(self.root, page_file, src)
+        captions_path = _resolve(self.root, page_file, captions)
+        ok = True
+        for target, relative in ((src, media_path), (captions, captions_path)):
+            if relative is None:
+                page.problems.append((line, msg("outside_course", file=target)))
+                ok = False
+            elif not (self.root / relative).is_file():
+                page.problems.append((line, msg("media_missing", file=target)))
+                ok = False
+        if not ok:
+            return result
+        cues = read_captions(self.root / captions_path)
+        if cues is None:
+            page.problems.append((line, msg("vtt_invalid", file=captions)))
+            return result
+        page.assets.update((media_path, captions_path))
+        result.content = self._media_html(spec, media_path, captions_path, suffix, cues)
+        return result
+
+    def _media_html(self, spec: dict, media: str, captions: str, suffix: str, cues: list[str]) -> str:
+        kind = "video" if suffix in VIDEO_TYPES else "audio"
+        mime = (VIDEO_TYPES | AUDIO_TYPES)[suffix]
+        title = str(spec.get("title") or "").strip()
+        srclang = str(spec.get("language") or self.language)
+        esc = html.escape
+        label = esc(title) if title else esc(self.strings[f"{kind}_label"])
+        transcript = "".join(f"<p>{esc(cue)}</p>" for cue in cues)
+        caption = f"<figcaption>{esc(title)}</figcaption>" if title else ""
+        return (
+            f'<figure class="pc-media pc-{kind}">\n'
+            f'<{kind} controls preload="metadata" aria-label="{label}">'
+            f'<source src="{esc(self.url_prefix + quote(media))}" type="{mime}">'
+            f'<track kind="captions" src="{esc(self.url_prefix + quote(captions))}" srclang="{esc(srclang)}" '
+            f'label="{esc(self.strings["captions_label"])}" default>'
+            f"</{kind}>\n{caption}\n"
+            f'<details class="pc-transcript"><summary>{esc(self.strings["transcript"])}</summary>'
+            f"{transcript}</details>\n</figure>\n"
+        )
+
+
+def _line(token: Token) -> int | None:
+    return token.map[0] + 1 if token.map else None
+
+
+def _plain_text(inline: Token) -> str:
+    return "".join(
+        child.content for child in inline.children or [] if child.type in ("text", "code_inline")
+    ).strip()

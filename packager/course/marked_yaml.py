@@ -1,0 +1,95 @@
+"""YAML loading that remembers the line of every mapping key and list item.
+
+PyYAML's node marks are dropped by the ordinary loaders; authors need them to
+find a mistake, so mappings and lists keep a line per key or index.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+
+class MarkedDict(dict):
+    """A mapping that knows the (1-based) line of itself and of each key."""
+
+    line: int
+    lines: dict[Any, int]
+
+
+class MarkedList(list):
+    """A list that knows the (1-based) line of itself and of each item."""
+
+    line: int
+    lines: list[int]
+
+
+class _MarkedLoader(yaml.SafeLoader):
+    """SafeLoader (no arbitrary objects) that returns MarkedDict and MarkedList."""
+
+
+def _construct_mapping(loader: _MarkedLoader, node: yaml.MappingNode) -> MarkedDict:
+    loader.flatten_mapping(node)
+    result = MarkedDict()
+    result.line = node.start_mark.line + 1
+    result.lines = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if not isinstance(key, (str, int, float, bool)) and key is not None:
+            raise yaml.constructor.ConstructorError(
+                None, None, "unhashable key", key_node.start_mark
+            )
+        result[key] = loader.construct_object(value_node, deep=True)
+        result.lines[key] = key_node.start_mark.line + 1
+    return result
+
+
+def _construct_sequence(loader: _MarkedLoader, node: yaml.SequenceNode) -> MarkedList:
+    result = MarkedList(loader.construct_object(child, deep=True) for child in node.value)
+    result.line = node.start_mark.line + 1
+    result.lines = [child.start_mark.line + 1 for child in node.value]
+    return result
+
+
+_MarkedLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_MarkedLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+
+
+class YamlSyntaxError(Exception):
+    """A file that is not YAML at all, with the line PyYAML points at."""
+
+    def __init__(self, line: int | None, problem: str):
+        self.line = line
+        self.problem = problem
+        super().__init__(f"{line}: {problem}")
+
+
+def load_marked(path: Path) -> Any:
+    """Parse one YAML document from `path`, keeping lines; raise YamlSyntaxError if malformed."""
+    text = path.read_text(encoding="utf-8")
+    try:
+        return yaml.load(text, Loader=_MarkedLoader)  # noqa: S506 - SafeLoader subclass
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        return_line = mark.line + 1 if mark else None
+        raise YamlSyntaxError(return_line, str(error.problem or error.context)) from None
+    except yaml.YAMLError as error:
+        raise YamlSyntaxError(None, str(error)) from None
+
+
+def line_of(data: Any, path: list[str | int]) -> int | None:
+    """The line of the deepest element of `path` that exists in the marked data."""
+    line = getattr(data, "line", None)
+    node = data
+    for step in path:
+        if isinstance(node, MarkedDict) and step in node:
+            line = node.lines.get(step, line)
+            node = node[step]
+        elif isinstance(node, MarkedList) and isinstance(step, int) and 0 <= step < len(node):
+            line = node.lines[step]
+            node = node[step]
+        else:
+            break
+    return line

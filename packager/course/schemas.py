@@ -1,0 +1,277 @@
+"""marshmallow schemas for course.yaml and quiz files: shapes and value formats.
+
+Cross-file checks (files exist, keys unique, answers name real choices) live in
+the loaders, which know where each file is.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from marshmallow import Schema, ValidationError, fields, validates_schema
+
+from packager.messages import msg
+
+KEY_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
+ID_RE = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
+IRI_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>\"{}|\\^`]+$")
+LANGUAGE_RE = re.compile(r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{1,8})*$")
+DURATION_RE = re.compile(
+    r"^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$"
+)
+QUESTION_TYPES = ("choice", "true-false", "fill-in", "numeric", "matching", "sequencing")
+
+
+def check_iri(value: str) -> None:
+    if not IRI_RE.match(value) or not value.lower().startswith(("http://", "https://", "urn:", "tag:")):
+        raise ValidationError(msg("not_iri", value=value))
+
+
+def check_key(value: str) -> None:
+    if not KEY_RE.match(value):
+        raise ValidationError(msg("not_key", value=value))
+
+
+def check_id(value: str) -> None:
+    if not ID_RE.match(value):
+        raise ValidationError(msg("bad_id_chars", value=value))
+
+
+def check_language(value: str) -> None:
+    if not LANGUAGE_RE.match(value):
+        raise ValidationError(msg("not_language", value=value))
+
+
+def check_duration(value: str) -> None:
+    if not DURATION_RE.match(value):
+        raise ValidationError(msg("not_duration", value=value))
+
+
+def check_score(value: float) -> None:
+    if not 0 <= value <= 1:
+        raise ValidationError(msg("out_of_range", min=0, max=1))
+
+
+def check_positive(value: float) -> None:
+    if value <= 0:
+        raise ValidationError(msg("positive"))
+
+
+def check_not_blank(value: str) -> None:
+    if not value.strip():
+        raise ValidationError(msg("empty_text"))
+
+
+def one_of(*choices: str):
+    def check(value: str) -> None:
+        if value not in choices:
+            raise ValidationError(msg("one_of", choices=", ".join(choices)))
+
+    return check
+
+
+class Number(fields.Float):
+    """A float that refuses booleans and strings (YAML `yes` or "0.8" are author mistakes)."""
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ValidationError(msg("not_number"))
+        return float(value)
+
+
+class StrictString(fields.String):
+    """A string, never a number YAML happened to parse (`version: 1.0`)."""
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> str:
+        if not isinstance(value, str):
+            raise ValidationError(msg("not_string"))
+        return value
+
+
+class VersionString(StrictString):
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> str:
+        if not isinstance(value, str):
+            raise ValidationError(msg("version_format"))
+        return value
+
+
+class TextOrMap(fields.Field):
+    """A plain text or a language map such as {fr: …, en: …}."""
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> dict[str, str] | str:
+        if isinstance(value, str):
+            check_not_blank(value)
+            return value
+        if isinstance(value, dict) and value:
+            result = {}
+            for language, text in value.items():
+                if not isinstance(language, str) or not LANGUAGE_RE.match(language):
+                    raise ValidationError(msg("not_language", value=language))
+                if not isinstance(text, str) or not text.strip():
+                    raise ValidationError(msg("text_or_map"))
+                result[language] = text
+            return result
+        raise ValidationError(msg("text_or_map"))
+
+
+class LicenceSchema(Schema):
+    name = StrictString(required=True, validate=check_not_blank)
+    url = StrictString(load_default=None, validate=check_iri)
+
+
+class AuthorSchema(Schema):
+    name = StrictString(required=True, validate=check_not_blank)
+    organisation = StrictString(load_default=None)
+    email = StrictString(load_default=None)
+
+
+class StringOr(fields.Field):
+    """A string standing for {key_name: string}, or the full nested mapping."""
+
+    def __init__(self, schema: type[Schema], key_name: str, **kwargs: Any):
+        super().__init__(**kwargs)
+        self.schema = schema
+        self.key_name = key_name
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> dict[str, Any]:
+        if isinstance(value, str):
+            value = {self.key_name: value}
+        if not isinstance(value, dict):
+            raise ValidationError(msg("not_mapping"))
+        return self.schema().load(value)
+
+
+class PageSchema(Schema):
+    file = StrictString(required=True, validate=check_not_blank)
+    key = StrictString(load_default=None, validate=check_key)
+
+
+class ModuleSchema(Schema):
+    key = StrictString(required=True, validate=check_key)
+    id = StrictString(load_default=None, validate=check_iri)
+    title = StrictString(required=True, validate=check_not_blank)
+    description = StrictString(load_default=None)
+    pages = fields.List(StringOr(PageSchema, "file"), required=True)
+    quiz = StrictString(load_default=None, validate=check_not_blank)
+    completion = StrictString(load_default=None, validate=one_of("pages", "quiz"))
+    mastery_score = Number(load_default=None, validate=check_score)
+
+    @validates_schema
+    def quiz_for_completion(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if data.get("completion") == "quiz" and not data.get("quiz"):
+            raise ValidationError(msg("completion_needs_quiz"), "completion")
+        if not data.get("pages") and not data.get("quiz"):
+            raise ValidationError(msg("empty_list"), "pages")
+
+
+class CourseSchema(Schema):
+    id = StrictString(required=True, validate=check_iri)
+    version = VersionString(load_default="1.0", validate=check_not_blank)
+    language = StrictString(load_default="fr", validate=check_language)
+    title = TextOrMap(required=True)
+    description = TextOrMap(load_default=None)
+    licence = StringOr(LicenceSchema, "name", load_default=None)
+    authors = fields.List(StringOr(AuthorSchema, "name"), load_default=list)
+    keywords = fields.List(StrictString(validate=check_not_blank), load_default=list)
+    duration = StrictString(load_default=None, validate=check_duration)
+    mastery_score = Number(load_default=None, validate=check_score)
+    modules = fields.List(fields.Nested(ModuleSchema), required=True, validate=lambda v: _non_empty(v))
+
+
+def _non_empty(value: list) -> None:
+    if not value:
+        raise ValidationError(msg("empty_list"))
+
+
+# ---- quiz files ----
+
+
+class ItemText(fields.String):
+    """Item texts may be numbers in YAML (`text: 2030`): authors mean the text."""
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> str:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            value = str(value)
+        if not isinstance(value, str):
+            raise ValidationError(msg("not_string"))
+        return value
+
+
+class ItemSchema(Schema):
+    id = fields.Raw(load_default=None)
+    text = ItemText(required=True, validate=check_not_blank)
+
+
+class ChoiceItemSchema(ItemSchema):
+    correct = fields.Boolean(load_default=False, truthy={True}, falsy={False})
+
+
+class FeedbackSchema(Schema):
+    correct = StrictString(load_default=None)
+    incorrect = StrictString(load_default=None)
+
+
+class QuestionBase(Schema):
+    key = StrictString(load_default=None, validate=check_key)
+    type = StrictString(required=True, validate=one_of(*QUESTION_TYPES))
+    text = StrictString(required=True, validate=check_not_blank)
+    weight = Number(load_default=1.0, validate=check_positive)
+    feedback = fields.Nested(FeedbackSchema, load_default=dict)
+
+
+class ChoiceQuestion(QuestionBase):
+    multiple = fields.Boolean(load_default=False, truthy={True}, falsy={False})
+    choices = fields.List(fields.Nested(ChoiceItemSchema), required=True)
+
+
+class TrueFalseQuestion(QuestionBase):
+    answer = fields.Boolean(required=True, truthy={True}, falsy={False})
+
+
+class FillInQuestion(QuestionBase):
+    answers = fields.List(StrictString(validate=check_not_blank), required=True, validate=_non_empty)
+    case_sensitive = fields.Boolean(load_default=False, truthy={True}, falsy={False})
+
+
+class NumericQuestion(QuestionBase):
+    answer = Number(load_default=None)
+    min = Number(load_default=None)
+    max = Number(load_default=None)
+
+    @validates_schema
+    def exact_or_range(self, data: dict[str, Any], **kwargs: Any) -> None:
+        has_range = data.get("min") is not None or data.get("max") is not None
+        if (data.get("answer") is None) == (not has_range):
+            raise ValidationError(msg("numeric_answer"), "answer")
+        if has_range and (data.get("min") is None or data.get("max") is None):
+            raise ValidationError(msg("numeric_answer"), "min" if data.get("min") is None else "max")
+        if has_range and data["min"] > data["max"]:
+            raise ValidationError(msg("range_order"), "min")
+
+
+class MatchingQuestion(QuestionBase):
+    source = fields.List(fields.Nested(ItemSchema), required=True)
+    target = fields.List(fields.Nested(ItemSchema), required=True)
+    answer = fields.Dict(keys=fields.Raw(), values=fields.Raw(), required=True)
+
+
+class SequencingQuestion(QuestionBase):
+    items = fields.List(fields.Nested(ItemSchema), required=True)
+    answer = fields.List(fields.Raw(), required=True)
+
+
+QUESTION_SCHEMAS: dict[str, type[Schema]] = {
+    "choice": ChoiceQuestion,
+    "true-false": TrueFalseQuestion,
+    "fill-in": FillInQuestion,
+    "numeric": NumericQuestion,
+    "matching": MatchingQuestion,
+    "sequencing": SequencingQuestion,
+}
+
+
+class QuizSchema(Schema):
+    title = StrictString(load_default=None)
+    introduction = StrictString(load_default=None)
+    questions = fields.List(fields.Raw(), required=True, validate=_non_empty)

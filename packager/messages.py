@@ -1,0 +1,187 @@
+"""Every message the packager shows an author, in French and English."""
+
+from __future__ import annotations
+
+import os
+
+# code -> (French, English); str.format placeholders
+CATALOGUE: dict[str, tuple[str, str]] = {
+    # YAML and files
+    "page_missing": ("fichier de page {file} introuvable", "page file {file} not found"),
+    "quiz_missing": ("fichier de quiz {file} introuvable", "quiz file {file} not found"),
+    "media_missing": ("fichier média {file} introuvable", "media file {file} not found"),
+    "not_utf8": ("le fichier n'est pas en UTF-8", "the file is not UTF-8"),
+    "yaml_syntax": ("YAML invalide : {problem}", "invalid YAML: {problem}"),
+    "not_mapping": ("un dictionnaire (clé: valeur) est attendu", "a mapping (key: value) is expected"),
+    "outside_course": (
+        "le chemin {file} sort du dossier du cours",
+        "path {file} leaves the course folder",
+    ),
+    "course_dir_missing": ("dossier de cours {dir} introuvable", "course folder {dir} not found"),
+    "course_yaml_missing": (
+        "course.yaml introuvable dans {dir}",
+        "course.yaml not found in {dir}",
+    ),
+    # marshmallow, by meaning
+    "required": ("champ obligatoire manquant", "missing required field"),
+    "null": ("ce champ ne peut pas être vide", "this field may not be empty"),
+    "unknown": ("champ inconnu", "unknown field"),
+    "not_string": ("texte attendu", "text expected"),
+    "not_number": ("nombre attendu", "number expected"),
+    "not_integer": ("nombre entier attendu", "integer expected"),
+    "not_boolean": ("true ou false attendu", "true or false expected"),
+    "not_list": ("liste attendue", "list expected"),
+    "invalid": ("valeur invalide", "invalid value"),
+    # values
+    "not_iri": (
+        "« {value} » n'est pas un IRI absolu (https://…)",
+        "'{value}' is not an absolute IRI (https://…)",
+    ),
+    "not_language": (
+        "« {value} » n'est pas une étiquette de langue BCP 47 (fr, en, fr-FR…)",
+        "'{value}' is not a BCP 47 language tag (fr, en, fr-FR…)",
+    ),
+    "not_duration": (
+        "« {value} » n'est pas une durée ISO 8601 (PT1H30M…)",
+        "'{value}' is not an ISO 8601 duration (PT1H30M…)",
+    ),
+    "not_key": (
+        "« {value} » n'est pas une clé valide (lettres minuscules, chiffres, - et _, 1 à 40 caractères)",
+        "'{value}' is not a valid key (lowercase letters, digits, - and _, 1 to 40 characters)",
+    ),
+    "out_of_range": (
+        "doit être compris entre {min} et {max}",
+        "must be between {min} and {max}",
+    ),
+    "positive": ("doit être strictement positif", "must be greater than zero"),
+    "empty_text": ("le texte ne peut pas être vide", "text may not be empty"),
+    "text_or_map": (
+        "texte ou dictionnaire de langues ({{fr: …, en: …}}) attendu",
+        "text or language map ({{fr: …, en: …}}) expected",
+    ),
+    "one_of": ("valeur attendue parmi : {choices}", "expected one of: {choices}"),
+    "duplicate_key": ("clé « {value} » déjà utilisée", "key '{value}' is used twice"),
+    "reserved_key": (
+        "la clé « {value} » est réservée au quiz",
+        "key '{value}' is reserved for the quiz",
+    ),
+    "empty_list": ("la liste ne peut pas être vide", "the list may not be empty"),
+    "completion_needs_quiz": (
+        "la règle d'achèvement « quiz » demande un quiz",
+        "completion rule 'quiz' needs a quiz",
+    ),
+    "version_format": (
+        "version attendue sous forme de texte (par ex. \"1.0\")",
+        "version expected as text (e.g. \"1.0\")",
+    ),
+    # questions
+    "no_correct_choice": ("aucune réponse marquée correct: true", "no choice marked correct: true"),
+    "single_many_correct": (
+        "question à réponse unique avec plusieurs réponses correctes (ajoutez multiple: true)",
+        "single-answer question with several correct choices (add multiple: true)",
+    ),
+    "too_few_choices": ("au moins deux propositions sont nécessaires", "at least two choices are needed"),
+    "unknown_id": ("identifiant « {value} » inconnu", "unknown id '{value}'"),
+    "sequence_answer": (
+        "answer doit citer chaque élément une fois, dans l'ordre correct",
+        "answer must list every item once, in the correct order",
+    ),
+    "matching_answer": (
+        "answer doit associer chaque source à une cible",
+        "answer must pair every source with a target",
+    ),
+    "numeric_answer": (
+        "indiquez answer (valeur exacte) ou min et max",
+        "give answer (exact value) or min and max",
+    ),
+    "range_order": ("min doit être inférieur ou égal à max", "min must be less than or equal to max"),
+    "bad_id_chars": (
+        "identifiant « {value} » invalide : lettres, chiffres, - et _ seulement",
+        "invalid id '{value}': letters, digits, - and _ only",
+    ),
+    # Markdown
+    "image_alt": (
+        "image {file} sans texte alternatif : écrivez ![description](…)",
+        "image {file} has no alt text: write ![description](…)",
+    ),
+    "image_external": (
+        "l'image {file} doit être dans le dossier du cours (aucune adresse externe)",
+        "image {file} must be inside the course folder (no external address)",
+    ),
+    "media_external": (
+        "le média {file} doit être dans le dossier du cours (aucune adresse externe)",
+        "media {file} must be inside the course folder (no external address)",
+    ),
+    "media_captions": (
+        "le média {file} doit avoir un fichier de sous-titres WebVTT (captions: …vtt)",
+        "media {file} needs a WebVTT captions file (captions: …vtt)",
+    ),
+    "media_block": (
+        "bloc media invalide : {problem}",
+        "invalid media block: {problem}",
+    ),
+    "media_type": (
+        "type de média non pris en charge : {file} (audio : mp3, ogg, oga, opus, wav, m4a ; vidéo : mp4, webm, ogv)",
+        "unsupported media type: {file} (audio: mp3, ogg, oga, opus, wav, m4a; video: mp4, webm, ogv)",
+    ),
+    "vtt_invalid": (
+        "{file} n'est pas un fichier WebVTT (première ligne « WEBVTT » attendue)",
+        "{file} is not a WebVTT file (first line 'WEBVTT' expected)",
+    ),
+    "page_needs_title": (
+        "la page doit commencer par un titre de niveau 1 (# Titre)",
+        "the page must start with a level 1 heading (# Title)",
+    ),
+    "second_h1": (
+        "un seul titre de niveau 1 par page (utilisez ## pour les sous-parties)",
+        "only one level 1 heading per page (use ## for sub-sections)",
+    ),
+    "heading_skip": (
+        "titre de niveau {level} après un niveau {previous} : ne sautez pas de niveau",
+        "level {level} heading after level {previous}: do not skip levels",
+    ),
+    "link_missing": ("lien vers {file} : fichier introuvable", "link to {file}: file not found"),
+    "unknown_admonition": (
+        "encadré « {value} » inconnu ; choix : {choices}",
+        "unknown admonition '{value}'; choices: {choices}",
+    ),
+    # build
+    "unknown_format": (
+        "format inconnu « {value} » ; choix : {choices}",
+        "unknown format '{value}'; choices: {choices}",
+    ),
+    "package_invalid": (
+        "le paquet {file} ne passe pas la validation :",
+        "package {file} fails validation:",
+    ),
+    "built": ("paquet écrit : {file}", "package written: {file}"),
+    "out_not_dir": (
+        "{dir} existe et n'est pas un dossier",
+        "{dir} exists and is not a folder",
+    ),
+}
+
+
+class Bilingual(str):
+    """A message that reads as English (for logs and marshmallow) and carries French too."""
+
+    fr: str
+    en: str
+
+    def __new__(cls, fr: str, en: str) -> "Bilingual":
+        value = super().__new__(cls, en)
+        value.fr = fr
+        value.en = en
+        return value
+
+
+def msg(code: str, **params: object) -> Bilingual:
+    """The message `code` with its parameters filled in, in both languages."""
+    fr, en = CATALOGUE[code]
+    return Bilingual(fr.format(**params), en.format(**params))
+
+
+def default_lang() -> str:
+    """The interface language: PARCOURS_LANG if it is fr or en, else French."""
+    value = os.environ.get("PARCOURS_LANG", "fr").strip().lower()[:2]
+    return value if value in ("fr", "en") else "fr"

@@ -1,0 +1,149 @@
+"""Launch documents and the course index, rendered from Jinja2 templates.
+
+The markup and the configuration block follow docs/runtime-contract.md.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from packager.course.model import Course, Module, Question
+from packager.layout import runtime_scripts
+from packager.strings import interface_strings
+
+# the interface strings the runtime shows (the rest are for the templates)
+RUNTIME_STRINGS = (
+    "next", "previous", "submit", "progress", "correct", "incorrect", "score", "passed",
+    "failed", "completed", "answer_required", "retry",
+)
+
+
+@lru_cache(maxsize=1)
+def _environment() -> Environment:
+    return Environment(
+        loader=PackageLoader("packager", "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def script_json(data: Any) -> str:
+    """JSON safe inside <script>: `<` escaped so no `</script>` or `<!--` can appear."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _question_config(question: Question) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "key": question.key,
+        "id": question.id,
+        "type": question.type,
+        "multiple": question.multiple,
+        "weight": question.weight,
+        "description": question.text,
+    }
+    if question.type in ("choice", "sequencing"):
+        data["choices"] = [{"id": item.id, "text": item.text} for item in question.choices]
+    if question.type == "matching":
+        data["source"] = [{"id": item.id, "text": item.text} for item in question.source]
+        data["target"] = [{"id": item.id, "text": item.text} for item in question.target]
+    data["correctResponsesPattern"] = list(question.correct_responses)
+    if question.type == "fill-in":
+        data["caseSensitive"] = question.case_sensitive
+    data["feedback"] = {"correct": question.feedback_correct, "incorrect": question.feedback_incorrect}
+    return data
+
+
+def module_config(course: Course, module: Module, package_format: str) -> dict[str, Any]:
+    """The `pc-config` block of one launch document (docs/runtime-contract.md)."""
+    strings = interface_strings(course.language)
+    pages = [{"key": page.key, "title": page.title} for page in module.pages]
+    quiz = None
+    if module.quiz:
+        pages.append({"key": module.quiz.key, "title": module.quiz.title or strings["quiz"]})
+        quiz = {
+            "id": module.quiz.id,
+            "key": module.quiz.key,
+            "questions": [_question_config(q) for q in module.quiz.questions],
+        }
+    return {
+        "format": package_format,
+        "language": course.language,
+        "course": {"id": course.id, "title": course.title_text()},
+        "module": {
+            "id": module.id,
+            "key": module.key,
+            "title": module.title,
+            "completion": module.completion,
+            "masteryScore": module.mastery_score,
+        },
+        "pages": pages,
+        "quiz": quiz,
+        "strings": {name: strings[name] for name in RUNTIME_STRINGS},
+    }
+
+
+def _common(course: Course) -> dict[str, Any]:
+    return {
+        "language": course.language,
+        "course_title": course.title_text(),
+        "s": interface_strings(course.language),
+        "licence": course.licence,
+        "authors": course.authors,
+        "version": course.version,
+    }
+
+
+def module_html(course: Course, module: Module, package_format: str) -> bytes:
+    """`modules/<key>/index.html`: every page of the module, one section each."""
+    number = course.modules.index(module) + 1
+    mastery = module.mastery_score
+    text = _environment().get_template("module.html.j2").render(
+        **_common(course),
+        module=module,
+        module_number=number,
+        quiz=module.quiz,
+        mastery_percent=None if mastery is None else round(mastery * 100),
+        root="../../",
+        config_json=script_json(module_config(course, module, package_format)),
+        scripts=runtime_scripts(),
+    )
+    return text.encode("utf-8")
+
+
+def index_html(course: Course, package_format: str) -> bytes:
+    """`index.html`: the course's title, description and the list of its modules."""
+    text = _environment().get_template("index.html.j2").render(
+        **_common(course),
+        description=course.description_text(),
+        duration_text=duration_text(course.duration, course.language),
+        modules=course.modules,
+        forward_query=package_format == "xapi",
+    )
+    return text.encode("utf-8")
+
+
+_DURATION_PARTS = re.compile(r"(\d+(?:\.\d+)?)([YMWDHS])")
+
+
+def duration_text(duration: str | None, language: str) -> str | None:
+    """`PT1H30M` as a reader says it: `1 h 30 min`."""
+    if not duration:
+        return None
+    date, _, time = duration[1:].partition("T")
+    units_date = {"Y": ("an(s)", "year(s)"), "M": ("mois", "month(s)"), "W": ("sem.", "week(s)"), "D": ("j", "day(s)")}
+    units_time = {"H": ("h", "h"), "M": ("min", "min"), "S": ("s", "s")}
+    english = language.lower().startswith("en")
+    parts = []
+    for text, units in ((date, units_date), (time, units_time)):
+        for value, unit in _DURATION_PARTS.findall(text):
+            parts.append(f"{value} {units[unit][1 if english else 0]}")
+    return " ".join(parts)

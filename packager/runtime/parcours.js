@@ -1,0 +1,1545 @@
+/*
+ * parcours learner-side runtime.
+ *
+ * Shipped inside every package built by parcours. It reads the module's
+ * configuration (#pc-config), shows one page at a time, scores the quiz and
+ * reports to whatever launched the module: a SCORM 1.2 or 2004 LMS, a cmi5
+ * LMS, a plain xAPI (Tin Can launch) LRS, or nothing at all (web preview).
+ *
+ * The markup and the configuration it relies on are described in
+ * docs/runtime-contract.md. Plain ES2017, no dependencies, and no network
+ * access other than the LMS API or the LRS given at launch.
+ */
+(function () {
+  "use strict";
+
+  /* ------------------------------------------------------------------ *
+   * 1. Interface strings (the package's own strings take precedence)     *
+   * ------------------------------------------------------------------ */
+
+  var DEFAULT_STRINGS = {
+    fr: {
+      next: "Suivant",
+      previous: "Précédent",
+      submit: "Valider",
+      progress: "Page {current} sur {total}",
+      correct: "Bonne réponse.",
+      incorrect: "Réponse incorrecte.",
+      answer_required: "Répondez à la question avant de valider.",
+      invalidNumber: "Saisissez un nombre, par exemple 12 ou 3,5.",
+      invalidSequence: "Donnez un rang différent à chaque élément.",
+      incompleteQuiz: "{count} question(s) sans réponse valide : complétez-les puis validez à nouveau.",
+      score: "Score : {score} %",
+      passed: "Module réussi.",
+      failed: "Score insuffisant : relisez le module et réessayez.",
+      completed: "Module terminé.",
+      retry: "Réessayer",
+      noLms: "Aucune plateforme de formation n’a été détectée : votre progression est conservée sur cet appareil uniquement.",
+      lmsError: "La liaison avec la plateforme de formation a échoué : votre progression risque de ne pas être enregistrée.",
+      exit: "Quitter le module"
+    },
+    en: {
+      next: "Next",
+      previous: "Previous",
+      submit: "Submit",
+      progress: "Page {current} of {total}",
+      correct: "Correct.",
+      incorrect: "Incorrect.",
+      answer_required: "Answer the question before submitting.",
+      invalidNumber: "Enter a number, for example 12 or 3.5.",
+      invalidSequence: "Give each item a different rank.",
+      incompleteQuiz: "{count} question(s) without a valid answer: complete them, then submit again.",
+      score: "Score: {score}%",
+      passed: "Module passed.",
+      failed: "Score too low: review the module and try again.",
+      completed: "Module completed.",
+      retry: "Try again",
+      noLms: "No learning platform was found: your progress is kept on this device only.",
+      lmsError: "The connection to the learning platform failed: your progress may not be saved.",
+      exit: "Exit module"
+    }
+  };
+
+  function makeStrings(config) {
+    var lang = String(config.language || "fr").toLowerCase().split("-")[0];
+    var base = DEFAULT_STRINGS[lang] || DEFAULT_STRINGS.fr;
+    var own = config.strings || {};
+    return function text(key, vars) {
+      var template = typeof own[key] === "string" ? own[key] : base[key] || key;
+      return template.replace(/\{(\w+)\}/g, function (whole, name) {
+        return vars && vars[name] !== undefined ? String(vars[name]) : whole;
+      });
+    };
+  }
+
+  /* ------------------------------------------------------------------ *
+   * 2. Small helpers: time formats, identifiers, safe calls              *
+   * ------------------------------------------------------------------ */
+
+  function pad(value, width) {
+    var s = String(value);
+    while (s.length < width) s = "0" + s;
+    return s;
+  }
+
+  // Splits a duration into whole hours, minutes, seconds and hundredths.
+  function splitDuration(ms) {
+    var cs = Math.max(0, Math.round(ms / 10));
+    var h = Math.floor(cs / 360000);
+    cs -= h * 360000;
+    var m = Math.floor(cs / 6000);
+    cs -= m * 6000;
+    var s = Math.floor(cs / 100);
+    return { h: h, m: m, s: s, cs: cs - s * 100 };
+  }
+
+  // SCORM 1.2 CMITimespan: HHHH:MM:SS.SS
+  function scorm12Timespan(ms) {
+    var d = splitDuration(ms);
+    return pad(Math.min(d.h, 9999), 4) + ":" + pad(d.m, 2) + ":" + pad(d.s, 2) + "." + pad(d.cs, 2);
+  }
+
+  // ISO 8601 duration (SCORM 2004 timeinterval, xAPI result.duration): PT1H2M3.45S
+  function isoDuration(ms) {
+    var d = splitDuration(ms);
+    return "PT" + (d.h ? d.h + "H" : "") + (d.m ? d.m + "M" : "") + d.s + "." + pad(d.cs, 2) + "S";
+  }
+
+  // SCORM 1.2 CMITime: the local time of day, HH:MM:SS
+  function scorm12TimeOfDay(date) {
+    return pad(date.getHours(), 2) + ":" + pad(date.getMinutes(), 2) + ":" + pad(date.getSeconds(), 2);
+  }
+
+  // SCORM 2004 time(second,10,0): at most two decimals of seconds.
+  function scorm2004Timestamp(date) {
+    return date.toISOString().slice(0, 22) + "Z";
+  }
+
+  function uuid() {
+    var bytes = new Uint8Array(16);
+    window.crypto.getRandomValues(bytes);
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    var hex = "";
+    for (var i = 0; i < 16; i++) {
+      hex += (bytes[i] + 0x100).toString(16).slice(1);
+      if (i === 3 || i === 5 || i === 7 || i === 9) hex += "-";
+    }
+    return hex;
+  }
+
+  function round(value, digits) {
+    var f = Math.pow(10, digits);
+    return Math.round(value * f) / f;
+  }
+
+  function warn(message, detail) {
+    if (window.console && console.warn) console.warn("parcours: " + message, detail === undefined ? "" : detail);
+  }
+
+  function languageMap(config, value) {
+    var map = {};
+    map[config.language || "fr"] = String(value || "");
+    return map;
+  }
+
+  /* ------------------------------------------------------------------ *
+   * 3. Responses: reading the form, checking, scoring                    *
+   *    Responses are kept in the xAPI correctResponsesPattern format.    *
+   * ------------------------------------------------------------------ */
+
+  var LIST = "[,]";
+  var PAIR = "[.]";
+
+  function controlsOf(form, name) {
+    var found = [];
+    for (var i = 0; i < form.elements.length; i++) {
+      if (form.elements[i].name === name) found.push(form.elements[i]);
+    }
+    return found;
+  }
+
+  // The <select> controls named "<question key>:<item id>" (matching, sequencing).
+  function itemSelects(form, key) {
+    var prefix = key + ":";
+    var found = [];
+    for (var i = 0; i < form.elements.length; i++) {
+      var el = form.elements[i];
+      if (el.name && el.name.indexOf(prefix) === 0) found.push({ id: el.name.slice(prefix.length), el: el });
+    }
+    return found;
+  }
+
+  // Accepts "3,5", "3.5", "-2", "1 000": returns a canonical number string or null.
+  function parseNumber(text) {
+    var cleaned = String(text).replace(/[\s\u00a0\u202f]/g, "").replace(",", ".");
+    if (!/^[-+]?(\d+\.?\d*|\.\d+)$/.test(cleaned)) return null;
+    return String(parseFloat(cleaned));
+  }
+
+  // Returns {value} with the xAPI-formatted response, or {error} naming the problem.
+  function readResponse(form, q) {
+    var key = q.key;
+    if (q.type === "choice" || q.type === "true-false") {
+      var picked = controlsOf(form, key).filter(function (el) { return el.checked; })
+        .map(function (el) { return el.value; });
+      return picked.length ? { value: picked.join(LIST) } : { error: "answer_required" };
+    }
+    if (q.type === "fill-in" || q.type === "numeric") {
+      var input = controlsOf(form, key)[0];
+      var raw = input ? input.value.trim() : "";
+      if (!raw) return { error: "answer_required" };
+      if (q.type === "fill-in") return { value: raw.replace(/\s+/g, " ") };
+      var number = parseNumber(raw);
+      return number === null ? { error: "invalidNumber" } : { value: number };
+    }
+    if (q.type === "matching") {
+      var pairs = [];
+      var items = itemSelects(form, key);
+      for (var i = 0; i < items.length; i++) {
+        if (!items[i].el.value) return { error: "answer_required" };
+        pairs.push(items[i].id + PAIR + items[i].el.value);
+      }
+      return pairs.length ? { value: pairs.join(LIST) } : { error: "answer_required" };
+    }
+    if (q.type === "sequencing") {
+      var ranked = itemSelects(form, key);
+      var ranks = {};
+      for (var j = 0; j < ranked.length; j++) {
+        var rank = ranked[j].el.value;
+        if (!rank) return { error: "answer_required" };
+        if (ranks[rank]) return { error: "invalidSequence" };
+        ranks[rank] = true;
+      }
+      if (!ranked.length) return { error: "answer_required" };
+      ranked.sort(function (a, b) { return Number(a.el.value) - Number(b.el.value); });
+      return { value: ranked.map(function (r) { return r.id; }).join(LIST) };
+    }
+    return { error: "answer_required" };
+  }
+
+  // Puts a saved response back into the form (resume).
+  function writeResponse(form, q, value) {
+    var key = q.key;
+    var parts = String(value).split(LIST);
+    if (q.type === "choice" || q.type === "true-false") {
+      controlsOf(form, key).forEach(function (el) { el.checked = parts.indexOf(el.value) >= 0; });
+    } else if (q.type === "fill-in" || q.type === "numeric") {
+      var input = controlsOf(form, key)[0];
+      if (input) input.value = q.type === "numeric" ? localNumber(value, q) : value;
+    } else if (q.type === "matching") {
+      var targets = {};
+      parts.forEach(function (pair) {
+        var st = pair.split(PAIR);
+        targets[st[0]] = st[1];
+      });
+      itemSelects(form, key).forEach(function (item) {
+        if (targets[item.id] !== undefined) item.el.value = targets[item.id];
+      });
+    } else if (q.type === "sequencing") {
+      itemSelects(form, key).forEach(function (item) {
+        var at = parts.indexOf(item.id);
+        if (at >= 0) item.el.value = String(at + 1);
+      });
+    }
+  }
+
+  function localNumber(value, q) {
+    return q.decimalComma === false ? value : String(value).replace(".", ",");
+  }
+
+  // Fill-in patterns may carry {case_matters=…}, {order_matters=…} or {lang=…} prefixes.
+  function stripFillInPrefixes(pattern) {
+    var caseMatters = null;
+    var rest = String(pattern);
+    var m;
+    while ((m = /^\{(case_matters|order_matters|lang)=([^}]*)\}/.exec(rest))) {
+      if (m[1] === "case_matters") caseMatters = m[2] === "true";
+      rest = rest.slice(m[0].length);
+    }
+    return { text: rest, caseMatters: caseMatters };
+  }
+
+  function normalText(text, caseMatters) {
+    var s = String(text).trim().replace(/\s+/g, " ");
+    if (s.normalize) s = s.normalize("NFC");
+    return caseMatters ? s : s.toLocaleLowerCase();
+  }
+
+  // Numeric patterns: "4[:]6", "[:]6", "4[:]", "5" (and the shorthand "4:6").
+  function numericRange(pattern) {
+    var p = String(pattern);
+    var sep = p.indexOf("[:]") >= 0 ? "[:]" : p.indexOf(":") > 0 || p.charAt(0) === ":" ? ":" : null;
+    if (!sep) {
+      var exact = parseFloat(p);
+      return { min: exact, max: exact };
+    }
+    var bounds = p.split(sep);
+    return {
+      min: bounds[0] === "" ? -Infinity : parseFloat(bounds[0]),
+      max: bounds[1] === "" ? Infinity : parseFloat(bounds[1])
+    };
+  }
+
+  function sameSet(a, b) {
+    if (a.length !== b.length) return false;
+    var sa = a.slice().sort();
+    var sb = b.slice().sort();
+    for (var i = 0; i < sa.length; i++) if (sa[i] !== sb[i]) return false;
+    return true;
+  }
+
+  function matchesPattern(q, pattern, response) {
+    switch (q.type) {
+      case "choice":
+      case "matching":
+        return sameSet(String(pattern).split(LIST), String(response).split(LIST));
+      case "true-false":
+      case "sequencing":
+        return String(pattern) === String(response);
+      case "fill-in":
+        var p = stripFillInPrefixes(pattern);
+        var caseMatters = p.caseMatters === null ? !!q.caseSensitive : p.caseMatters;
+        return normalText(p.text, caseMatters) === normalText(response, caseMatters);
+      case "numeric":
+        var range = numericRange(pattern);
+        var value = parseFloat(response);
+        return !isNaN(value) && value >= range.min && value <= range.max;
+      default:
+        return false;
+    }
+  }
+
+  function isCorrect(q, response) {
+    return (q.correctResponsesPattern || []).some(function (p) { return matchesPattern(q, p, response); });
+  }
+
+  // All or nothing per question: the weights of right answers over all weights.
+  function scoreQuiz(questions, results) {
+    var total = 0;
+    var earned = 0;
+    questions.forEach(function (q) {
+      var weight = typeof q.weight === "number" ? q.weight : 1;
+      total += weight;
+      if (results[q.key]) earned += weight;
+    });
+    return total > 0 ? earned / total : 0;
+  }
+
+  // xAPI numeric patterns use "[:]"; accepts the "4:6" shorthand and rewrites it.
+  function xapiPattern(q, pattern) {
+    if (q.type !== "numeric") return String(pattern);
+    var r = numericRange(pattern);
+    if (r.min === r.max) return String(r.min);
+    return (r.min === -Infinity ? "" : r.min) + "[:]" + (r.max === Infinity ? "" : r.max);
+  }
+
+  /* ------------------------------------------------------------------ *
+   * 4. Response formats for SCORM 1.2 and SCORM 2004                     *
+   * ------------------------------------------------------------------ */
+
+  // SCORM 1.2 identifies choices by single characters (0-9, a-z): the ids are
+  // kept when they already are, else replaced by their position's letter.
+  function singleCharMap(ids) {
+    var map = {};
+    var ok = ids.every(function (id) { return /^[0-9a-z]$/.test(id); });
+    var letters = "abcdefghijklmnopqrstuvwxyz0123456789";
+    ids.forEach(function (id, i) { map[id] = ok ? id : letters.charAt(i % letters.length); });
+    return map;
+  }
+
+  function ids(list) {
+    return (list || []).map(function (c) { return c.id; });
+  }
+
+  function toScorm12(q, value) {
+    var parts = String(value).split(LIST);
+    switch (q.type) {
+      case "true-false":
+        return value === "true" ? "t" : "f";
+      case "choice":
+      case "sequencing":
+        var chars = singleCharMap(ids(q.choices));
+        return parts.map(function (id) { return chars[id] || id; }).join(",");
+      case "matching":
+        var s = singleCharMap(ids(q.source));
+        var t = singleCharMap(ids(q.target));
+        return parts.map(function (pair) {
+          var st = pair.split(PAIR);
+          return (s[st[0]] || st[0]) + "." + (t[st[1]] || st[1]);
+        }).join(",");
+      case "fill-in":
+        return stripFillInPrefixes(value).text.slice(0, 255);
+      default:
+        return String(value);
+    }
+  }
+
+  // SCORM 1.2 has no numeric range format: only an exact value is reported.
+  function scorm12Pattern(q, pattern) {
+    if (q.type !== "numeric") return toScorm12(q, pattern);
+    var r = numericRange(pattern);
+    return r.min === r.max ? String(r.min) : null;
+  }
+
+  function scorm2004Pattern(q, pattern) {
+    if (q.type === "numeric") {
+      var r = numericRange(pattern);
+      return (r.min === -Infinity ? "" : r.min) + "[:]" + (r.max === Infinity ? "" : r.max);
+    }
+    if (q.type === "fill-in") {
+      var p = stripFillInPrefixes(pattern);
+      var caseMatters = p.caseMatters === null ? !!q.caseSensitive : p.caseMatters;
+      return "{case_matters=" + caseMatters + "}" + p.text;
+    }
+    return String(pattern);
+  }
+
+  /* ------------------------------------------------------------------ *
+   * 5. Suspend data: compact JSON of the learner's progress              *
+   * ------------------------------------------------------------------ */
+
+  var SCORM12_SUSPEND_LIMIT = 4096;
+
+  function encodeProgress(p, limit) {
+    var data = { v: 1, c: p.current, s: p.seen.join(","), a: p.answers, b: p.best, n: p.attempts, r: p.reported };
+    var text = JSON.stringify(data);
+    if (limit && text.length > limit) {
+      // Answers only refill the form on resume: the first thing to let go.
+      delete data.a;
+      text = JSON.stringify(data);
+    }
+    return text;
+  }
+
+  function decodeProgress(text, pageKeys) {
+    if (!text) return null;
+    try {
+      var data = JSON.parse(text);
+      if (!data || data.v !== 1) return null;
+      return {
+        current: pageKeys.indexOf(data.c) >= 0 ? data.c : null,
+        seen: String(data.s || "").split(",").filter(function (k) { return pageKeys.indexOf(k) >= 0; }),
+        answers: data.a && typeof data.a === "object" ? data.a : {},
+        best: typeof data.b === "number" ? data.b : null,
+        attempts: typeof data.n === "number" ? data.n : 0,
+        reported: data.r && typeof data.r === "object" ? data.r : {}
+      };
+    } catch (e) {
+      return null;
+    }
+  }
+
+  /* ------------------------------------------------------------------ *
+   * 6. SCORM API discovery (parent frames, then the opener's)            *
+   * ------------------------------------------------------------------ */
+
+  var MAX_FRAME_DEPTH = 10;
+
+  function apiIn(win, name) {
+    try {
+      return win && win[name] ? win[name] : null;
+    } catch (e) {
+      return null; // a frame from another origin
+    }
+  }
+
+  function searchChain(win, name) {
+    for (var depth = 0; win && depth <= MAX_FRAME_DEPTH; depth++) {
+      var api = apiIn(win, name);
+      if (api) return api;
+      var parent;
+      try {
+        parent = win.parent;
+      } catch (e) {
+        return null;
+      }
+      if (!parent || parent === win) return null;
+      win = parent;
+    }
+    return null;
+  }
+
+  function findApi(name) {
+    var api = searchChain(window, name);
+    if (api) return api;
+    try {
+      var top = window.top;
+      var opener = top && top.opener;
+      return opener ? searchChain(opener, name) : null;
+    } catch (e) {
+      return null;
+    }
+  }
+
+  /* ------------------------------------------------------------------ *
+   * 7. Reporters: one per format, all with the same methods              *
+   *    start() -> Promise<{suspend, location, mastery, mode}|null>       *
+   *    progress(snapshot), interaction(record), result(snapshot),       *
+   *    flush(), finish(snapshot)                                        *
+   * ------------------------------------------------------------------ */
+
+  function scormCaller(api, names) {
+    var broken = false;
+    function call(method, args) {
+      try {
+        var result = api[names[method]].apply(api, args || []);
+        if (String(result) === "false" || result === false) {
+          var code = api[names.error]();
+          warn(names[method] + " failed (" + code + ")", args ? args[0] : "");
+          broken = broken || method === "init";
+        }
+        return result;
+      } catch (e) {
+        warn(names[method] + " threw", e && e.message);
+        broken = true;
+        return "";
+      }
+    }
+    return {
+      init: function () { return String(call("init", [""])) === "true"; },
+      get: function (el) { return String(call("get", [el]) || ""); },
+      set: function (el, value) { call("set", [el, String(value)]); },
+      commit: function () { call("commit", [""]); },
+      finish: function () { call("finish", [""]); },
+      broken: function () { return broken; }
+    };
+  }
+
+  function scorm12Reporter(api) {
+    var lms = scormCaller(api, {
+      init: "LMSInitialize", get: "LMSGetValue", set: "LMSSetValue",
+      commit: "LMSCommit", finish: "LMSFinish", error: "LMSGetLastError"
+    });
+    var review = false;
+    var initialStatus = "";
+
+    function status(snap) {
+      if (snap.success === true) return "passed";
+      if (snap.success === false) return "failed";
+      if (snap.completed) return "completed";
+      // Never take back a status the LMS already holds.
+      return initialStatus === "completed" || initialStatus === "passed" ? null : "incomplete";
+    }
+
+    function writeProgress(snap) {
+      lms.set("cmi.core.lesson_location", snap.location.slice(0, 255));
+      lms.set("cmi.suspend_data", snap.suspend12);
+      if (!review) {
+        var s = status(snap);
+        if (s) lms.set("cmi.core.lesson_status", s);
+      }
+    }
+
+    return {
+      suspendLimit: SCORM12_SUSPEND_LIMIT,
+      start: function () {
+        if (!lms.init()) return Promise.resolve(null);
+        var mode = lms.get("cmi.core.lesson_mode");
+        review = mode === "review" || mode === "browse";
+        initialStatus = lms.get("cmi.core.lesson_status");
+        var mastery = parseFloat(lms.get("cmi.student_data.mastery_score"));
+        var resume = lms.get("cmi.core.entry") === "resume";
+        if (!review && (initialStatus === "not attempted" || initialStatus === "")) {
+          lms.set("cmi.core.lesson_status", "incomplete");
+        }
+        return Promise.resolve({
+          suspend: lms.get("cmi.suspend_data"),
+          location: resume ? lms.get("cmi.core.lesson_location") : "",
+          mastery: isNaN(mastery) ? null : mastery / 100,
+          mode: review ? "review" : "normal"
+        });
+      },
+      progress: function (snap) {
+        writeProgress(snap);
+        lms.commit();
+      },
+      interaction: function (rec) {
+        if (review) return;
+        var q = rec.question;
+        var n = parseInt(lms.get("cmi.interactions._count"), 10) || 0;
+        var base = "cmi.interactions." + n + ".";
+        lms.set(base + "id", q.key.replace(/[^\w-]/g, "_").slice(0, 255));
+        lms.set(base + "type", q.type);
+        lms.set(base + "time", scorm12TimeOfDay(rec.at));
+        lms.set(base + "weighting", typeof q.weight === "number" ? q.weight : 1);
+        var pattern = (q.correctResponsesPattern || []).length ? scorm12Pattern(q, q.correctResponsesPattern[0]) : null;
+        if (pattern !== null) lms.set(base + "correct_responses.0.pattern", pattern);
+        lms.set(base + "student_response", toScorm12(q, rec.response).slice(0, 255));
+        lms.set(base + "result", rec.correct ? "correct" : "wrong");
+        lms.set(base + "latency", scorm12Timespan(rec.latencyMs));
+      },
+      result: function (snap) {
+        if (!review && snap.scaled !== null) {
+          lms.set("cmi.core.score.raw", round(snap.scaled * 100, 2));
+          lms.set("cmi.core.score.min", 0);
+          lms.set("cmi.core.score.max", 100);
+        }
+        writeProgress(snap);
+        lms.commit();
+      },
+      flush: function () { lms.commit(); },
+      finish: function (snap) {
+        writeProgress(snap);
+        lms.set("cmi.core.session_time", scorm12Timespan(snap.elapsedMs));
+        lms.set("cmi.core.exit", snap.finished ? "" : "suspend");
+        lms.commit();
+        lms.finish();
+      },
+      broken: lms.broken
+    };
+  }
+
+  function scorm2004Reporter(api) {
+    var lms = scormCaller(api, {
+      init: "Initialize", get: "GetValue", set: "SetValue",
+      commit: "Commit", finish: "Terminate", error: "GetLastError"
+    });
+    var review = false;
+    var initialCompletion = "";
+
+    function writeProgress(snap) {
+      lms.set("cmi.location", snap.location.slice(0, 1000));
+      lms.set("cmi.suspend_data", snap.suspend);
+      if (review) return;
+      lms.set("cmi.progress_measure", round(snap.progressMeasure, 4));
+      if (snap.completed) lms.set("cmi.completion_status", "completed");
+      else if (initialCompletion !== "completed") lms.set("cmi.completion_status", "incomplete");
+      if (snap.success !== null) lms.set("cmi.success_status", snap.success ? "passed" : "failed");
+    }
+
+    return {
+      suspendLimit: 64000,
+      start: function () {
+        if (!lms.init()) return Promise.resolve(null);
+        review = lms.get("cmi.mode") !== "normal" && lms.get("cmi.mode") !== "";
+        initialCompletion = lms.get("cmi.completion_status");
+        var mastery = parseFloat(lms.get("cmi.scaled_passing_score"));
+        var resume = lms.get("cmi.entry") === "resume";
+        return Promise.resolve({
+          suspend: lms.get("cmi.suspend_data"),
+          location: resume ? lms.get("cmi.location") : "",
+          mastery: isNaN(mastery) ? null : mastery,
+          mode: review ? "review" : "normal"
+        });
+      },
+      progress: function (snap) {
+        writeProgress(snap);
+        lms.commit();
+      },
+      interaction: function (rec) {
+        if (review) return;
+        var q = rec.question;
+        var n = parseInt(lms.get("cmi.interactions._count"), 10) || 0;
+        var base = "cmi.interactions." + n + ".";
+        lms.set(base + "id", q.id || q.key);
+        lms.set(base + "type", q.type);
+        if (q.description) lms.set(base + "description", String(q.description).replace(/\{/g, "(").slice(0, 250));
+        lms.set(base + "timestamp", scorm2004Timestamp(rec.at));
+        lms.set(base + "weighting", typeof q.weight === "number" ? q.weight : 1);
+        (q.correctResponsesPattern || []).forEach(function (p, i) {
+          lms.set(base + "correct_responses." + i + ".pattern", scorm2004Pattern(q, p));
+        });
+        lms.set(base + "learner_response", rec.response);
+        lms.set(base + "result", rec.correct ? "correct" : "incorrect");
+        lms.set(base + "latency", isoDuration(rec.latencyMs));
+      },
+      result: function (snap) {
+        if (!review && snap.scaled !== null) {
+          lms.set("cmi.score.scaled", round(snap.scaled, 4));
+          lms.set("cmi.score.raw", round(snap.scaled * 100, 2));
+          lms.set("cmi.score.min", 0);
+          lms.set("cmi.score.max", 100);
+        }
+        writeProgress(snap);
+        lms.commit();
+      },
+      flush: function () { lms.commit(); },
+      finish: function (snap) {
+        writeProgress(snap);
+        lms.set("cmi.session_time", isoDuration(snap.elapsedMs));
+        lms.set("cmi.exit", snap.finished ? "normal" : "suspend");
+        lms.commit();
+        lms.finish();
+      },
+      broken: lms.broken
+    };
+  }
+
+  /* --- 7b. xAPI transport shared by the cmi5 and Tin Can reporters --- */
+
+  var XAPI_VERSION = "1.0.3";
+  var BOOKMARK_STATE = "https://w3id.org/xapi/parcours/state/bookmark";
+
+  function xapiClient(endpoint, authorization) {
+    var base = endpoint.charAt(endpoint.length - 1) === "/" ? endpoint : endpoint + "/";
+    var broken = false;
+
+    function url(resource, params) {
+      var query = Object.keys(params || {}).filter(function (k) { return params[k] !== undefined && params[k] !== null; })
+        .map(function (k) { return encodeURIComponent(k) + "=" + encodeURIComponent(params[k]); }).join("&");
+      return base + resource + (query ? "?" + query : "");
+    }
+
+    function request(method, resource, params, body, keepalive) {
+      var headers = { "X-Experience-API-Version": XAPI_VERSION, Authorization: authorization };
+      if (body !== undefined) headers["Content-Type"] = "application/json";
+      return fetch(url(resource, params), {
+        method: method,
+        headers: headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        keepalive: !!keepalive,
+        credentials: "omit",
+        cache: "no-store"
+      }).then(function (response) {
+        if (response.status === 404 && method === "GET") return null;
+        if (!response.ok) {
+          broken = true;
+          throw new Error(method + " " + resource + ": HTTP " + response.status);
+        }
+        var type = response.headers.get("Content-Type") || "";
+        if (method !== "GET") return null;
+        return type.indexOf("json") >= 0 ? response.json() : response.text();
+      });
+    }
+
+    // Statements leave one request at a time, so that the LRS stores them in
+    // order; those that pile up meanwhile travel together in the next batch.
+    var waiting = [];
+    var busy = false;
+
+    function pump() {
+      if (busy || !waiting.length) return;
+      var batch = waiting;
+      waiting = [];
+      busy = true;
+      request("POST", "statements", null, batch, true).catch(function (e) { warn(e.message); })
+        .then(function () {
+          busy = false;
+          pump();
+        });
+    }
+
+    // A document that may not exist yet: the ids are listed first, so that an
+    // absent document costs no 404 (which browsers print as a console error).
+    function optionalDocument(resource, params, idName, id) {
+      return request("GET", resource, params).then(function (listed) {
+        if (!Array.isArray(listed) || listed.indexOf(id) < 0) return null;
+        var one = {};
+        Object.keys(params).forEach(function (k) { one[k] = params[k]; });
+        one[idName] = id;
+        return request("GET", resource, one);
+      });
+    }
+
+    return {
+      request: request,
+      optionalDocument: optionalDocument,
+      send: function (statements) {
+        waiting = waiting.concat(statements);
+        pump();
+      },
+      // On exit nothing may wait for an answer: what is left goes at once.
+      sendNow: function (statements) {
+        var batch = waiting.concat(statements);
+        waiting = [];
+        return request("POST", "statements", null, batch, true).catch(function (e) { warn(e.message); });
+      },
+      broken: function () { return broken; }
+    };
+  }
+
+  function verb(name) {
+    var display = {};
+    display["en-US"] = name;
+    return { id: "http://adlnet.gov/expapi/verbs/" + name, display: display };
+  }
+
+  // The interaction activity of an answered statement (xAPI cmi.interaction).
+  function interactionActivity(config, q) {
+    var definition = {
+      type: "http://adlnet.gov/expapi/activities/cmi.interaction",
+      name: languageMap(config, q.description || q.key),
+      description: languageMap(config, q.description || q.key),
+      interactionType: q.type,
+      correctResponsesPattern: (q.correctResponsesPattern || []).map(function (p) { return xapiPattern(q, p); })
+    };
+    function components(list) {
+      return (list || []).map(function (c) { return { id: c.id, description: languageMap(config, c.text) }; });
+    }
+    if (q.type === "choice" || q.type === "sequencing") definition.choices = components(q.choices);
+    if (q.type === "matching") {
+      definition.source = components(q.source);
+      definition.target = components(q.target);
+    }
+    return { objectType: "Activity", id: q.id, definition: definition };
+  }
+
+  function clone(value) {
+    return JSON.parse(JSON.stringify(value));
+  }
+
+  function queryParameters() {
+    var params = {};
+    String(window.location.search).replace(/^\?/, "").split("&").forEach(function (pair) {
+      if (!pair) return;
+      var at = pair.indexOf("=");
+      var name = decodeURIComponent((at < 0 ? pair : pair.slice(0, at)).replace(/\+/g, " "));
+      params[name] = at < 0 ? "" : decodeURIComponent(pair.slice(at + 1).replace(/\+/g, " "));
+    });
+    return params;
+  }
+
+  // Tin Can launch may pass a 0.95-style actor ({"mbox": ["mailto:…"], "name": ["…"]}).
+  function normaliseActor(actor) {
+    var out = { objectType: "Agent" };
+    ["name", "mbox", "mbox_sha1sum", "openid", "account"].forEach(function (k) {
+      if (actor[k] !== undefined) out[k] = Array.isArray(actor[k]) ? actor[k][0] : actor[k];
+    });
+    if (Array.isArray(actor.account)) {
+      var a = actor.account[0];
+      out.account = { homePage: a.accountServiceHomePage || a.homePage, name: a.accountName || a.name };
+    }
+    return out;
+  }
+
+  /* --- 7c. cmi5 --- */
+
+  var CMI5 = {
+    category: "https://w3id.org/xapi/cmi5/context/categories/cmi5",
+    moveOn: "https://w3id.org/xapi/cmi5/context/categories/moveon",
+    sessionId: "https://w3id.org/xapi/cmi5/context/extensions/sessionid",
+    masteryScore: "https://w3id.org/xapi/cmi5/context/extensions/masteryscore"
+  };
+
+  function cmi5Reporter(config, params) {
+    var client = xapiClient(params.endpoint, "");
+    var actor = JSON.parse(params.actor);
+    var agentParam = JSON.stringify(actor);
+    var auId = params.activityId;
+    var launchData = {};
+    var normal = true;
+    var initializedAt = 0;
+    var judged = null; // the passed/failed statement of this session, sent at most once
+    var pendingFailed = null;
+    var reported = {};
+
+    function context(defined, moveOn) {
+      var ctx = clone(launchData.contextTemplate || {});
+      ctx.registration = params.registration;
+      ctx.contextActivities = ctx.contextActivities || {};
+      if (defined) {
+        var category = ctx.contextActivities.category || [];
+        category.push({ id: CMI5.category, objectType: "Activity" });
+        if (moveOn) category.push({ id: CMI5.moveOn, objectType: "Activity" });
+        ctx.contextActivities.category = category;
+      }
+      return ctx;
+    }
+
+    function statement(verbName, result, defined, moveOn, object) {
+      var s = {
+        id: uuid(),
+        timestamp: new Date().toISOString(),
+        actor: actor,
+        verb: verb(verbName),
+        object: object || { objectType: "Activity", id: auId },
+        context: context(defined, moveOn)
+      };
+      if (result) s.result = result;
+      return s;
+    }
+
+    function elapsed() {
+      return isoDuration(Date.now() - initializedAt);
+    }
+
+    function saveBookmark(snap, keepalive) {
+      return client.request("PUT", "activities/state", {
+        stateId: BOOKMARK_STATE, activityId: auId, agent: agentParam, registration: params.registration
+      }, { suspend: snap.suspend, location: snap.location }, keepalive).catch(function (e) { warn(e.message); });
+    }
+
+    function judge(snap) {
+      if (!normal || snap.success === null || reported.passed) return;
+      var result = { success: snap.success, duration: elapsed() };
+      if (snap.scaled !== null) {
+        result.score = { scaled: round(snap.scaled, 4), raw: Math.round(snap.scaled * 100), min: 0, max: 100 };
+      }
+      var s = statement(snap.success ? "passed" : "failed", result, true, true);
+      if (typeof launchData.masteryScore === "number") {
+        s.context.extensions = s.context.extensions || {};
+        s.context.extensions[CMI5.masteryScore] = launchData.masteryScore;
+      }
+      if (snap.success) {
+        // At most one of passed/failed a session, and one passed a registration.
+        if (judged === "passed" || judged === "failed") return;
+        judged = "passed";
+        reported.passed = true;
+        pendingFailed = null;
+        client.send(s);
+      } else {
+        // A failure waits for the end of the session: the learner may still pass.
+        pendingFailed = s;
+      }
+    }
+
+    function complete(snap) {
+      if (!normal || !snap.completed || reported.completed) return;
+      reported.completed = true;
+      client.send(statement("completed", { completion: true, duration: elapsed() }, true, true));
+    }
+
+    return {
+      suspendLimit: 64000,
+      start: function () {
+        return fetch(params.fetch, { method: "POST", credentials: "omit", cache: "no-store" })
+          .then(function (r) { return r.json(); })
+          .then(function (body) {
+            if (!body || !body["auth-token"]) throw new Error("fetch URL: " + (body && body["error-text"] || "no auth-token"));
+            client = xapiClient(params.endpoint, "Basic " + body["auth-token"]);
+            return client.request("GET", "activities/state", {
+              stateId: "LMS.LaunchData", activityId: auId, agent: agentParam, registration: params.registration
+            });
+          })
+          .then(function (data) {
+            if (!data || typeof data !== "object") throw new Error("LMS.LaunchData is missing");
+            launchData = data;
+            normal = (data.launchMode || "Normal") === "Normal";
+            // cmi5 section 11: the AU reads the learner's preferences on startup.
+            return Promise.all([
+              client.optionalDocument("agents/profile", { agent: agentParam }, "profileId", "cmi5LearnerPreferences")
+                .catch(function () { return null; }),
+              client.optionalDocument("activities/state", {
+                activityId: auId, agent: agentParam, registration: params.registration
+              }, "stateId", BOOKMARK_STATE).catch(function () { return null; })
+            ]);
+          })
+          .then(function (docs) {
+            applyLearnerPreferences(docs[0]);
+            var bookmark = docs[1] && typeof docs[1] === "object" ? docs[1] : {};
+            initializedAt = Date.now();
+            client.send(statement("initialized", null, true, false));
+            return {
+              suspend: bookmark.suspend || "",
+              location: bookmark.location || "",
+              mastery: typeof launchData.masteryScore === "number" ? launchData.masteryScore : null,
+              mode: normal ? "normal" : "review",
+              returnURL: launchData.returnURL || null,
+              restoreReported: function (r) { reported = r || {}; }
+            };
+          });
+      },
+      progress: function (snap) {
+        complete(snap);
+        saveBookmark(snap, false);
+      },
+      interaction: function (rec) {
+        // cmi5 allowed: the context template, but not the cmi5 category.
+        var s = statement("answered", {
+          response: rec.response, success: rec.correct, duration: isoDuration(rec.latencyMs)
+        }, false, false, interactionActivity(config, rec.question));
+        s.context.contextActivities.parent = [{ objectType: "Activity", id: auId }];
+        client.send(s);
+      },
+      result: function (snap) {
+        complete(snap);
+        judge(snap);
+        saveBookmark(snap, false);
+      },
+      reported: function () { return reported; },
+      flush: function () {},
+      finish: function (snap) {
+        var last = [];
+        if (pendingFailed && !judged && !reported.passed) {
+          judged = "failed";
+          last.push(pendingFailed);
+        }
+        last.push(statement("terminated", { duration: elapsed() }, true, false));
+        saveBookmark(snap, true);
+        // Whatever is still queued goes first; the terminated statement is the last one.
+        client.sendNow(last);
+      },
+      broken: function () { return client.broken(); }
+    };
+  }
+
+  // cmi5 learner preferences: the AU turns audio off when asked to.
+  function applyLearnerPreferences(prefs) {
+    if (!prefs || prefs.audioPreference !== "off") return;
+    var media = document.querySelectorAll("audio, video");
+    for (var i = 0; i < media.length; i++) media[i].muted = true;
+  }
+
+  /* --- 7d. plain xAPI (Tin Can launch) --- */
+
+  function xapiReporter(config, params) {
+    var client = xapiClient(params.endpoint, params.auth);
+    var actor = normaliseActor(JSON.parse(params.actor));
+    var agentParam = JSON.stringify(actor);
+    var module = { objectType: "Activity", id: config.module.id, definition: {
+      type: "http://adlnet.gov/expapi/activities/module",
+      name: languageMap(config, config.module.title)
+    } };
+    var startedAt = 0;
+    var reported = {};
+    var seenSent = {};
+
+    function context() {
+      var ctx = { contextActivities: { parent: [{ objectType: "Activity", id: config.course.id }] } };
+      if (params.registration) ctx.registration = params.registration;
+      if (params.activity_id && params.activity_id !== config.course.id && params.activity_id !== config.module.id) {
+        ctx.contextActivities.grouping = [{ objectType: "Activity", id: params.activity_id }];
+      }
+      if (config.language) ctx.language = config.language;
+      return ctx;
+    }
+
+    function statement(verbName, object, result) {
+      var s = { id: uuid(), timestamp: new Date().toISOString(), actor: actor, verb: verb(verbName), object: object, context: context() };
+      if (result) s.result = result;
+      return s;
+    }
+
+    function saveBookmark(snap, keepalive) {
+      return client.request("PUT", "activities/state", {
+        stateId: BOOKMARK_STATE, activityId: config.module.id, agent: agentParam, registration: params.registration
+      }, { suspend: snap.suspend, location: snap.location }, keepalive).catch(function (e) { warn(e.message); });
+    }
+
+    function pageActivity(key) {
+      var page = config.pages.filter(function (p) { return p.key === key; })[0] || { key: key, title: key };
+      return { objectType: "Activity", id: config.module.id + "/pages/" + encodeURIComponent(key), definition: {
+        type: "http://activitystrea.ms/schema/1.0/page", name: languageMap(config, page.title)
+      } };
+    }
+
+    function outcome(snap) {
+      if (snap.completed && !reported.completed) {
+        reported.completed = true;
+        client.send(statement("completed", module, { completion: true, duration: isoDuration(Date.now() - startedAt) }));
+      }
+      if (snap.success !== null && snap.scaled !== null && reported.judged !== snap.scaled) {
+        reported.judged = snap.scaled;
+        client.send(statement(snap.success ? "passed" : "failed", module, {
+          success: snap.success,
+          score: { scaled: round(snap.scaled, 4), raw: Math.round(snap.scaled * 100), min: 0, max: 100 },
+          duration: isoDuration(Date.now() - startedAt)
+        }));
+      }
+    }
+
+    return {
+      suspendLimit: 64000,
+      start: function () {
+        return client.optionalDocument("activities/state", {
+          activityId: config.module.id, agent: agentParam, registration: params.registration
+        }, "stateId", BOOKMARK_STATE).catch(function () { return null; }).then(function (doc) {
+          startedAt = Date.now();
+          client.send(statement("initialized", module));
+          var bookmark = doc && typeof doc === "object" ? doc : {};
+          return {
+            suspend: bookmark.suspend || "", location: bookmark.location || "", mastery: null, mode: "normal",
+            restoreReported: function (r) { reported = r || {}; }
+          };
+        });
+      },
+      progress: function (snap) {
+        if (!seenSent[snap.location]) {
+          seenSent[snap.location] = true;
+          client.send(statement("experienced", pageActivity(snap.location)));
+        }
+        outcome(snap);
+        saveBookmark(snap, false);
+      },
+      interaction: function (rec) {
+        var s = statement("answered", interactionActivity(config, rec.question), {
+          response: rec.response, success: rec.correct, duration: isoDuration(rec.latencyMs)
+        });
+        s.context.contextActivities.parent = [{ objectType: "Activity", id: config.module.id }];
+        client.send(s);
+      },
+      result: function (snap) {
+        outcome(snap);
+        saveBookmark(snap, false);
+      },
+      reported: function () { return reported; },
+      flush: function () {},
+      finish: function (snap) {
+        saveBookmark(snap, true);
+        client.sendNow([statement(snap.finished ? "terminated" : "suspended", module, {
+          duration: isoDuration(Date.now() - startedAt)
+        })]);
+      },
+      broken: function () { return client.broken(); }
+    };
+  }
+
+  /* --- 7e. web preview: the browser's own storage --- */
+
+  function localReporter(config) {
+    var key = "parcours:" + config.module.id;
+    function save(snap) {
+      try {
+        window.localStorage.setItem(key, JSON.stringify({ suspend: snap.suspend, location: snap.location }));
+      } catch (e) {
+        // Private browsing or storage disabled: the learner can still read.
+      }
+    }
+    return {
+      suspendLimit: 64000,
+      start: function () {
+        var saved = null;
+        try {
+          saved = JSON.parse(window.localStorage.getItem(key) || "null");
+        } catch (e) {
+          saved = null;
+        }
+        return Promise.resolve({
+          suspend: saved && saved.suspend || "", location: saved && saved.location || "", mastery: null, mode: "normal"
+        });
+      },
+      progress: save,
+      interaction: function () {},
+      result: save,
+      flush: function () {},
+      finish: save,
+      broken: function () { return false; }
+    };
+  }
+
+  function chooseReporter(config) {
+    var params = queryParameters();
+    if (config.format === "scorm12") {
+      var api12 = findApi("API");
+      return api12 ? scorm12Reporter(api12) : null;
+    }
+    if (config.format === "scorm2004") {
+      var api2004 = findApi("API_1484_11");
+      return api2004 ? scorm2004Reporter(api2004) : null;
+    }
+    try {
+      if (config.format === "cmi5" && params.endpoint && params.fetch && params.actor && params.registration && params.activityId) {
+        return cmi5Reporter(config, params);
+      }
+      if (config.format === "xapi" && params.endpoint && params.auth && params.actor) {
+        return xapiReporter(config, params);
+      }
+    } catch (e) {
+      warn("launch parameters are not usable", e && e.message);
+      return null;
+    }
+    return config.format === "web" ? localReporter(config) : null;
+  }
+
+  /* ------------------------------------------------------------------ *
+   * 8. The module: pages, navigation, quiz, reporting                    *
+   * ------------------------------------------------------------------ */
+
+  function Module(config, text) {
+    this.config = config;
+    this.text = text;
+    this.pages = config.pages || [];
+    this.pageKeys = this.pages.map(function (p) { return p.key; });
+    this.sections = {};
+    var nodes = document.querySelectorAll("section.pc-page[data-page]");
+    for (var i = 0; i < nodes.length; i++) this.sections[nodes[i].getAttribute("data-page")] = nodes[i];
+    if (!this.pageKeys.length) this.pageKeys = Object.keys(this.sections);
+    this.quiz = config.quiz && config.quiz.questions && config.quiz.questions.length ? config.quiz : null;
+    this.form = document.querySelector("form.pc-quiz");
+    this.progressNode = document.querySelector(".pc-progress");
+    this.previousButton = document.querySelector('.pc-nav [data-action="previous"]');
+    this.nextButton = document.querySelector('.pc-nav [data-action="next"]');
+    this.mastery = typeof config.module.masteryScore === "number" ? config.module.masteryScore : null;
+    this.progress = { current: this.pageKeys[0], seen: [], answers: {}, best: null, attempts: 0, reported: {} };
+    this.startedAt = Date.now();
+    this.quizShownAt = 0;
+    this.lastSubmitAt = 0;
+    this.reporter = null;
+    this.connected = false;
+    this.finished = false;
+    this.navigated = false;
+    this.review = false;
+  }
+
+  Module.prototype.index = function () {
+    return Math.max(0, this.pageKeys.indexOf(this.progress.current));
+  };
+
+  // What the reporters need to know, computed in one place.
+  Module.prototype.snapshot = function () {
+    var p = this.progress;
+    var seenAll = this.pageKeys.every(function (k) { return p.seen.indexOf(k) >= 0; });
+    var judged = this.quiz && p.best !== null;
+    var success = judged && this.mastery !== null ? p.best >= this.mastery - 1e-9 : null;
+    var completed = this.config.module.completion === "quiz" && this.quiz
+      ? (this.mastery !== null ? success === true : p.attempts > 0)
+      : seenAll;
+    var limit = this.reporter ? this.reporter.suspendLimit : 64000;
+    return {
+      location: p.current || "",
+      suspend: encodeProgress(p, limit),
+      suspend12: encodeProgress(p, SCORM12_SUSPEND_LIMIT),
+      seenCount: p.seen.length,
+      total: this.pageKeys.length,
+      // Never 1 before completion: an LMS may derive completion from it. When the
+      // quiz decides, passing it is one more step after the pages.
+      progressMeasure: completed ? 1 : p.seen.length / (this.pageKeys.length + (this.config.module.completion === "quiz" ? 1 : 0)),
+      completed: completed,
+      success: success,
+      scaled: judged ? p.best : null,
+      finished: completed && (success === null || success === true),
+      elapsedMs: Date.now() - this.startedAt
+    };
+  };
+
+  Module.prototype.report = function (method, arg) {
+    if (!this.connected || !this.reporter) return;
+    try {
+      this.reporter[method](arg === undefined ? this.snapshot() : arg);
+    } catch (e) {
+      warn("reporting failed", e && e.message);
+    }
+  };
+
+  /* --- 8a. navigation --- */
+
+  Module.prototype.show = function (key, moveFocus) {
+    var self = this;
+    if (this.pageKeys.indexOf(key) < 0) key = this.pageKeys[0];
+    this.progress.current = key;
+    this.pageKeys.forEach(function (k) {
+      var section = self.sections[k];
+      if (section) section.hidden = k !== key;
+    });
+    if (this.progress.seen.indexOf(key) < 0) this.progress.seen.push(key);
+    var i = this.index();
+    var total = this.pageKeys.length;
+    if (this.previousButton) this.previousButton.disabled = i === 0;
+    if (this.nextButton) this.nextButton.disabled = i === total - 1;
+    this.showProgress();
+    var page = this.pages[i];
+    if (page && page.title && this.config.module.title) document.title = page.title + " – " + this.config.module.title;
+    if (this.quiz && key === this.quiz.key) this.quizShownAt = Date.now();
+    var heading = this.sections[key] && this.sections[key].querySelector("h1");
+    if (moveFocus && heading) {
+      if (!heading.hasAttribute("tabindex")) heading.setAttribute("tabindex", "-1");
+      heading.focus();
+    }
+    if (moveFocus) window.scrollTo(0, 0);
+    this.report("progress");
+  };
+
+  // "Page 2 sur 5", followed by "Module terminé." once the module is completed.
+  Module.prototype.showProgress = function () {
+    if (!this.progressNode) return;
+    var line = this.text("progress", { current: this.index() + 1, total: this.pageKeys.length });
+    if (this.snapshot().completed) line += " – " + this.text("completed");
+    this.progressNode.textContent = line;
+  };
+
+  Module.prototype.go = function (step) {
+    var target = this.index() + step;
+    if (target < 0 || target >= this.pageKeys.length) return;
+    this.navigated = true;
+    this.show(this.pageKeys[target], true);
+  };
+
+  Module.prototype.bindNavigation = function () {
+    var self = this;
+    if (this.previousButton) this.previousButton.addEventListener("click", function () { self.go(-1); });
+    if (this.nextButton) this.nextButton.addEventListener("click", function () { self.go(1); });
+    // Arrow keys turn pages only while the focus rests on the page heading or
+    // on nothing, so that they never steal keys from form controls or media.
+    document.addEventListener("keydown", function (event) {
+      if (event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
+      if (event.key !== "ArrowRight" && event.key !== "ArrowLeft") return;
+      var active = document.activeElement;
+      var resting = !active || active === document.body || (active.tagName === "H1" && active.closest("section.pc-page"));
+      if (!resting) return;
+      event.preventDefault();
+      self.go(event.key === "ArrowRight" ? 1 : -1);
+    });
+  };
+
+  /* --- 8b. quiz --- */
+
+  Module.prototype.feedbackNode = function (key) {
+    return this.form.querySelector('[data-feedback="' + key.replace(/"/g, '\\"') + '"]');
+  };
+
+  Module.prototype.fieldset = function (key) {
+    return this.form.querySelector('fieldset[data-question="' + key.replace(/"/g, '\\"') + '"]');
+  };
+
+  // state: "correct", "incorrect", "invalid" or null. The page's styles read
+  // the feedback's class (pc-correct…) and the fieldset's data-result.
+  Module.prototype.setFeedback = function (q, message, state) {
+    var node = this.feedbackNode(q.key);
+    if (node) {
+      node.textContent = message;
+      node.classList.remove("pc-correct", "pc-incorrect", "pc-invalid");
+      if (state) node.classList.add("pc-" + state);
+    }
+    var fieldset = this.fieldset(q.key);
+    if (fieldset) {
+      if (state) fieldset.setAttribute("data-result", state);
+      else fieldset.removeAttribute("data-result");
+      var controls = fieldset.querySelectorAll("input, select, textarea");
+      for (var i = 0; i < controls.length; i++) {
+        if (state === "invalid") controls[i].setAttribute("aria-invalid", "true");
+        else controls[i].removeAttribute("aria-invalid");
+      }
+    }
+  };
+
+  // After a failed attempt: a button that empties the form and goes back to
+  // the first question (the learner may also change a few answers and submit).
+  Module.prototype.retryButton = function () {
+    var self = this;
+    var button = this.form.querySelector('button[data-action="retry"]');
+    if (button) return button;
+    button = document.createElement("button");
+    button.type = "button";
+    button.setAttribute("data-action", "retry");
+    button.textContent = this.text("retry");
+    button.hidden = true;
+    button.addEventListener("click", function () {
+      self.form.reset();
+      self.quiz.questions.forEach(function (q) { self.setFeedback(q, "", null); });
+      var resultNode = self.form.querySelector(".pc-result");
+      if (resultNode) resultNode.textContent = "";
+      button.hidden = true;
+      var first = self.form.querySelector("input, select, textarea");
+      if (first) first.focus();
+    });
+    var result = this.form.querySelector(".pc-result");
+    this.form.insertBefore(button, result ? result.nextSibling : null);
+    return button;
+  };
+
+  Module.prototype.submitQuiz = function () {
+    var self = this;
+    var questions = this.quiz.questions;
+    var responses = {};
+    var invalid = [];
+    questions.forEach(function (q) {
+      var read = readResponse(self.form, q);
+      if (read.error) {
+        invalid.push(q);
+        self.setFeedback(q, self.text(read.error), "invalid");
+      } else {
+        responses[q.key] = read.value;
+      }
+    });
+    var resultNode = this.form.querySelector(".pc-result");
+    if (invalid.length) {
+      if (resultNode) resultNode.textContent = this.text("incompleteQuiz", { count: invalid.length });
+      var first = this.fieldset(invalid[0].key);
+      var control = first && first.querySelector("input, select, textarea");
+      if (control) control.focus();
+      return;
+    }
+    var now = new Date();
+    var latencyMs = now.getTime() - Math.max(this.quizShownAt || this.startedAt, this.lastSubmitAt);
+    this.lastSubmitAt = now.getTime();
+    var results = {};
+    questions.forEach(function (q) {
+      var correct = isCorrect(q, responses[q.key]);
+      results[q.key] = correct;
+      var extra = q.feedback ? (correct ? q.feedback.correct : q.feedback.incorrect) : "";
+      self.setFeedback(q, self.text(correct ? "correct" : "incorrect") + (extra ? " " + extra : ""), correct ? "correct" : "incorrect");
+      self.report("interaction", { question: q, response: responses[q.key], correct: correct, at: now, latencyMs: latencyMs });
+    });
+    var scaled = scoreQuiz(questions, results);
+    var p = this.progress;
+    p.answers = responses;
+    p.attempts += 1;
+    // The best attempt counts, as learners and LMS gradebooks expect.
+    if (p.best === null || scaled > p.best) p.best = scaled;
+    if (resultNode) resultNode.textContent = this.resultText(scaled);
+    this.retryButton().hidden = !(this.mastery !== null && scaled < this.mastery - 1e-9);
+    this.report("result");
+    this.showProgress();
+  };
+
+  Module.prototype.resultText = function (scaled) {
+    var message = this.text("score", { score: Math.round(scaled * 100) });
+    if (this.mastery !== null) {
+      var passed = scaled >= this.mastery - 1e-9;
+      message += " " + this.text(passed ? "passed" : "failed", { mastery: Math.round(this.mastery * 100) });
+    }
+    return message;
+  };
+
+  Module.prototype.bindQuiz = function () {
+    var self = this;
+    if (!this.form || !this.quiz) return;
+    this.form.setAttribute("novalidate", "");
+    this.form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      try {
+        self.submitQuiz();
+      } catch (e) {
+        warn("quiz could not be scored", e && e.message);
+      }
+    });
+    // A corrected answer clears its error message.
+    this.form.addEventListener("change", function (event) {
+      var fieldset = event.target.closest && event.target.closest("fieldset[data-question]");
+      if (!fieldset) return;
+      var key = fieldset.getAttribute("data-question");
+      var feedback = self.feedbackNode(key);
+      if (feedback && feedback.getAttribute("data-state") === "invalid") {
+        self.setFeedback({ key: key }, "", null);
+      }
+    });
+  };
+
+  Module.prototype.restoreAnswers = function () {
+    var self = this;
+    if (!this.form || !this.quiz) return;
+    var answers = this.progress.answers || {};
+    this.quiz.questions.forEach(function (q) {
+      if (answers[q.key] !== undefined) writeResponse(self.form, q, answers[q.key]);
+    });
+    if (this.progress.best !== null) {
+      var resultNode = this.form.querySelector(".pc-result");
+      if (resultNode) resultNode.textContent = this.resultText(this.progress.best);
+      this.retryButton().hidden = !(this.mastery !== null && this.progress.best < this.mastery - 1e-9);
+    }
+  };
+
+  /* --- 8c. connection, resume, notices, exit --- */
+
+  Module.prototype.notice = function (key) {
+    if (document.querySelector(".pc-notice")) return;
+    var main = document.getElementById("contenu") || document.querySelector("main") || document.body;
+    var note = document.createElement("p");
+    note.className = "pc-notice";
+    note.setAttribute("role", "status");
+    note.textContent = this.text(key);
+    main.insertBefore(note, main.firstChild);
+  };
+
+  Module.prototype.resume = function (launch) {
+    var saved = decodeProgress(launch.suspend, this.pageKeys);
+    if (saved) {
+      var p = this.progress;
+      saved.seen.forEach(function (k) { if (p.seen.indexOf(k) < 0) p.seen.push(k); });
+      p.answers = saved.answers;
+      p.best = saved.best;
+      p.attempts = saved.attempts;
+      p.reported = saved.reported;
+      this.restoreAnswers();
+    }
+    // The reporter keeps what it already sent (cmi5: one completed a registration) in the suspend data.
+    if (launch.restoreReported) launch.restoreReported(this.progress.reported);
+    var location = launch.location;
+    // Only move when the learner has not started turning pages meanwhile.
+    if (!this.navigated && location && this.pageKeys.indexOf(location) >= 0) this.show(location, false);
+    this.showProgress();
+  };
+
+  Module.prototype.addExitButton = function (returnURL) {
+    var self = this;
+    var nav = document.querySelector(".pc-nav");
+    if (!nav || !returnURL) return;
+    var button = document.createElement("button");
+    button.type = "button";
+    button.setAttribute("data-action", "exit");
+    button.textContent = this.text("exit");
+    button.addEventListener("click", function () {
+      self.exit();
+      // Give the keepalive requests a moment to leave before the page goes.
+      window.setTimeout(function () { window.location.href = returnURL; }, 150);
+    });
+    nav.appendChild(button);
+  };
+
+  Module.prototype.connect = function () {
+    var self = this;
+    this.reporter = chooseReporter(this.config);
+    if (!this.reporter) {
+      // No LMS: the learner reads and the bookmark stays in this browser.
+      if (this.config.format !== "web") this.notice("noLms");
+      this.reporter = localReporter(this.config);
+    }
+    var reporter = this.reporter;
+    return reporter.start().then(function (launch) {
+      if (!launch) {
+        self.notice("lmsError");
+        self.reporter = localReporter(self.config);
+        return self.reporter.start();
+      }
+      return launch;
+    }, function (error) {
+      warn("launch failed", error && error.message);
+      self.notice("lmsError");
+      self.reporter = localReporter(self.config);
+      return self.reporter.start();
+    }).then(function (launch) {
+      if (launch.mastery !== null && launch.mastery !== undefined) self.mastery = launch.mastery;
+      self.connected = true;
+      self.resume(launch);
+      if (launch.returnURL) self.addExitButton(launch.returnURL);
+      self.report("progress");
+    });
+  };
+
+  Module.prototype.exit = function () {
+    if (this.finished) return;
+    this.finished = true;
+    this.report("finish");
+  };
+
+  Module.prototype.bindLifecycle = function () {
+    var self = this;
+    window.addEventListener("pagehide", function () { self.exit(); });
+    window.addEventListener("unload", function () { self.exit(); });
+    // Mobile browsers may discard a hidden page without pagehide: save first.
+    document.addEventListener("visibilitychange", function () {
+      if (document.visibilityState === "hidden" && !self.finished) self.report("flush");
+    });
+    // Back from the back-forward cache: the LMS session has ended, start anew.
+    window.addEventListener("pageshow", function (event) {
+      if (event.persisted && self.finished) window.location.reload();
+    });
+  };
+
+  Module.prototype.start = function () {
+    this.bindNavigation();
+    this.bindQuiz();
+    this.bindLifecycle();
+    this.show(this.progress.current, false);
+    return this.connect();
+  };
+
+  /* ------------------------------------------------------------------ *
+   * 9. Start                                                             *
+   * ------------------------------------------------------------------ */
+
+  function boot() {
+    var node = document.getElementById("pc-config");
+    var config;
+    try {
+      config = JSON.parse(node ? node.textContent : "null");
+    } catch (e) {
+      config = null;
+    }
+    if (!config || !config.module) {
+      warn("no usable #pc-config in this page");
+      return;
+    }
+    var module = new Module(config, makeStrings(config));
+    window.parcours = {
+      module: module,
+      // Exposed for tests and for authors who script their pages.
+      formats: { scorm12Timespan: scorm12Timespan, isoDuration: isoDuration }
+    };
+    module.start().catch(function (e) { warn("start failed", e && e.message); });
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", boot);
+  else boot();
+})();
