@@ -1,0 +1,129 @@
+"""xAPI statement validation for 1.0.3 and 2.0.0 (IEEE 9274.1.1), and the helpers the LRS needs.
+
+`version` is the xAPI version of the request: anything starting with "1.0"
+applies the 1.0.3 rules, "2.0" the 2.0.0 rules.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from validators.findings import Finding
+from validators.xapi.equivalence import statements_equivalent
+from validators.xapi.normalize import agent_key, canonical_format, normalize_statement, pick_language
+from validators.xapi.rules import (
+    check_activity,
+    check_actor,
+    check_statement,
+    child_path,
+    fail,
+)
+from validators.xapi.strict_json import loads_statements
+from validators.xapi.syntax import (
+    format_timestamp,
+    is_duration,
+    is_iri,
+    is_language_tag,
+    is_uuid,
+    parse_timestamp,
+)
+
+__all__ = [
+    "Finding",
+    "agent_key",
+    "canonical_format",
+    "format_timestamp",
+    "is_duration",
+    "is_iri",
+    "is_language_tag",
+    "is_uuid",
+    "is_v2",
+    "loads_statements",
+    "normalize_statement",
+    "parse_timestamp",
+    "pick_language",
+    "statements_equivalent",
+    "validate_activity",
+    "validate_activity_id",
+    "validate_agent",
+    "validate_iri",
+    "validate_language_tag",
+    "validate_statement",
+    "validate_statements",
+    "errors_only",
+]
+
+
+def is_v2(version: str) -> bool:
+    """True for an xAPI 2.0 request, False for 1.0.x."""
+    return version.startswith("2")
+
+
+def validate_statement(statement: Any, version: str = "1.0.3", path: str = "$") -> list[Finding]:
+    """Every finding about one statement, each located by its JSON path."""
+    out: list[Finding] = []
+    check_statement(statement, path, out, version.startswith("2"))
+    return out
+
+
+def validate_statements(data: Any, version: str = "1.0.3") -> list[Finding]:
+    """One statement object, or an array of them (paths `$[3].…`); ids must be unique in a batch."""
+    out: list[Finding] = []
+    v2 = version.startswith("2")
+    if type(data) is dict:
+        check_statement(data, "$", out, v2)
+    elif type(data) is list:
+        seen: set[str] = set()
+        for index, statement in enumerate(data):
+            check_statement(statement, f"$[{index}]", out, v2)
+            ident = statement.get("id") if type(statement) is dict else None
+            if type(ident) is str:
+                key = ident.lower()
+                if key in seen:
+                    fail(out, "statements.duplicate_id", f"$[{index}].id", value=ident)
+                seen.add(key)
+    else:
+        fail(out, "statements.type", "$")
+    return out
+
+
+def validate_agent(value: Any, version: str = "1.0.3", path: str = "$") -> list[Finding]:
+    """An Agent or a Group (the `agent` query parameter, document APIs)."""
+    out: list[Finding] = []
+    check_actor(value, path, out, version.startswith("2"))
+    return out
+
+
+def validate_activity(value: Any, version: str = "1.0.3", path: str = "$") -> list[Finding]:
+    """An Activity object with its optional definition."""
+    out: list[Finding] = []
+    check_activity(value, path, out, version.startswith("2"))
+    return out
+
+
+def validate_iri(value: Any, path: str = "$") -> list[Finding]:
+    out: list[Finding] = []
+    if type(value) is not str:
+        fail(out, "type.string", path)
+    elif not is_iri(value):
+        fail(out, "iri.invalid", path, value=value)
+    return out
+
+
+def validate_activity_id(value: Any, path: str = "$") -> list[Finding]:
+    """An activity id (the `activityId` query parameter): an IRI."""
+    return validate_iri(value, path)
+
+
+def validate_language_tag(value: Any, path: str = "$") -> list[Finding]:
+    out: list[Finding] = []
+    if type(value) is not str:
+        fail(out, "type.string", path)
+    elif not is_language_tag(value):
+        fail(out, "language.invalid", path, value=value)
+    return out
+
+
+def errors_only(findings: list[Finding]) -> list[Finding]:
+    """The findings that make a statement invalid (warnings left out)."""
+    return [finding for finding in findings if finding.severity == "error"]
