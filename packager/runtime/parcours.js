@@ -73,7 +73,7 @@
   }
 
   /* ------------------------------------------------------------------ *
-   * 2. Small helpers: time formats, identifiers, safe calls              *
+   * 2. Time formats, identifiers, warnings                              *
    * ------------------------------------------------------------------ */
 
   function pad(value, width) {
@@ -401,7 +401,9 @@
 
   var SCORM12_SUSPEND_LIMIT = 4096;
 
-  function encodeProgress(p, limit) {
+  // Seen pages as page keys ("intro,quiz"), or, when that is too long, as one
+  // character a page in course order ("!1101").
+  function encodeProgress(p, limit, pageKeys) {
     var data = { v: 1, c: p.current, s: p.seen.join(","), a: p.answers, b: p.best, n: p.attempts, r: p.reported };
     var text = JSON.stringify(data);
     if (limit && text.length > limit) {
@@ -409,7 +411,19 @@
       delete data.a;
       text = JSON.stringify(data);
     }
+    if (limit && text.length > limit) {
+      data.s = "!" + pageKeys.map(function (k) { return p.seen.indexOf(k) >= 0 ? "1" : "0"; }).join("");
+      text = JSON.stringify(data);
+    }
     return text;
+  }
+
+  function decodeSeen(value, pageKeys) {
+    var s = String(value || "");
+    if (s.charAt(0) === "!") {
+      return pageKeys.filter(function (k, i) { return s.charAt(i + 1) === "1"; });
+    }
+    return s.split(",").filter(function (k) { return pageKeys.indexOf(k) >= 0; });
   }
 
   function decodeProgress(text, pageKeys) {
@@ -419,7 +433,7 @@
       if (!data || data.v !== 1) return null;
       return {
         current: pageKeys.indexOf(data.c) >= 0 ? data.c : null,
-        seen: String(data.s || "").split(",").filter(function (k) { return pageKeys.indexOf(k) >= 0; }),
+        seen: decodeSeen(data.s, pageKeys),
         answers: data.a && typeof data.a === "object" ? data.a : {},
         best: typeof data.b === "number" ? data.b : null,
         attempts: typeof data.n === "number" ? data.n : 0,
@@ -474,9 +488,10 @@
 
   /* ------------------------------------------------------------------ *
    * 7. Reporters: one per format, all with the same methods              *
-   *    start() -> Promise<{suspend, location, mastery, mode}|null>       *
+   *    start() -> Promise<launch|null>, launch = {suspend, location,   *
+   *      mastery, and optionally returnURL, restoreReported(flags)}     *
    *    progress(snapshot), interaction(record), result(snapshot),       *
-   *    flush(), finish(snapshot)                                        *
+   *    flush(), finish(snapshot), broken()                              *
    * ------------------------------------------------------------------ */
 
   function scormCaller(api, names) {
@@ -546,8 +561,7 @@
         return Promise.resolve({
           suspend: lms.get("cmi.suspend_data"),
           location: resume ? lms.get("cmi.core.lesson_location") : "",
-          mastery: isNaN(mastery) ? null : mastery / 100,
-          mode: review ? "review" : "normal"
+          mastery: isNaN(mastery) ? null : mastery / 100
         });
       },
       progress: function (snap) {
@@ -619,8 +633,7 @@
         return Promise.resolve({
           suspend: lms.get("cmi.suspend_data"),
           location: resume ? lms.get("cmi.location") : "",
-          mastery: isNaN(mastery) ? null : mastery,
-          mode: review ? "review" : "normal"
+          mastery: isNaN(mastery) ? null : mastery
         });
       },
       progress: function (snap) {
@@ -924,7 +937,6 @@
               suspend: bookmark.suspend || "",
               location: bookmark.location || "",
               mastery: typeof launchData.masteryScore === "number" ? launchData.masteryScore : null,
-              mode: normal ? "normal" : "review",
               returnURL: launchData.returnURL || null,
               restoreReported: function (r) { reported = r || {}; }
             };
@@ -947,7 +959,6 @@
         judge(snap);
         saveBookmark(snap, false);
       },
-      reported: function () { return reported; },
       flush: function () {},
       finish: function (snap) {
         var last = [];
@@ -1039,7 +1050,7 @@
           client.send(statement("initialized", module));
           var bookmark = doc && typeof doc === "object" ? doc : {};
           return {
-            suspend: bookmark.suspend || "", location: bookmark.location || "", mastery: null, mode: "normal",
+            suspend: bookmark.suspend || "", location: bookmark.location || "", mastery: null,
             restoreReported: function (r) { reported = r || {}; }
           };
         });
@@ -1063,7 +1074,6 @@
         outcome(snap);
         saveBookmark(snap, false);
       },
-      reported: function () { return reported; },
       flush: function () {},
       finish: function (snap) {
         saveBookmark(snap, true);
@@ -1096,7 +1106,7 @@
           saved = null;
         }
         return Promise.resolve({
-          suspend: saved && saved.suspend || "", location: saved && saved.location || "", mastery: null, mode: "normal"
+          suspend: saved && saved.suspend || "", location: saved && saved.location || "", mastery: null
         });
       },
       progress: save,
@@ -1159,7 +1169,6 @@
     this.connected = false;
     this.finished = false;
     this.navigated = false;
-    this.review = false;
   }
 
   Module.prototype.index = function () {
@@ -1178,8 +1187,8 @@
     var limit = this.reporter ? this.reporter.suspendLimit : 64000;
     return {
       location: p.current || "",
-      suspend: encodeProgress(p, limit),
-      suspend12: encodeProgress(p, SCORM12_SUSPEND_LIMIT),
+      suspend: encodeProgress(p, limit, this.pageKeys),
+      suspend12: encodeProgress(p, SCORM12_SUSPEND_LIMIT, this.pageKeys),
       seenCount: p.seen.length,
       total: this.pageKeys.length,
       // Never 1 before completion: an LMS may derive completion from it. When the
@@ -1200,6 +1209,8 @@
     } catch (e) {
       warn("reporting failed", e && e.message);
     }
+    // The learner is told once when the LMS or the LRS stops answering.
+    if (this.reporter.broken()) this.notice("lmsError");
   };
 
   /* --- 8a. navigation --- */

@@ -1,0 +1,89 @@
+"""Fixtures of the browser tests: Debian's chromium driven by playwright, the live
+test server, the packages under test, and a watch on console errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+
+from tests.browser.packages import Package, built_package, fixture_package
+from tests.browser.server import LiveServer
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+NODE_MODULES = ROOT / ".cache" / "node" / "node_modules"
+SCORM_AGAIN_DIST = NODE_MODULES / "scorm-again" / "dist"
+AXE = NODE_MODULES / "axe-core" / "axe.min.js"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (scripts/setup --test)")
+    for needed in (SCORM_AGAIN_DIST / "scorm12.min.js", SCORM_AGAIN_DIST / "scorm2004.min.js", AXE):
+        if not needed.exists():
+            pytest.fail(f"{needed} is missing: run scripts/setup --test "
+                        "(npm install --prefix .cache/node axe-core@4 scorm-again@2)")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[LiveServer]:
+    running = LiveServer(tmp_path, SCORM_AGAIN_DIST)
+    yield running
+    running.stop()
+
+
+class ConsoleWatch:
+    """Every console error and uncaught exception of a page and its frames."""
+
+    def __init__(self, page: Page) -> None:
+        self.errors: list[str] = []
+        page.on("console", lambda message: self.errors.append(
+            f"console.{message.type}: {message.text} ({message.location.get('url')})")
+                if message.type == "error" else None)
+        page.on("pageerror", lambda error: self.errors.append(f"uncaught: {error}"))
+
+    def assert_clean(self) -> None:
+        assert not self.errors, "errors in the browser console:\n" + "\n".join(self.errors)
+
+
+@pytest.fixture
+def context(browser: Browser) -> Iterator[BrowserContext]:
+    ctx = browser.new_context(viewport={"width": 1024, "height": 768}, locale="fr-FR")
+    yield ctx
+    ctx.close()
+
+
+@pytest.fixture
+def page(context: BrowserContext) -> Page:
+    return context.new_page()
+
+
+@pytest.fixture
+def console(page: Page) -> Iterator[ConsoleWatch]:
+    watch = ConsoleWatch(page)
+    yield watch
+    watch.assert_clean()
+
+
+_BUILT: dict[tuple[str, str], Package] = {}
+
+
+def get_package(source: str, package_format: str, tmp_path_factory: pytest.TempPathFactory) -> Package:
+    """The hand-made module, or a sample course built once per worker and format."""
+    key = (source, package_format)
+    if key not in _BUILT:
+        work = tmp_path_factory.mktemp(f"{source}-{package_format}")
+        if source == "fixture":
+            _BUILT[key] = fixture_package(work / "package", package_format)
+        else:
+            _BUILT[key] = built_package(source, package_format, work)
+    return _BUILT[key]
