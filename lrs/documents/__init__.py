@@ -1,0 +1,1 @@
+"""The document resources of the LRS: State, Activity Profile and Agent Profile."""
