@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import http.client
 import json
-import threading
 import time
 from datetime import datetime, timezone
 from typing import Iterator
@@ -13,7 +12,7 @@ from urllib.parse import urlencode, urlparse
 import pytest
 from tincan import Activity, Agent, RemoteLRS
 from tincan.documents import ActivityProfileDocument, AgentProfileDocument, StateDocument
-from werkzeug.serving import make_server
+from tests.support.live_server import live_server
 
 from tests.lrs.xapi_client import SECRET, make_client
 
@@ -24,14 +23,8 @@ REGISTRATION = "6b3f8a1e-2c4d-4e5f-8a9b-0c1d2e3f4a5b"
 
 @pytest.fixture
 def lrs(database_url: str) -> Iterator[RemoteLRS]:
-    app = make_client(database_url).app
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield RemoteLRS(endpoint=f"http://127.0.0.1:{httpd.server_port}/xapi/", username="all", password=SECRET)
-    httpd.shutdown()
-    thread.join()
-    app.extensions["parcours.engine"].dispose()
+    with live_server(make_client(database_url).app) as (host, port):
+        yield RemoteLRS(endpoint=f"http://{host}:{port}/xapi/", username="all", password=SECRET)
 
 
 def etag_of(response) -> str:  # type: ignore[no-untyped-def]

@@ -13,7 +13,7 @@ from typing import Any, Iterator
 from urllib.parse import urlencode
 
 import pytest
-from werkzeug.serving import make_server
+from tests.support.live_server import live_server
 
 from tests.lrs.xapi_client import auth_header, make_client
 
@@ -30,14 +30,8 @@ PARAMS = {
 @pytest.fixture
 def server(database_url: str) -> Iterator[tuple[str, int]]:
     """A threaded HTTP server on a free port, answering until the test ends."""
-    app = make_client(database_url).app
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield "127.0.0.1", httpd.server_port
-    httpd.shutdown()
-    thread.join()
-    app.extensions["parcours.engine"].dispose()
+    with live_server(make_client(database_url).app) as address:
+        yield address
 
 
 class Client:

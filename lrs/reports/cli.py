@@ -1,0 +1,300 @@
+"""`parcours report`, `export`, `import` and `privacy`: thin shells over `lrs.reports`.
+
+Messages in French by default, English with `--lang en` (or PARCOURS_LANG=en).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import IO, Any
+
+import click
+import orjson
+
+from lrs.cli import _database_option, _engine, _lang_option, _say
+
+
+def _fail(lang: str, fr: str, en: str) -> click.ClickException:
+    return click.ClickException(_say(lang, fr, en))
+
+
+def _agent_key(agent_json: str, lang: str) -> tuple[dict[str, Any], str]:
+    """The agent given as JSON on the command line, and its key."""
+    from validators.xapi import agent_key
+
+    try:
+        agent = orjson.loads(agent_json)
+    except orjson.JSONDecodeError as error:
+        raise _fail(lang, f"--agent : JSON invalide ({error})", f"--agent: invalid JSON ({error})")
+    if not isinstance(agent, dict):
+        raise _fail(lang, "--agent : un objet JSON est attendu", "--agent: a JSON object is expected")
+    try:
+        return agent, agent_key(agent)
+    except (ValueError, KeyError, TypeError):
+        raise _fail(
+            lang,
+            "--agent : il faut un identifiant (mbox, mbox_sha1sum, openid ou account)",
+            "--agent: an identifier is needed (mbox, mbox_sha1sum, openid or account)",
+        )
+
+
+def _range(since: str | None, until: str | None, lang: str):  # type: ignore[no-untyped-def]
+    from lrs.reports.inputs import ReportInputError, parse_range
+
+    try:
+        return parse_range(since, until)
+    except ReportInputError as error:
+        raise click.ClickException("--" + error.message(lang))
+
+
+def _progress(total: int, lang: str, label_fr: str, label_en: str):  # type: ignore[no-untyped-def]
+    """A progress bar on stderr when it is a terminal, nothing otherwise."""
+    if not sys.stderr.isatty():
+        return None
+    return click.progressbar(length=total, label=_say(lang, label_fr, label_en), file=sys.stderr)
+
+
+# --- parcours report -------------------------------------------------------------------
+
+REPORT_COLUMNS = {
+    "completions": ("learner", "name", "group", "first_launch", "last_activity", "completed", "completed_at", "success"),
+    "scores": ("learner", "name", "group", "success", "best_score", "last_score", "attempts"),
+    "time": ("learner", "name", "group", "first_launch", "last_activity", "seconds", "attempts", "registrations"),
+}
+
+
+@click.group()
+def report() -> None:
+    """Rapports d'achèvement, de scores et de temps. / Completion, score and time reports."""
+
+
+def _report_command(kind: str, help_text: str):  # type: ignore[no-untyped-def]
+    @report.command(kind, help=help_text)
+    @click.option("--course", required=True, help="IRI du cours. / Course IRI.")
+    @click.option("--since", default=None, help="Depuis (AAAA-MM-JJ ou RFC 3339). / From.")
+    @click.option("--until", default=None, help="Jusqu'au (inclus). / Until (inclusive).")
+    @click.option("--group", default=None, help="Groupe : homePage du compte ou administration. / Group.")
+    @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+    @click.option("--pseudonymise", is_flag=True, help="Pseudonymes HMAC à la place des apprenants. / HMAC pseudonyms.")
+    @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Fichier de sortie.")
+    @_database_option
+    @_lang_option
+    def command(course: str, since: str | None, until: str | None, group: str | None, fmt: str, pseudonymise: bool,
+                output: Path | None, database_url: str | None, lang: str) -> None:
+        from lrs.db import read_transaction
+        from lrs.reports import queries
+        from lrs.reports.render import to_csv, to_json, to_text
+        from lrs.reports.settings import report_settings
+        from lrs.reports.tables_model import ReportTable
+
+        config, engine = _engine(database_url, lang)
+        start, end = _range(since, until, lang)
+        settings = report_settings(config)
+        if pseudonymise and not settings.pseudonym_secret:
+            raise _fail(lang, "--pseudonymise : définissez PARCOURS_PSEUDONYM_SECRET",
+                        "--pseudonymise: set PARCOURS_PSEUDONYM_SECRET")
+        filters = queries.Filters(course=course, since=start, until=end, group=group, pseudonymise=pseudonymise,
+                                  secret=settings.pseudonym_secret, lang=lang)
+        with read_transaction(engine) as connection:
+            learners = queries.learners(connection, filters)
+        wanted = REPORT_COLUMNS[kind]
+        table = ReportTable(kind, learners.caption_fr, learners.caption_en,
+                            [column for column in learners.columns if column.key in wanted], learners.rows)
+        if fmt == "csv":
+            data = to_csv(table).encode()
+        elif fmt == "json":
+            data = to_json(table, {"course": course, "since": since, "until": until, "group": group}, lang) + b"\n"
+        else:
+            data = to_text(table, lang).encode()
+        _write(data, output)
+
+    return command
+
+
+_report_command("completions", "Qui a commencé, terminé, réussi. / Who started, completed, passed.")
+_report_command("scores", "Meilleur et dernier score par apprenant. / Best and last score per learner.")
+_report_command("time", "Temps passé par apprenant. / Time spent per learner.")
+
+
+@report.command("rebuild")
+@_database_option
+@_lang_option
+def rebuild_command(database_url: str | None, lang: str) -> None:
+    """Recalcule les tables de rapport depuis les déclarations. / Rebuilds the report tables."""
+    from lrs.db import write_transaction
+    from lrs.reports.settings import report_settings
+    from lrs.reports.store import rebuild
+
+    config, engine = _engine(database_url, lang)
+    with write_transaction(engine) as connection:
+        count = rebuild(connection, report_settings(config).group_extensions)
+    click.echo(_say(lang, f"{count} déclarations relues", f"{count} statements read"))
+
+
+def _write(data: bytes, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    else:
+        output.write_bytes(data)
+
+
+# --- parcours export ---------------------------------------------------------------------
+
+
+@click.group()
+def export() -> None:
+    """Exports de données. / Data exports."""
+
+
+@export.command("statements")
+@click.option("--format", "fmt", type=click.Choice(["ndjson", "csv"]), default="ndjson", show_default=True)
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Fichier de sortie (défaut : sortie standard). / Output file (default: stdout).")
+@click.option("--since", default=None, help="Enregistrées depuis (AAAA-MM-JJ ou RFC 3339). / Stored since.")
+@click.option("--until", default=None, help="Enregistrées jusqu'au (inclus). / Stored until (inclusive).")
+@click.option("--agent", default=None, help="Acteur ou objet, en JSON. / Actor or object, as JSON.")
+@click.option("--verb", default=None, help="IRI du verbe. / Verb IRI.")
+@click.option("--activity", default=None, help="IRI de l'activité objet. / Object activity IRI.")
+@click.option("--include-voided", is_flag=True, help="Inclure les déclarations annulées. / Include voided statements.")
+@_database_option
+@_lang_option
+def export_statements(fmt: str, output: Path | None, since: str | None, until: str | None, agent: str | None,
+                      verb: str | None, activity: str | None, include_voided: bool, database_url: str | None,
+                      lang: str) -> None:
+    """Exporte les déclarations en flux (NDJSON ou CSV). / Streams statements out (NDJSON or CSV)."""
+    from lrs.reports.export import ExportFilters, count, stored_bodies, write_csv, write_ndjson
+
+    _, engine = _engine(database_url, lang)
+    start, end = _range(since, until, lang)
+    filters = ExportFilters(
+        since=start, until=end, agent_key=_agent_key(agent, lang)[1] if agent else None,
+        verb=verb, activity=activity, include_voided=include_voided,
+    )
+    bar = None
+    if sys.stderr.isatty():
+        with engine.connect() as connection:
+            bar = _progress(count(connection, filters), lang, "Export", "Export")
+    out: IO[bytes] = open(output, "wb") if output else sys.stdout.buffer
+    try:
+        writer = write_csv if fmt == "csv" else write_ndjson
+        if bar is not None:
+            with bar:
+                written = writer(stored_bodies(engine, filters), out, bar.update)
+        else:
+            written = writer(stored_bodies(engine, filters), out)
+    finally:
+        if output:
+            out.close()
+        else:
+            out.flush()
+    click.echo(_say(lang, f"{written} déclarations exportées", f"{written} statements exported"), err=True)
+
+
+# --- parcours import ---------------------------------------------------------------------
+
+
+@click.command("import")
+@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--batch-size", default=500, show_default=True, type=click.IntRange(1, 10_000))
+@_database_option
+@_lang_option
+def import_(source: Path, batch_size: int, database_url: str | None, lang: str) -> None:
+    """Importe un export NDJSON d'un autre LRS (validé, dédoublonné, reprenable).
+
+    Imports another LRS's NDJSON export (validated, deduplicated, resumable)."""
+    from lrs.app import INGEST_HOOKS, create_app
+    from lrs.config import Config
+    from lrs.db import ENGINE_KEY
+    from lrs.reports.importer import import_credential, import_ndjson
+
+    config = Config.from_env(database_url=database_url, lang=lang)
+    try:
+        app = create_app(config)
+    except Exception as error:
+        raise _fail(lang, f"base de données {config.database_url} inutilisable : {error}",
+                    f"cannot use database {config.database_url}: {error}")
+    size = source.stat().st_size
+    bar = _progress(size, lang, "Import", "Import") if size else None
+    with open(source, "rb") as handle:
+        position = [0]
+
+        def advance(_lines: int) -> None:
+            if bar is not None:
+                now = handle.tell()
+                bar.update(now - position[0])
+                position[0] = now
+
+        summary = import_ndjson(
+            app.extensions[ENGINE_KEY], handle, import_credential(config.authority_homepage),
+            hooks=app.extensions[INGEST_HOOKS], batch_size=batch_size, progress=advance,
+        )
+    if bar is not None:
+        bar.render_finish()
+    for problem in summary.problems:
+        click.echo(f"{source}:{problem.line}: {problem.field}: {problem.message(lang)}", err=True)
+    click.echo(_say(
+        lang,
+        f"{summary.read} lignes lues, {summary.stored} déclarations importées, "
+        f"{summary.already} déjà présentes, {summary.rejected} refusées",
+        f"{summary.read} lines read, {summary.stored} statements imported, "
+        f"{summary.already} already present, {summary.rejected} rejected",
+    ))
+    if summary.rejected:
+        sys.exit(1)
+
+
+# --- parcours privacy --------------------------------------------------------------------
+
+
+@click.group()
+def privacy() -> None:
+    """Droits des apprenants (RGPD). / Learners' rights (GDPR)."""
+
+
+@privacy.command("export")
+@click.option("--agent", required=True, help='L\'apprenant, en JSON : {"mbox": "mailto:…"}.')
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Fichier ZIP (défaut : apprenant.zip). / ZIP file.")
+@_database_option
+@_lang_option
+def privacy_export(agent: str, output: Path | None, database_url: str | None, lang: str) -> None:
+    """Droit d'accès : tout ce que le LRS détient sur l'apprenant. / Right of access."""
+    from lrs.reports.privacy import export_learner
+
+    agent_object, key = _agent_key(agent, lang)
+    _, engine = _engine(database_url, lang)
+    data = export_learner(engine, key, agent_object)
+    target = output or Path("apprenant.zip" if lang != "en" else "learner.zip")
+    target.write_bytes(data)
+    click.echo(_say(lang, f"données écrites dans {target}", f"data written to {target}"))
+
+
+@privacy.command("erase")
+@click.option("--agent", required=True, help='L\'apprenant, en JSON : {"mbox": "mailto:…"}.')
+@click.option("--yes", is_flag=True, help="Ne pas demander de confirmation. / Do not ask for confirmation.")
+@_database_option
+@_lang_option
+def privacy_erase(agent: str, yes: bool, database_url: str | None, lang: str) -> None:
+    """Droit à l'effacement : déclarations, documents et rapports. / Right to erasure."""
+    from lrs.reports.privacy import erase_learner
+
+    _agent, key = _agent_key(agent, lang)
+    _, engine = _engine(database_url, lang)
+    if not yes:
+        click.confirm(_say(lang, f"Effacer définitivement {key} ?", f"Erase {key} for good?"), abort=True)
+    summary = erase_learner(engine, key)
+    click.echo(_say(
+        lang,
+        f"effacés : {summary.statements} déclarations, {summary.documents} documents, "
+        f"{summary.report_rows} lignes de rapport, {summary.names} noms",
+        f"erased: {summary.statements} statements, {summary.documents} documents, "
+        f"{summary.report_rows} report rows, {summary.names} names",
+    ))
+    if summary.mentioned_elsewhere:
+        click.echo(_say(
+            lang,
+            f"{summary.mentioned_elsewhere} déclarations d'autres personnes le mentionnent encore (équipe, formateur)",
+            f"{summary.mentioned_elsewhere} statements about others still mention them (team, instructor)",
+        ), err=True)

@@ -1,0 +1,279 @@
+"""One statement -> one report fact: who, which course and module, when, and what it says.
+
+Where a statement sits (document of the rule, also in docs/reports.md):
+
+* **Course**: the highest activity typed as a course (cmi5 or ADL `course`) among
+  `contextActivities.parent` (top first), `grouping` and the object; else the last `grouping`
+  activity (for cmi5 statements, other than the AU's publisher id, which cmi5 puts
+  first); else the last `parent` activity (Moodle lists parents nearest first, so the
+  last is the top); else the object itself.
+* **Module**: nothing when the object is the course (a course-level statement);
+  for cmi5-defined statements, the AU's publisher id (first `grouping` activity),
+  else the object; otherwise the highest activity of the chain object -> parents
+  below the course, skipping structure (sections, blocks): a Moodle quiz attempt
+  or question belongs to its quiz, an interaction to its SCO. Platform objects
+  (Moodle badges, calendar, messages) count for the course as a whole.
+* **cmi5 registrations**: a cmi5 registration is one learner in one course; AU
+  statements that name no course join the course their registration was seen with
+  (the LMS's statements about the course, typed as a course), even afterwards.
+* **Modules seen before**: when the course found is an activity already known as a
+  module of some course (a runtime that gives an answer only its module as parent),
+  the statement is placed in that course and module.
+* **Outcome**: only statements about the module itself (its object is the module,
+  or an attempt/session whose direct parent is the module, never an interaction)
+  and, for cmi5 content, only cmi5-defined statements, carry completion, success
+  and score.
+
+Statements whose actor is a group, or whose object is not an activity, are not
+about a learner's progress and give no fact.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from typing import Any, Iterable
+
+import orjson
+
+from lrs.reports import vocabulary as v
+from lrs.timeutil import to_micros
+from validators.xapi.normalize import agent_key
+from validators.xapi.syntax import duration_seconds, parse_timestamp
+
+
+@dataclass(slots=True)
+class Fact:
+    statement_id: str
+    learner_key: str
+    learner_name: str
+    home_page: str
+    grp: str
+    registration: str
+    course_id: str
+    course_name: str  # JSON language map
+    module_id: str  # "" for a course-level statement
+    module_name: str
+    ts_us: int
+    verb: str
+    administrative: bool
+    outcome: bool
+    completion: bool | None
+    success: bool | None
+    score: float | None
+    duration: float | None
+    session_id: str
+    attempt_key: str
+    cmi5: bool
+    move_on: str
+    course_typed: bool = False  # not stored: tells which course a cmi5 registration is for
+
+    def row(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in FACT_FIELDS}
+
+
+FACT_FIELDS = tuple(item.name for item in fields(Fact) if item.name != "course_typed")
+REGISTRATION_PREFIX = "registration:"  # in `known`: a cmi5 registration -> its course
+
+
+def learner_key(actor: dict[str, Any]) -> str | None:
+    """The agent's key as the LRS indexes it (its inverse functional identifier)."""
+    try:
+        return agent_key(actor)
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def _as_list(value: Any) -> list[dict[str, Any]]:
+    if isinstance(value, dict):
+        return [value]
+    if isinstance(value, list):
+        return [item for item in value if isinstance(item, dict) and isinstance(item.get("id"), str)]
+    return []
+
+
+def _type(activity: dict[str, Any]) -> str:
+    definition = activity.get("definition")
+    return definition.get("type", "") if isinstance(definition, dict) else ""
+
+
+def _name(activity: dict[str, Any] | None) -> str:
+    if not activity:
+        return "{}"
+    definition = activity.get("definition")
+    name = definition.get("name") if isinstance(definition, dict) else None
+    return orjson.dumps(name if isinstance(name, dict) else {}).decode()
+
+
+def _is_item(activity: dict[str, Any]) -> bool:
+    definition = activity.get("definition")
+    if isinstance(definition, dict) and definition.get("interactionType"):
+        return True
+    return _type(activity) in v.ITEM_TYPES
+
+
+def _score(result: dict[str, Any]) -> float | None:
+    score = result.get("score")
+    if not isinstance(score, dict):
+        return None
+    scaled = score.get("scaled")
+    if isinstance(scaled, (int, float)) and not isinstance(scaled, bool):
+        return max(0.0, min(1.0, float(scaled)))
+    raw, low, high = score.get("raw"), score.get("min", 0), score.get("max")
+    numbers = all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in (raw, low, high))
+    if numbers and high > low:
+        return max(0.0, min(1.0, (raw - low) / (high - low)))
+    return None
+
+
+def _group(context: dict[str, Any], extensions: Iterable[str]) -> str:
+    values = context.get("extensions")
+    if not isinstance(values, dict):
+        return ""
+    for iri in extensions:
+        value = values.get(iri)
+        if isinstance(value, str):
+            return value
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return str(value)
+        if isinstance(value, dict):  # e.g. {"id": ..., "name": ...}
+            for key in ("id", "name", "code"):
+                if isinstance(value.get(key), (str, int)):
+                    return str(value[key])
+    return ""
+
+
+def _place(obj: dict[str, Any], parents: list[dict], grouping: list[dict], cmi5: bool, known: dict[str, str],
+           registration_course: str | None = None):
+    """(course, module or None) following the rule in the module docstring."""
+    chain = [obj] + parents
+    publisher = grouping[0] if cmi5 and grouping else None
+    candidates = [a for a in grouping if a is not publisher]
+    # the highest typed course: a Moodle IMS package is typed "course" too, inside its course
+    typed = next((a for a in parents[::-1] + grouping + [obj] if _type(a) in v.COURSE_TYPES), None)
+    if typed is not None:
+        course = typed
+    elif candidates:
+        course = candidates[-1]
+    elif parents:
+        course = parents[-1]
+    elif cmi5 and registration_course:
+        course = {"id": registration_course}  # the course this cmi5 registration was seen in
+    elif publisher is not None and publisher["id"] != obj["id"]:
+        course = publisher  # a cmi5 AU alone: it is its own course
+        publisher = None
+    else:
+        course = obj
+    if course["id"] in known and known[course["id"]] != course["id"]:
+        # The "course" found is a module already seen in a course: place it there.
+        return _place(obj, parents, grouping + [{"id": known[course["id"]]}], cmi5, {}, registration_course)
+    if course["id"] == obj["id"]:
+        return course, None
+    if cmi5:
+        return course, publisher or obj
+    ids = [a["id"] for a in chain]
+    below = chain[: ids.index(course["id"])] if course["id"] in ids else chain
+    below = [a for a in below if _type(a) not in v.STRUCTURE_TYPES]
+    if not below or _type(below[-1]) in v.PLATFORM_TYPES:
+        return course, None
+    return course, below[-1]
+
+
+def extract_fact(
+    statement: dict[str, Any], group_extensions: Iterable[str] = (), known: dict[str, str] | None = None
+) -> Fact | None:
+    """The report fact of a stored statement, or None if it says nothing about progress.
+
+    `known` maps module ids already seen to their course: a statement that names only
+    a module as its parent (an answer whose parent is its module) joins that course;
+    and `registration:<uuid>` to the course of a cmi5 registration, for AU statements
+    that name no course.
+    """
+    actor = statement.get("actor")
+    obj = statement.get("object")
+    if not isinstance(actor, dict) or actor.get("objectType") == "Group" or not isinstance(obj, dict):
+        return None
+    if obj.get("objectType", "Activity") != "Activity" or not isinstance(obj.get("id"), str):
+        return None
+    key = learner_key(actor)
+    verb = (statement.get("verb") or {}).get("id")
+    if key is None or not isinstance(verb, str) or verb == v.VOIDED:
+        return None
+    context = statement.get("context") if isinstance(statement.get("context"), dict) else {}
+    activities = context.get("contextActivities") if isinstance(context.get("contextActivities"), dict) else {}
+    parents = _as_list(activities.get("parent"))
+    grouping = _as_list(activities.get("grouping"))
+    category_ids = {a["id"] for a in _as_list(activities.get("category"))}
+    cmi5 = v.CMI5_CATEGORY in category_ids
+    registration = context.get("registration") if isinstance(context.get("registration"), str) else ""
+    known = known or {}
+    course, module = _place(obj, parents, grouping, cmi5, known, known.get(REGISTRATION_PREFIX + registration))
+
+    if module is None:
+        outcome = obj["id"] == course["id"]
+    elif cmi5:
+        outcome = True
+    else:
+        outcome = obj["id"] == module["id"] or (
+            bool(parents) and parents[0]["id"] == module["id"] and not _is_item(obj)
+        )
+    result = statement.get("result") if isinstance(statement.get("result"), dict) else {}
+    completion = result.get("completion") if isinstance(result.get("completion"), bool) else None
+    success = result.get("success") if isinstance(result.get("success"), bool) else None
+    if verb in v.COMPLETED or verb in v.SATISFIED:
+        completion = True
+    if verb in v.PASSED:
+        success = True
+    elif verb in v.FAILED:
+        success = False
+    duration = None
+    if isinstance(result.get("duration"), str):
+        try:
+            duration = duration_seconds(result["duration"])
+        except ValueError:
+            duration = None
+    extensions = context.get("extensions") if isinstance(context.get("extensions"), dict) else {}
+    session_id = extensions.get(v.CMI5_SESSION)
+    session_id = session_id if isinstance(session_id, str) else ""
+    move_on = extensions.get(v.CMI5_MOVEON)
+    move_on = move_on if move_on in v.MOVE_ON_VALUES else ""
+
+    if session_id:
+        attempt_key = "s:" + session_id
+    elif outcome and module is not None and _type(obj) in v.ATTEMPT_TYPES:
+        attempt_key = "o:" + obj["id"]  # a Moodle quiz attempt, a lesson session
+    elif verb in v.ATTEMPT_START:
+        attempt_key = "i:" + str(statement.get("id"))
+    else:
+        attempt_key = ""
+
+    timestamp = statement.get("timestamp") or statement.get("stored")
+    try:
+        moment = parse_timestamp(timestamp)
+    except (TypeError, ValueError):
+        return None
+    account = actor.get("account") if isinstance(actor.get("account"), dict) else {}
+    return Fact(
+        statement_id=str(statement.get("id")),
+        learner_key=key,
+        learner_name=actor.get("name") if isinstance(actor.get("name"), str) else "",
+        home_page=account.get("homePage", "") if isinstance(account.get("homePage"), str) else "",
+        grp=_group(context, group_extensions),
+        registration=registration,
+        course_id=course["id"],
+        course_name=_name(course),
+        module_id=module["id"] if module is not None else "",
+        module_name=_name(module),
+        ts_us=to_micros(moment),
+        verb=verb,
+        administrative=verb in v.ADMINISTRATIVE,
+        outcome=outcome and verb not in v.ADMINISTRATIVE,
+        completion=completion,
+        success=success,
+        score=_score(result),
+        duration=duration,
+        session_id=session_id,
+        attempt_key=attempt_key,
+        cmi5=cmi5,
+        move_on=move_on,
+        course_typed=_type(course) in v.COURSE_TYPES,
+    )

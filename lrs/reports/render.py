@@ -1,0 +1,107 @@
+"""Report tables as text for people (HTML cells, terminal) and as CSV and JSON for tools."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+import orjson
+
+from lrs.reports.tables_model import Column, ReportTable
+
+_WORDS = {
+    "fr": {True: "oui", False: "non", "passed": "réussi", "failed": "échoué"},
+    "en": {True: "yes", False: "no", "passed": "passed", "failed": "failed"},
+}
+
+
+def duration_text(seconds: float | None, lang: str = "fr") -> str:
+    """`1 h 05 min 03 s`: readable in both languages."""
+    if seconds is None:
+        return ""
+    total = int(round(seconds))
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours} h {minutes:02d} min {secs:02d} s"
+    if minutes:
+        return f"{minutes} min {secs:02d} s"
+    return f"{secs} s"
+
+
+def _number(value: float, lang: str, digits: int) -> str:
+    text = f"{value:,.{digits}f}"
+    if lang == "fr":
+        text = text.replace(",", "\u202f").replace(".", ",")
+    return text
+
+
+def cell_text(column: Column, value: Any, lang: str = "fr") -> str:
+    """A value as a person reads it."""
+    if value is None or value == "":
+        return "—" if column.kind not in ("text", "course", "learner") else ""
+    words = _WORDS["en" if lang == "en" else "fr"]
+    kind = column.kind
+    if kind == "bool":
+        return words[bool(value)]
+    if kind == "success":
+        return words.get(value, str(value))
+    if kind in ("percent", "score"):
+        return _number(float(value) * 100, lang, 1) + ("\u202f%" if lang == "fr" else " %")
+    if kind == "seconds":
+        return duration_text(float(value), lang)
+    if kind == "int":
+        return _number(float(value), lang, 0)
+    if kind == "number":
+        return _number(float(value), lang, 2)
+    if kind == "datetime":  # minutes are enough to read; the downloads keep microseconds
+        text = str(value)
+        return f"{text[:10]} {text[11:16]} UTC" if len(text) >= 16 else text
+    return str(value)
+
+
+def to_csv(table: ReportTable) -> str:
+    """Raw values, column keys as the header: what a spreadsheet or pandas wants."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([column.key for column in table.columns])
+    for record in table.as_records():
+        writer.writerow(["" if value is None else _csv_value(value) for value in record.values()])
+    return buffer.getvalue()
+
+
+def _csv_value(value: Any) -> Any:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value
+
+
+def to_json(table: ReportTable, filters: dict[str, Any] | None = None, lang: str = "fr") -> bytes:
+    document = {
+        "table": table.name,
+        "caption": table.caption(lang),
+        "filters": filters or {},
+        "columns": [{"key": c.key, "label": c.label(lang), "kind": c.kind} for c in table.columns],
+        "rows": table.as_records(),
+    }
+    return orjson.dumps(document, option=orjson.OPT_NON_STR_KEYS)
+
+
+def to_text(table: ReportTable, lang: str = "fr") -> str:
+    """An aligned plain-text table for the terminal."""
+    headers = [column.label(lang) for column in table.columns]
+    lines = [[cell_text(column, row.get(column.key), lang) for column in table.columns] for row in table.rows]
+    widths = [max([len(h)] + [len(line[i]) for line in lines]) for i, h in enumerate(headers)]
+    numeric = [c.kind in ("int", "number", "percent", "score", "seconds") for c in table.columns]
+
+    def fmt(cells: list[str]) -> str:
+        return "  ".join(
+            (cell.rjust(widths[i]) if numeric[i] else cell.ljust(widths[i])) for i, cell in enumerate(cells)
+        ).rstrip()
+
+    out = [table.caption(lang), fmt(headers), "  ".join("-" * w for w in widths)]
+    out += [fmt(line) for line in lines]
+    if not lines:
+        out.append("(aucune donnée)" if lang != "en" else "(no data)")
+    return "\n".join(out) + "\n"
