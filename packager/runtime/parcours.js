@@ -996,18 +996,25 @@
     var reported = {};
     var seenSent = {};
 
-    function context() {
-      var ctx = { contextActivities: { parent: [{ objectType: "Activity", id: config.course.id }] } };
-      if (params.registration) ctx.registration = params.registration;
+    // The module's own statements hang under the course; a page's or an answer's hang
+    // under the module, with the course as grouping, so reports can place each level.
+    function context(object) {
+      var underModule = object.id !== config.module.id;
+      var parent = underModule ? config.module.id : config.course.id;
+      var ctx = { contextActivities: { parent: [{ objectType: "Activity", id: parent }] } };
+      var grouping = [];
+      if (underModule) grouping.push({ objectType: "Activity", id: config.course.id });
       if (params.activity_id && params.activity_id !== config.course.id && params.activity_id !== config.module.id) {
-        ctx.contextActivities.grouping = [{ objectType: "Activity", id: params.activity_id }];
+        grouping.push({ objectType: "Activity", id: params.activity_id });
       }
+      if (grouping.length) ctx.contextActivities.grouping = grouping;
+      if (params.registration) ctx.registration = params.registration;
       if (config.language) ctx.language = config.language;
       return ctx;
     }
 
     function statement(verbName, object, result) {
-      var s = { id: uuid(), timestamp: new Date().toISOString(), actor: actor, verb: verb(verbName), object: object, context: context() };
+      var s = { id: uuid(), timestamp: new Date().toISOString(), actor: actor, verb: verb(verbName), object: object, context: context(object) };
       if (result) s.result = result;
       return s;
     }
@@ -1067,7 +1074,6 @@
         var s = statement("answered", interactionActivity(config, rec.question), {
           response: rec.response, success: rec.correct, duration: isoDuration(rec.latencyMs)
         });
-        s.context.contextActivities.parent = [{ objectType: "Activity", id: config.module.id }];
         client.send(s);
       },
       result: function (snap) {

@@ -83,8 +83,14 @@ def test_statements_of_a_walk(source: str, run: str, lrs: Lrs, page: Page, serve
         for s in statements:
             assert s["actor"]["mbox"] == ACTOR["mbox"]
             assert s["context"]["registration"] == REGISTRATION
-            assert {"objectType": "Activity", "id": config["course"]["id"]} in s["context"]["contextActivities"]["parent"] \
-                or s["verb"]["id"] == VERB + "answered"
+            course = {"objectType": "Activity", "id": config["course"]["id"]}
+            module = {"objectType": "Activity", "id": config["module"]["id"]}
+            activities = s["context"]["contextActivities"]
+            if s["object"]["id"] == config["module"]["id"]:
+                assert activities["parent"] == [course]
+            else:  # pages and answers sit under their module, inside the course
+                assert activities["parent"] == [module]
+                assert course in activities["grouping"]
         for s in answered:
             assert s["object"]["definition"]["type"] == "http://adlnet.gov/expapi/activities/cmi.interaction"
             assert s["result"]["success"] is (run == "right")
