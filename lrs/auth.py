@@ -1,0 +1,342 @@
+"""HTTP Basic authentication against credentials stored hashed, and scopes.
+
+A credential is a key, a secret (stored as a salted scrypt hash), scopes and the
+authority agent that the LRS writes into every statement it stores for it.
+Checking scrypt costs tens of milliseconds by design, so a verified credential is
+remembered in memory for `Config.credential_cache_seconds` (keyed by a fast digest of
+the secret, never the secret itself); revoking clears this process's memory at once
+and other workers' within that delay.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import hashlib
+import hmac
+import secrets
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any, Callable, Iterable, TypeVar
+
+import orjson
+import sqlalchemy
+from flask import current_app, g, request
+from sqlalchemy.engine import Connection, Engine
+
+from lrs.db import current_engine
+from lrs.errors import XAPIError
+from lrs.tables import credentials
+
+SCOPES = (
+    "statements/write",
+    "statements/read",
+    "statements/read/mine",
+    "all/read",
+    "all",
+    "state",
+    "define",
+    "profile",
+    "reports/read",  # read-only analyst access to /reports (lrs.reports)
+)
+DEFAULT_SCOPES = ("statements/write", "statements/read/mine")
+# The scopes of a read-only request are also granted by `all/read`.
+READ_SCOPES = {"statements/read", "statements/read/mine", "state", "profile"}
+
+_SCRYPT = {"n": 2**14, "r": 8, "p": 1, "dklen": 32}
+
+
+@dataclass(frozen=True)
+class Credential:
+    key: str
+    scopes: frozenset[str]
+    authority: dict[str, Any]
+    name: str = ""
+    created_at: str = ""
+    revoked_at: str | None = None
+
+    def allows(self, *wanted: str, read_only: bool = False) -> bool:
+        if "all" in self.scopes:
+            return True
+        if read_only and "all/read" in self.scopes:
+            return True
+        return any(scope in self.scopes for scope in wanted)
+
+    @property
+    def can_read_all_statements(self) -> bool:
+        return bool(self.scopes & {"all", "all/read", "statements/read"})
+
+    @property
+    def can_define(self) -> bool:
+        return bool(self.scopes & {"all", "define"})
+
+
+class CredentialError(ValueError):
+    """A credential that cannot be created: the message says why, in both languages."""
+
+    def __init__(self, message_en: str, message_fr: str) -> None:
+        super().__init__(message_en)
+        self.message_en = message_en
+        self.message_fr = message_fr
+
+    def message(self, lang: str) -> str:
+        return self.message_en if lang == "en" else self.message_fr
+
+
+def hash_secret(secret: str) -> str:
+    salt = secrets.token_bytes(16)
+    digest = hashlib.scrypt(secret.encode(), salt=salt, **_SCRYPT)
+    return "scrypt$%s$%s" % (base64.b64encode(salt).decode(), base64.b64encode(digest).decode())
+
+
+def check_secret(secret: str, stored: str) -> bool:
+    try:
+        scheme, salt, digest = stored.split("$")
+    except ValueError:
+        return False
+    if scheme != "scrypt":
+        return False
+    computed = hashlib.scrypt(secret.encode(), salt=base64.b64decode(salt), **_SCRYPT)
+    return hmac.compare_digest(computed, base64.b64decode(digest))
+
+
+def parse_scopes(value: str | Iterable[str]) -> frozenset[str]:
+    items = value.replace(" ", ",").split(",") if isinstance(value, str) else list(value)
+    scopes = frozenset(item.strip() for item in items if item.strip())
+    unknown = sorted(scopes - set(SCOPES))
+    if unknown:
+        raise CredentialError(
+            f"unknown scope(s): {', '.join(unknown)} (known: {', '.join(SCOPES)})",
+            f"portée(s) inconnue(s) : {', '.join(unknown)} (portées connues : {', '.join(SCOPES)})",
+        )
+    if not scopes:
+        raise CredentialError("at least one scope is required", "au moins une portée est requise")
+    return scopes
+
+
+def authority_agent(key: str, name: str, email: str | None, homepage: str) -> dict[str, Any]:
+    agent: dict[str, Any] = {"objectType": "Agent", "name": name or key}
+    if email:
+        agent["mbox"] = email if email.startswith("mailto:") else "mailto:" + email
+    else:
+        agent["account"] = {"homePage": homepage, "name": key}
+    return agent
+
+
+def _row_to_credential(row: Any) -> Credential:
+    return Credential(
+        key=row.key,
+        scopes=frozenset(row.scopes.split()),
+        authority=orjson.loads(row.authority),
+        name=row.name,
+        created_at=row.created_at,
+        revoked_at=row.revoked_at,
+    )
+
+
+def create_credential(
+    connection: Connection,
+    *,
+    key: str | None = None,
+    secret: str | None = None,
+    scopes: str | Iterable[str] = DEFAULT_SCOPES,
+    name: str = "",
+    authority_email: str | None = None,
+    authority_homepage: str = "https://lrs.parcours.invalid",
+    secret_hash: str | None = None,
+) -> tuple[Credential, str]:
+    """Store a new credential; return it with its secret (generated when not given).
+
+    `secret_hash` (from `hash_secret`) stores an already hashed secret, as when
+    credentials move from another installation; the secret returned is then "".
+    """
+    key = key or secrets.token_urlsafe(18)
+    secret = secret or secrets.token_urlsafe(24)
+    if ":" in key:
+        raise CredentialError("the key must not contain ':'", "la clé ne doit pas contenir « : »")
+    scope_set = parse_scopes(scopes)
+    existing = connection.execute(sqlalchemy.select(credentials.c.key).where(credentials.c.key == key)).first()
+    if existing:
+        raise CredentialError(f"the key {key!r} already exists", f"la clé {key!r} existe déjà")
+    credential = Credential(
+        key=key,
+        scopes=scope_set,
+        authority=authority_agent(key, name, authority_email, authority_homepage),
+        name=name,
+        created_at=datetime.now(timezone.utc).isoformat(),
+    )
+    connection.execute(
+        credentials.insert().values(
+            key=key,
+            secret_hash=secret_hash or hash_secret(secret),
+            name=name,
+            scopes=" ".join(sorted(scope_set)),
+            authority=orjson.dumps(credential.authority).decode(),
+            created_at=credential.created_at,
+        )
+    )
+    return credential, "" if secret_hash else secret
+
+
+def list_credentials(connection: Connection) -> list[Credential]:
+    rows = connection.execute(sqlalchemy.select(credentials).order_by(credentials.c.created_at, credentials.c.key))
+    return [_row_to_credential(row) for row in rows]
+
+
+def revoke_credential(connection: Connection, key: str) -> bool:
+    """Revoke a credential (kept for the record: its statements name it); False if unknown."""
+    result = connection.execute(
+        credentials.update()
+        .where(credentials.c.key == key, credentials.c.revoked_at.is_(None))
+        .values(revoked_at=datetime.now(timezone.utc).isoformat())
+    )
+    _cache.forget(key)
+    return result.rowcount > 0
+
+
+def ensure_bootstrap_credential(engine: Engine, spec: str, authority_homepage: str) -> bool:
+    """Create the credential `key:secret[:scopes]` if its key is new; True if created."""
+    parts = spec.split(":", 2)
+    if len(parts) < 2 or not parts[0] or not parts[1]:
+        raise CredentialError(
+            "PARCOURS_BOOTSTRAP_CREDENTIAL must be key:secret[:scope,scope]",
+            "PARCOURS_BOOTSTRAP_CREDENTIAL doit être clé:secret[:portée,portée]",
+        )
+    key, secret = parts[0], parts[1]
+    scopes = parts[2] if len(parts) == 3 and parts[2] else "all"
+    with engine.connect().execution_options(parcours_write=True) as connection, connection.begin():
+        found = connection.execute(sqlalchemy.select(credentials.c.key).where(credentials.c.key == key)).first()
+        if found:
+            return False
+        create_credential(
+            connection, key=key, secret=secret, scopes=scopes, name=key, authority_homepage=authority_homepage
+        )
+        return True
+
+
+@dataclass
+class _CredentialCache:
+    # keyed by (database, key): several apps in one process may serve different databases
+    entries: dict[tuple[str, str], tuple[bytes, float, Credential]] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def get(self, database: str, key: str, secret: str) -> Credential | None:
+        entry = self.entries.get((database, key))
+        if entry is None:
+            return None
+        digest, expires, credential = entry
+        if time.monotonic() > expires or not hmac.compare_digest(digest, _fast_digest(key, secret)):
+            return None
+        return credential
+
+    def put(self, database: str, key: str, secret: str, credential: Credential, seconds: float) -> None:
+        with self.lock:
+            self.entries[(database, key)] = (_fast_digest(key, secret), time.monotonic() + seconds, credential)
+
+    def forget(self, key: str) -> None:
+        with self.lock:
+            for cached in [cached for cached in self.entries if cached[1] == key]:
+                del self.entries[cached]
+
+    def clear(self) -> None:
+        with self.lock:
+            self.entries.clear()
+
+
+_PEPPER = secrets.token_bytes(16)  # per process: cached digests mean nothing elsewhere
+_cache = _CredentialCache()
+
+
+def _fast_digest(key: str, secret: str) -> bytes:
+    return hashlib.sha256(_PEPPER + key.encode() + b"\0" + secret.encode()).digest()
+
+
+def authenticate(engine: Engine, key: str, secret: str, cache_seconds: float = 30.0) -> Credential | None:
+    """The credential for key/secret, or None when unknown, revoked or wrong."""
+    database = str(engine.url)
+    cached = _cache.get(database, key, secret)
+    if cached is not None:
+        return cached
+    with engine.connect() as connection:
+        row = connection.execute(sqlalchemy.select(credentials).where(credentials.c.key == key)).first()
+    if row is None or row.revoked_at is not None or not check_secret(secret, row.secret_hash):
+        return None
+    credential = _row_to_credential(row)
+    _cache.put(database, key, secret, credential, cache_seconds)
+    return credential
+
+
+def _basic_auth() -> tuple[str, str] | None:
+    header = request.headers.get("Authorization", "")
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() != "basic" or not value:
+        return None
+    try:
+        decoded = base64.b64decode(value.strip(), validate=True).decode("utf-8")
+    except (ValueError, UnicodeDecodeError):
+        return None
+    key, sep, secret = decoded.partition(":")
+    if not sep:
+        return None
+    return key, secret
+
+
+def current_credential() -> Credential:
+    """The credential of this request; 401 when missing or wrong."""
+    credential = g.get("credential")
+    if credential is not None:
+        return credential
+    pair = _basic_auth()
+    if pair is None:
+        raise XAPIError(
+            401,
+            "Authentication required: HTTP Basic with an LRS key and secret.",
+            "Authentification requise : HTTP Basic avec une clé et un secret du LRS.",
+            "Authorization",
+        )
+    credential = authenticate(
+        current_engine(), pair[0], pair[1], current_app.config.get("PARCOURS_CREDENTIAL_CACHE_SECONDS", 30.0)
+    )
+    if credential is None:
+        raise XAPIError(
+            401,
+            "Unknown or revoked key, or wrong secret.",
+            "Clé inconnue ou révoquée, ou secret incorrect.",
+            "Authorization",
+        )
+    g.credential = credential
+    return credential
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def check_scope(*scopes: str) -> Credential:
+    """Authenticate and check that the credential holds one of `scopes` (or `all`;
+    `all/read` also grants read-only requests); 403 otherwise."""
+    credential = current_credential()
+    read_only = request.method in ("GET", "HEAD")
+    if not credential.allows(*scopes, read_only=read_only):
+        raise XAPIError(
+            403,
+            f"This credential lacks the scope needed here ({' or '.join(scopes)}).",
+            f"Cette clé n'a pas la portée nécessaire ici ({' ou '.join(scopes)}).",
+            "Authorization",
+        )
+    return credential
+
+
+def require_scope(*scopes: str) -> Callable[[F], F]:
+    """Decorator of a view: 401 without valid credentials, 403 without one of `scopes`."""
+
+    def decorate(view: F) -> F:
+        @functools.wraps(view)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            check_scope(*scopes)
+            return view(*args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorate

@@ -1,0 +1,84 @@
+"""The LRS configuration: a plain object, filled from `PARCOURS_*` environment variables."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+SUPPORTED_LANGS = ("fr", "en")
+
+
+def _split(value: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in value.split(",") if part.strip())
+
+
+def _as_bool(value: str) -> bool:
+    return value.strip().lower() in {"1", "true", "yes", "on", "oui"}
+
+
+@dataclass
+class Config:
+    """Everything the LRS needs to run; every field has a sensible default.
+
+    `cors_origins` lists the origins allowed to call the LRS from a browser
+    (`("*",)` allows any origin, echoing it so that credentials still work).
+    `bootstrap_credential` is `key:secret:scope,scope`, created on start if absent,
+    for container deployments that cannot run a command first;
+    `bootstrap_credential_file` names a file holding that line (a mounted secret).
+    """
+
+    database_url: str = "sqlite:///parcours.db"
+    max_body_bytes: int = 32 * 1024 * 1024
+    cors_origins: tuple[str, ...] = ("*",)
+    lang: str = "fr"
+    # The version answered to a request that names none (which is refused with a 400):
+    # deployments serving only 1.0.x content may set 1.0.3.
+    default_version: str = "2.0.0"
+    statement_page_size: int = 100  # default `limit` of a query
+    statement_page_max: int = 1000  # the largest page a client may ask for
+    authority_homepage: str = "https://lrs.parcours.invalid"
+    bootstrap_credential: str | None = None
+    bootstrap_credential_file: str | None = None  # the same, read from a file (container secrets)
+    credential_cache_seconds: float = 30.0
+    lrs_name: str = "parcours"
+    debug: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> "Config":
+        """Read `PARCOURS_DATABASE_URL`, `PARCOURS_MAX_BODY_BYTES`, `PARCOURS_CORS_ORIGINS`,
+        `PARCOURS_LANG`, ... (the upper-cased field name after `PARCOURS_`)."""
+        environ = dict(os.environ if environ is None else environ)
+        values: dict[str, Any] = {}
+        for item in fields(cls):
+            if item.name == "extra":
+                continue
+            raw = environ.get("PARCOURS_" + item.name.upper())
+            if raw is None:
+                continue
+            default = getattr(cls, item.name, None)
+            if isinstance(default, bool):
+                values[item.name] = _as_bool(raw)
+            elif isinstance(default, int):
+                values[item.name] = int(raw)
+            elif isinstance(default, float):
+                values[item.name] = float(raw)
+            elif isinstance(default, tuple):
+                values[item.name] = _split(raw)
+            else:
+                values[item.name] = raw
+        values.update({key: value for key, value in overrides.items() if value is not None})
+        config = cls(**values)
+        if config.lang not in SUPPORTED_LANGS:
+            config.lang = "fr"
+        return config
+
+    def bootstrap_spec(self) -> str | None:
+        """The first credential to create, from the variable or else the file."""
+        if self.bootstrap_credential:
+            return self.bootstrap_credential
+        if self.bootstrap_credential_file:
+            with open(self.bootstrap_credential_file, encoding="utf-8") as handle:
+                return handle.read().strip() or None
+        return None

@@ -1,0 +1,166 @@
+"""The database: one `metadata` for every table, engines set up the same way for SQLite
+and PostgreSQL, and the transaction helpers every resource uses.
+
+SQLite runs in WAL mode (readers never wait for the writer) with foreign keys on and a
+busy timeout; write transactions start with `BEGIN IMMEDIATE` so that two writers
+queue on the lock instead of failing when one upgrades a read lock.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import threading
+from contextlib import contextmanager
+from typing import Iterator
+
+import sqlalchemy
+from flask import current_app
+from sqlalchemy import event
+from sqlalchemy.engine import Connection, Engine
+
+metadata = sqlalchemy.MetaData()
+
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+ENGINE_KEY = "parcours.engine"
+
+
+def normalize_url(url: str) -> str:
+    """Accept `postgres://` and `postgresql://` and use psycopg 3 for them."""
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://"):]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    return url
+
+
+def engine_for(url: str) -> Engine:
+    """An engine for `url`, with the per-backend settings the LRS relies on."""
+    url = normalize_url(url)
+    if url.startswith("sqlite"):
+        engine = sqlalchemy.create_engine(
+            url,
+            connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
+        )
+        _configure_sqlite(engine)
+        return engine
+    return sqlalchemy.create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+        # The driver must not open transactions by itself: `begin` below does it.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        # Checkpoint (and fsync) every ~80 MB of WAL rather than every 4 MB: fewer,
+        # larger checkpoints keep commits of statement batches short.
+        cursor.execute("PRAGMA wal_autocheckpoint=20000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def on_begin(connection: Connection) -> None:
+        if connection.get_execution_options().get("parcours_write"):
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            connection.exec_driver_sql("BEGIN")
+
+
+def is_sqlite(engine_or_connection: Engine | Connection) -> bool:
+    return engine_or_connection.dialect.name == "sqlite"
+
+
+class _WriterQueue:
+    """One SQLite writer at a time, across threads (a lock) and processes (flock on a
+    file beside the database). SQLite's own busy handler polls with growing sleeps,
+    so under load writers waiting on it lose most of their time asleep; waiting on
+    this queue wakes them the moment the lock is free."""
+
+    def __init__(self, database_path: str) -> None:
+        self.thread_lock = threading.Lock()
+        self.fd = os.open(database_path + ".write-lock", os.O_RDWR | os.O_CREAT, 0o600)
+
+    @contextmanager
+    def held(self) -> Iterator[None]:
+        with self.thread_lock:
+            fcntl.flock(self.fd, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(self.fd, fcntl.LOCK_UN)
+
+
+_queues: dict[str, _WriterQueue] = {}
+_queues_lock = threading.Lock()
+
+
+def _writer_queue(engine: Engine) -> _WriterQueue | None:
+    if not is_sqlite(engine):
+        return None
+    path = engine.url.database
+    if not path or path == ":memory:" or path.startswith("file:"):
+        return None
+    path = os.path.abspath(path)
+    with _queues_lock:
+        queue = _queues.get(path)
+        if queue is None:
+            queue = _queues[path] = _WriterQueue(path)
+        return queue
+
+
+@contextmanager
+def write_transaction(engine: Engine | None = None) -> Iterator[Connection]:
+    """A transaction that will write: committed on success, rolled back on any error."""
+    engine = engine or current_engine()
+    queue = _writer_queue(engine)
+    if queue is None:
+        with engine.connect().execution_options(parcours_write=True) as connection:
+            with connection.begin():
+                yield connection
+        return
+    with queue.held():
+        with engine.connect().execution_options(parcours_write=True) as connection:
+            with connection.begin():
+                yield connection
+
+
+@contextmanager
+def read_transaction(engine: Engine | None = None) -> Iterator[Connection]:
+    """A consistent snapshot for reads."""
+    engine = engine or current_engine()
+    with engine.connect() as connection:
+        with connection.begin():
+            yield connection
+
+
+def current_engine() -> Engine:
+    """The engine of the running app (`create_app` puts it there)."""
+    return current_app.extensions[ENGINE_KEY]
+
+
+def insert_ignoring_duplicates(connection: Connection, table: sqlalchemy.Table, rows: list[dict]) -> None:
+    """INSERT rows, skipping those whose primary key already exists (both backends)."""
+    if not rows:
+        return
+    if is_sqlite(connection):
+        from sqlalchemy.dialects.sqlite import insert
+    else:
+        from sqlalchemy.dialects.postgresql import insert  # type: ignore[assignment]
+    connection.execute(insert(table).on_conflict_do_nothing(), rows)
+
+
+def bulk_insert(connection: Connection, table: sqlalchemy.Table, columns: tuple[str, ...], rows: list[tuple]) -> None:
+    """INSERT many rows given as tuples straight through the driver: for the hot paths
+    (statement index rows), SQLAlchemy's per-row parameter processing costs more than
+    the insert itself. Only for plain values (str, int, bool, None)."""
+    if not rows:
+        return
+    marker = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(
+        table.name, ", ".join(columns), ", ".join([marker] * len(columns))
+    )
+    connection.exec_driver_sql(sql, rows)

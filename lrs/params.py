@@ -1,0 +1,156 @@
+"""Query parameters shared by every resource, checked with marshmallow.
+
+Each resource declares a `ParamsSchema` subclass listing what it accepts; any other
+parameter is a 400 naming it (the spec requires rejecting unknown parameters), and a
+bad value is a 400 naming the parameter and saying why, in French and English.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any, Mapping
+
+import orjson
+from marshmallow import RAISE, Schema, ValidationError, fields
+
+from lrs.errors import XAPIError
+from lrs.versioning import request_version
+
+
+def _fail(name: str, en: str, fr: str) -> XAPIError:
+    return XAPIError(400, f"{name}: {en}", f"{name} : {fr}", name)
+
+
+_SEP = "\x1f"  # marshmallow keeps one message string: both languages travel in it
+
+
+class _Bilingual(ValidationError):
+    def __init__(self, en: str, fr: str) -> None:
+        super().__init__(en + _SEP + fr)
+
+
+class AgentParam(fields.Field):
+    """A JSON agent or identified group, checked by the statement validators."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any) -> dict:
+        from validators.xapi import validate_agent
+
+        try:
+            agent = orjson.loads(value)
+        except orjson.JSONDecodeError:
+            raise _Bilingual("not valid JSON", "n'est pas du JSON valide")
+        if not isinstance(agent, dict):
+            raise _Bilingual("must be a JSON object (an agent)", "doit être un objet JSON (un agent)")
+        findings = [f for f in validate_agent(agent, request_version(), "$") if f.severity == "error"]
+        if findings:
+            first = findings[0]
+            raise _Bilingual(f"{first.path}: {first.message('en')}", f"{first.path} : {first.message('fr')}")
+        return agent
+
+
+class IRIParam(fields.Field):
+    """An absolute IRI (scheme and something after it)."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any) -> str:
+        scheme, sep, rest = str(value).partition(":")
+        if not sep or not scheme or not rest or not scheme[0].isalpha() or " " in value:
+            raise _Bilingual("not an absolute IRI", "n'est pas une IRI absolue")
+        return str(value)
+
+
+class UUIDParam(fields.Field):
+    def _deserialize(self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any) -> str:
+        try:
+            return str(uuid.UUID(str(value)))
+        except ValueError:
+            raise _Bilingual("not a UUID", "n'est pas un UUID")
+
+
+class TimestampParam(fields.Field):
+    """An ISO 8601 timestamp, as a timezone-aware datetime."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any) -> datetime:
+        from validators.xapi import parse_timestamp
+
+        try:
+            return parse_timestamp(str(value))
+        except (ValueError, TypeError):
+            raise _Bilingual("not an ISO 8601 timestamp", "n'est pas un horodatage ISO 8601")
+
+
+class BoolParam(fields.Field):
+    """`true` or `false`, as the spec writes them."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any) -> bool:
+        text = str(value).strip().lower()
+        if text in ("true", "1"):
+            return True
+        if text in ("false", "0"):
+            return False
+        raise _Bilingual("must be true or false", "doit valoir true ou false")
+
+
+class NonNegativeIntParam(fields.Field):
+    def _deserialize(self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any) -> int:
+        try:
+            number = int(str(value))
+        except ValueError:
+            raise _Bilingual("must be a non-negative integer", "doit être un entier positif ou nul")
+        if number < 0:
+            raise _Bilingual("must be a non-negative integer", "doit être un entier positif ou nul")
+        return number
+
+
+class ChoiceParam(fields.Field):
+    """One of a fixed set of words."""
+
+    def __init__(self, choices: tuple[str, ...], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.choices = choices
+
+    def _deserialize(self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any) -> str:
+        if value not in self.choices:
+            listed = ", ".join(self.choices)
+            raise _Bilingual(f"must be one of {listed}", f"doit valoir l'une de ces valeurs : {listed}")
+        return str(value)
+
+
+class ParamsSchema(Schema):
+    """Base of every resource's parameters: unknown ones are refused."""
+
+    class Meta:
+        unknown = RAISE
+
+
+def load_params(schema: Schema, values: Mapping[str, Any]) -> dict[str, Any]:
+    """Check `values` (usually `request.args`) against `schema`; 400 naming the first bad one."""
+    data: dict[str, Any] = {}
+    for name in values:
+        items = values.getlist(name) if hasattr(values, "getlist") else [values[name]]
+        if len(items) > 1:
+            raise _fail(name, "given more than once", "donné plus d'une fois")
+        data[name] = items[0]
+    try:
+        return schema.load(data)
+    except ValidationError as error:
+        messages = error.normalized_messages()
+        name = sorted(messages)[0] if isinstance(messages, dict) and messages else "?"
+        detail = messages.get(name) if isinstance(messages, dict) else None
+        text = " ".join(detail) if isinstance(detail, list) else str(detail)
+        if _SEP in text:
+            en, fr = text.split(_SEP, 1)
+            raise _fail(name, en, fr)
+        if "Unknown field" in text:
+            raise _fail(name, "unknown parameter for this resource", "paramètre inconnu pour cette ressource")
+        if "Missing data" in text:
+            raise _fail(name, "this parameter is required", "ce paramètre est obligatoire")
+        raise _fail(name, text, text)
+
+
+def require_json_object(raw: bytes, name: str = "body") -> Any:
+    """Parse a JSON body; 400 naming the body when it is not JSON."""
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError as error:
+        raise _fail(name, f"not valid JSON ({error})", f"n'est pas du JSON valide ({error})")

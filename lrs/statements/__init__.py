@@ -1,0 +1,1 @@
+"""The Statement resource: storage, queries, attachments, signatures and its HTTP routes."""

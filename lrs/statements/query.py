@@ -1,0 +1,114 @@
+"""Statement queries: every filter is one range of the index, results come in `stored`
+order (then insertion sequence), and `more` is a keyset cursor: the position of the
+last statement returned, so pages stay exact while new statements arrive."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from dataclasses import asdict, dataclass, replace
+from typing import Any
+
+import orjson
+import sqlalchemy
+from sqlalchemy.engine import Connection
+
+from lrs.errors import XAPIError
+from lrs.tables import statement_index, statements
+
+
+@dataclass(frozen=True)
+class StatementQuery:
+    agent: str | None = None  # agent key
+    related_agents: bool = False
+    verb: str | None = None
+    activity: str | None = None
+    related_activities: bool = False
+    registration: str | None = None
+    since_us: int | None = None
+    until_us: int | None = None
+    limit: int = 0
+    ascending: bool = False
+    format: str = "exact"
+    attachments: bool = False
+    after: tuple[int, int] | None = None  # (stored_us, seq) of the last statement sent
+
+    def filters(self) -> list[tuple[str, str]]:
+        """(kind, value) index ranges, the most selective first."""
+        found = []
+        if self.registration:
+            found.append(("r", self.registration))
+        if self.agent:
+            found.append(("G" if self.related_agents else "g", self.agent))
+        if self.activity:
+            found.append(("A" if self.related_activities else "a", self.activity))
+        if self.verb:
+            found.append(("v", self.verb))
+        return found
+
+
+def encode_cursor(query: StatementQuery) -> str:
+    data = {key: value for key, value in asdict(query).items() if value not in (None, False)}
+    return base64.urlsafe_b64encode(orjson.dumps(data)).decode().rstrip("=")
+
+
+def decode_cursor(token: str) -> StatementQuery:
+    try:
+        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+        data: dict[str, Any] = orjson.loads(raw)
+        if "after" in data:
+            data["after"] = tuple(int(x) for x in data["after"])
+        return StatementQuery(**data)
+    except (binascii.Error, ValueError, TypeError, orjson.JSONDecodeError):
+        raise XAPIError(400, "more: not a cursor given by this LRS.", "more : ce n'est pas un curseur donné par ce LRS.", "more")
+
+
+def run_query(
+    connection: Connection, query: StatementQuery, credential_key: str | None, size: int
+) -> tuple[list[tuple[int, int, str]], StatementQuery | None]:
+    """One page of at most `size`: (seq, stored_us, body) rows, and the query of the
+    next page (or None). `credential_key` restricts to that credential's statements."""
+    filters = query.filters()
+    if filters:
+        kind, value = filters[0]
+        driver = statement_index.alias("driver")
+        stored_col, seq_col = driver.c.stored_us, driver.c.seq
+        select = (
+            sqlalchemy.select(statements.c.seq, statements.c.stored_us, statements.c.body)
+            .select_from(driver.join(statements, statements.c.seq == driver.c.seq))
+            .where(driver.c.kind == kind, driver.c.value == value)
+        )
+    else:
+        stored_col, seq_col = statements.c.stored_us, statements.c.seq
+        select = sqlalchemy.select(statements.c.seq, statements.c.stored_us, statements.c.body)
+    select = select.where(statements.c.voided.is_(False))
+    for number, (kind, value) in enumerate(filters[1:]):
+        other = statement_index.alias(f"f{number}")
+        # Every column of the lookup index is bound, so each check is one index seek
+        # (index rows carry their statement's stored_us for exactly this).
+        select = select.where(
+            sqlalchemy.exists().where(
+                other.c.kind == kind, other.c.value == value,
+                other.c.stored_us == statements.c.stored_us, other.c.seq == statements.c.seq,
+            )
+        )
+    if credential_key is not None:
+        select = select.where(statements.c.credential_key == credential_key)
+    if query.since_us is not None:
+        select = select.where(stored_col > query.since_us)
+    if query.until_us is not None:
+        select = select.where(stored_col <= query.until_us)
+    if query.after is not None:
+        position = sqlalchemy.tuple_(stored_col, seq_col)
+        mark = sqlalchemy.tuple_(sqlalchemy.literal(query.after[0]), sqlalchemy.literal(query.after[1]))
+        select = select.where(position > mark if query.ascending else position < mark)
+    if query.ascending:
+        select = select.order_by(stored_col.asc(), seq_col.asc())
+    else:
+        select = select.order_by(stored_col.desc(), seq_col.desc())
+    rows = [tuple(row) for row in connection.execute(select.limit(size + 1))]
+    if len(rows) <= size:
+        return rows, None
+    rows = rows[:size]
+    last = rows[-1]
+    return rows, replace(query, after=(last[1], last[0]))

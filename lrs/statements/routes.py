@@ -1,0 +1,292 @@
+"""The Statement resource: PUT, POST, GET (single or query), HEAD."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+import sqlalchemy
+from flask import Blueprint, Response, current_app, request, url_for
+from marshmallow import fields
+from sqlalchemy.exc import IntegrityError
+
+from lrs.auth import Credential, check_scope
+from lrs.db import read_transaction, write_transaction
+from lrs.errors import XAPIError
+from lrs.params import (
+    AgentParam,
+    BoolParam,
+    ChoiceParam,
+    IRIParam,
+    NonNegativeIntParam,
+    ParamsSchema,
+    TimestampParam,
+    UUIDParam,
+    load_params,
+    require_json_object,
+)
+from lrs.statements.attachments_in import collect_attachment_parts, require_no_missing_content
+from lrs.statements.formats import FORMATS, canonical, ids_format
+from lrs.statements.indexing import safe_agent_key
+from lrs.statements.multipart import Part, build_multipart, parse_multipart
+from lrs.statements.query import StatementQuery, decode_cursor, encode_cursor, run_query
+from lrs.statements.store import activity_definition, prepare_batch, write_batch
+from lrs.tables import attachments, statements
+from lrs.timeutil import from_micros, http_date, now_utc, rfc3339, to_micros
+from lrs.versioning import request_version
+from validators.xapi import errors_only, validate_statement
+
+bp = Blueprint("statements", __name__)
+
+CONSISTENT_THROUGH = "X-Experience-API-Consistent-Through"
+
+
+class StatementGetParams(ParamsSchema):
+    statementId = UUIDParam()
+    voidedStatementId = UUIDParam()
+    agent = AgentParam()
+    verb = IRIParam()
+    activity = IRIParam()
+    registration = UUIDParam()
+    related_activities = BoolParam()
+    related_agents = BoolParam()
+    since = TimestampParam()
+    until = TimestampParam()
+    limit = NonNegativeIntParam()
+    format = ChoiceParam(FORMATS)
+    attachments = BoolParam()
+    ascending = BoolParam()
+    more = fields.String()
+
+
+class StatementPutParams(ParamsSchema):
+    statementId = UUIDParam(required=True)
+
+
+class NoParams(ParamsSchema):
+    pass
+
+
+SINGLE_ALLOWED = {"statementId", "voidedStatementId", "format", "attachments"}
+# Schemas are built once: loading is reentrant, building one per request is not free.
+GET_PARAMS, PUT_PARAMS, POST_PARAMS = StatementGetParams(), StatementPutParams(), NoParams()
+
+
+@bp.after_request
+def consistent_through(response: Response) -> Response:
+    response.headers[CONSISTENT_THROUGH] = rfc3339(now_utc())
+    return response
+
+
+# --- writing ---------------------------------------------------------------------
+
+
+def _read_statements_body() -> tuple[Any, list[Part] | None]:
+    """The JSON sent, and the attachment parts (None when the body is plain JSON)."""
+    mimetype = request.mimetype
+    raw = request.get_data(cache=False)
+    if mimetype == "multipart/mixed":
+        parts = parse_multipart(raw, request.headers.get("Content-Type", ""))
+        if parts[0].content_type.split(";")[0].strip().lower() != "application/json":
+            raise XAPIError(400, "multipart/mixed body: the first part must be application/json.",
+                            "corps multipart/mixed : la première partie doit être en application/json.", "Content-Type")
+        return require_json_object(parts[0].content), parts[1:]
+    if mimetype not in ("application/json", "") and not mimetype.endswith("+json"):
+        raise XAPIError(400, f"Content-Type {mimetype!r}: send application/json or multipart/mixed.",
+                        f"Content-Type {mimetype!r} : envoyez du application/json ou du multipart/mixed.",
+                        "Content-Type")
+    if not raw.strip():
+        raise XAPIError(400, "The request has no body: send a statement.",
+                        "La requête n'a pas de corps : envoyez une déclaration.", "body")
+    return require_json_object(raw), None
+
+
+def _validate(items: list[Any], paths: list[str]) -> None:
+    version = request_version()
+    for item, path in zip(items, paths):
+        findings = errors_only(validate_statement(item, version, path))
+        if findings:
+            first = findings[0]
+            lang_en, lang_fr = first.message("en"), first.message("fr")
+            more_en = f" ({len(findings) - 1} more problem(s))" if len(findings) > 1 else ""
+            more_fr = f" ({len(findings) - 1} autre(s) problème(s))" if len(findings) > 1 else ""
+            raise XAPIError(400, f"{first.path}: {lang_en}{more_en}", f"{first.path} : {lang_fr}{more_fr}", first.path)
+
+
+def _store(items: list[Any], paths: list[str], parts: list[Part] | None, credential: Credential) -> list[str]:
+    """Validate, check attachments, then store in one transaction (retried once when a
+    concurrent request stored one of the ids first: then it is a duplicate or a 409)."""
+    _validate(items, paths)
+    if parts is None:
+        require_no_missing_content(items, paths)
+        contents: dict[str, tuple[str, bytes]] = {}
+    else:
+        contents = collect_attachment_parts(items, parts, paths)
+    hooks = current_app.extensions["parcours.ingest_hooks"]
+    batch = prepare_batch(items, version=request_version(), credential=credential, attachment_parts=contents,
+                          paths=paths)
+    for attempt in (1, 2):
+        try:
+            with write_transaction() as connection:
+                result = write_batch(connection, batch, hooks=hooks)
+            result.committed()
+            return result.ids
+        except IntegrityError:
+            if attempt == 2:
+                raise XAPIError(409, "A statement with one of these ids was stored concurrently.",
+                                "Une déclaration ayant l'un de ces identifiants a été enregistrée en même temps.", "$.id")
+    return []
+
+
+@bp.route("/statements", methods=["PUT"])
+def put_statement() -> Response:
+    credential = check_scope("statements/write")
+    params = load_params(PUT_PARAMS, request.args)
+    body, parts = _read_statements_body()
+    if not isinstance(body, dict):
+        raise XAPIError(400, "PUT takes one statement (a JSON object).",
+                        "PUT attend une seule déclaration (un objet JSON).", "body")
+    statement_id = params["statementId"]
+    if "id" in body and str(body["id"]).lower() != statement_id:
+        raise XAPIError(400, "$.id: differs from the statementId parameter.",
+                        "$.id : diffère du paramètre statementId.", "$.id")
+    _store([{**body, "id": statement_id}], ["$"], parts, credential)
+    return Response(status=204)
+
+
+@bp.route("/statements", methods=["POST"])
+def post_statements() -> Response:
+    credential = check_scope("statements/write")
+    load_params(POST_PARAMS, request.args)
+    body, parts = _read_statements_body()
+    if isinstance(body, list):
+        items, paths = body, [f"$[{i}]" for i in range(len(body))]
+    else:
+        items, paths = [body], ["$"]
+    ids = _store(items, paths, parts, credential)
+    return Response(orjson.dumps(ids), status=200, mimetype="application/json")
+
+
+# --- reading ---------------------------------------------------------------------
+
+
+def _languages() -> list[str]:
+    return [value for value, _ in request.accept_languages] or []
+
+
+def _render(bodies: list[str], fmt: str, connection: sqlalchemy.Connection) -> list[bytes]:
+    if fmt == "exact":
+        return [body.encode() for body in bodies]
+    if fmt == "ids":
+        return [orjson.dumps(ids_format(orjson.loads(body))) for body in bodies]
+    definitions: dict[str, dict | None] = {}
+
+    def definition_of(activity_id: str) -> dict | None:
+        if activity_id not in definitions:
+            definitions[activity_id] = activity_definition(connection, activity_id)
+        return definitions[activity_id]
+
+    languages = _languages()
+    return [orjson.dumps(canonical(orjson.loads(body), languages, definition_of)) for body in bodies]
+
+
+def _attachment_parts(connection: sqlalchemy.Connection, bodies: list[str]) -> list[tuple[str, str, bytes]]:
+    wanted: list[str] = []
+    for body in bodies:
+        for attachment in orjson.loads(body).get("attachments") or []:
+            sha2 = str(attachment.get("sha2", "")).lower()
+            if sha2 and sha2 not in wanted:
+                wanted.append(sha2)
+    if not wanted:
+        return []
+    rows = {
+        row.sha2: row
+        for row in connection.execute(sqlalchemy.select(attachments).where(attachments.c.sha2.in_(wanted)))
+    }
+    return [(sha2, rows[sha2].content_type, bytes(rows[sha2].content)) for sha2 in wanted if sha2 in rows]
+
+
+def _respond(payload: bytes, parts: list[tuple[str, str, bytes]] | None, last_modified_us: int | None) -> Response:
+    if parts is None:
+        response = Response(payload, status=200, mimetype="application/json")
+    else:
+        body, content_type = build_multipart(payload, parts)
+        response = Response(body, status=200, content_type=content_type)
+    if last_modified_us is not None:
+        response.headers["Last-Modified"] = http_date(from_micros(last_modified_us))
+    return response
+
+
+def _mine_only(credential: Credential) -> str | None:
+    return None if credential.can_read_all_statements else credential.key
+
+
+def _get_single(params: dict, credential: Credential) -> Response:
+    extra = set(params) - SINGLE_ALLOWED
+    if "statementId" in params and "voidedStatementId" in params:
+        extra.add("voidedStatementId")
+    if extra:
+        name = sorted(extra)[0]
+        raise XAPIError(400, f"{name}: not allowed with statementId or voidedStatementId.",
+                        f"{name} : interdit avec statementId ou voidedStatementId.", name)
+    voided = "voidedStatementId" in params
+    statement_id = params["voidedStatementId"] if voided else params["statementId"]
+    with read_transaction() as connection:
+        row = connection.execute(
+            sqlalchemy.select(statements.c.body, statements.c.stored_us, statements.c.voided,
+                              statements.c.credential_key).where(statements.c.id == statement_id)
+        ).first()
+        mine = _mine_only(credential)
+        if row is None or bool(row.voided) != voided or (mine is not None and row.credential_key != mine):
+            raise XAPIError(404, f"No {'voided ' if voided else ''}statement with id {statement_id}.",
+                            f"Aucune déclaration {'annulée ' if voided else ''}d'identifiant {statement_id}.",
+                            "voidedStatementId" if voided else "statementId")
+        payload = _render([row.body], params.get("format", "exact"), connection)[0]
+        parts = _attachment_parts(connection, [row.body]) if params.get("attachments") else None
+    return _respond(payload, parts, row.stored_us)
+
+
+def _query_from_params(params: dict) -> StatementQuery:
+    agent_key = safe_agent_key(params["agent"]) if "agent" in params else None
+    if "agent" in params and agent_key is None:
+        raise XAPIError(400, "agent: an anonymous group cannot be searched for; give an agent or an identified group.",
+                        "agent : un groupe anonyme ne peut pas être recherché ; donnez un agent ou un groupe identifié.",
+                        "agent")
+    return StatementQuery(
+        agent=agent_key,
+        related_agents=params.get("related_agents", False),
+        verb=params.get("verb"),
+        activity=params.get("activity"),
+        related_activities=params.get("related_activities", False),
+        registration=params.get("registration"),
+        since_us=to_micros(params["since"]) if "since" in params else None,
+        until_us=to_micros(params["until"]) if "until" in params else None,
+        limit=params.get("limit", 0),
+        ascending=params.get("ascending", False),
+        format=params.get("format", "exact"),
+        attachments=params.get("attachments", False),
+    )
+
+
+def _more_url(next_query: StatementQuery) -> str:
+    return url_for("statements.get_statements") + "?more=" + encode_cursor(next_query)
+
+
+@bp.route("/statements", methods=["GET"])
+def get_statements() -> Response:
+    credential = check_scope("statements/read", "statements/read/mine")
+    params = load_params(GET_PARAMS, request.args)
+    if "statementId" in params or "voidedStatementId" in params:
+        return _get_single(params, credential)
+    query = decode_cursor(params["more"]) if "more" in params else _query_from_params(params)
+    config = current_app.extensions["parcours.config"]
+    size = min(query.limit, config.statement_page_max) if query.limit > 0 else config.statement_page_size
+    with read_transaction() as connection:
+        rows, next_query = run_query(connection, query, _mine_only(credential), size)
+        bodies = [row[2] for row in rows]
+        rendered = _render(bodies, query.format, connection)
+        parts = _attachment_parts(connection, bodies) if query.attachments else None
+    more = _more_url(next_query) if next_query is not None else ""
+    payload = b'{"statements":[' + b",".join(rendered) + b'],"more":' + orjson.dumps(more) + b"}"
+    last_modified = max((row[1] for row in rows), default=None)
+    return _respond(payload, parts, last_modified)

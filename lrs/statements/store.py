@@ -1,0 +1,466 @@
+"""Storing statements: one transaction per request, all or nothing.
+
+The caller has validated the statements (validators.xapi) and their attachments;
+this module sets what the LRS owns (id, stored, authority, version, timestamp),
+refuses conflicting ids and voiding mistakes, writes the statements, their index
+rows, attachments, agents and activity definitions, applies voiding and the
+StatementRef filter rule, then calls the ingest hooks inside the same transaction.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+import weakref
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable
+
+import orjson
+import sqlalchemy
+from sqlalchemy.engine import Connection, Engine
+
+from lrs.auth import Credential
+from lrs.db import bulk_insert, insert_ignoring_duplicates, is_sqlite
+from lrs.errors import XAPIError
+from lrs.statements.indexing import (
+    activities_with_definitions,
+    agents_seen,
+    index_keys,
+    is_voiding,
+    safe_agent_key,
+    statement_ref_target,
+)
+from lrs.tables import activities, agent_names, attachments, statement_index, statements
+from lrs.timeutil import now_utc, rfc3339, to_micros
+from validators.xapi import normalize_statement, statements_equivalent
+
+IngestHook = Callable[[Connection, list[dict], list[str]], None]
+MAX_REF_DEPTH = 8  # StatementRef chains longer than this are not followed for filters
+
+
+@dataclass
+class StoreResult:
+    ids: list[str]  # one per statement sent, in order
+    stored: list[dict] = field(default_factory=list)  # statements written now
+    voided_ids: list[str] = field(default_factory=list)
+    after_commit: list[Callable[[], None]] = field(default_factory=list)
+
+    def committed(self) -> None:
+        """Call once the transaction is committed: remembers what is now in the database."""
+        for action in self.after_commit:
+            action()
+
+
+class _SeenCache:
+    """What this process already wrote (agent names, activity definitions), per engine,
+    so that repeated statements skip those writes; a bounded set per engine."""
+
+    LIMIT = 200_000
+
+    def __init__(self) -> None:
+        self._by_engine: "weakref.WeakKeyDictionary[Engine, dict[str, dict]]" = weakref.WeakKeyDictionary()
+        self._lock = threading.Lock()
+
+    def section(self, engine: Engine, name: str) -> dict:
+        with self._lock:
+            sections = self._by_engine.setdefault(engine, {})
+            table = sections.setdefault(name, {})
+            if len(table) > self.LIMIT:
+                table.clear()
+            return table
+
+
+_seen = _SeenCache()
+
+
+def prepare_statement(raw: dict, version: str, credential: Credential) -> dict:
+    """The statement as the LRS stores it, but for `stored` (and a missing `timestamp`),
+    set when it is written."""
+    statement = normalize_statement(raw, version)
+    statement["id"] = str(statement.get("id") or uuid.uuid4()).lower()
+    statement["authority"] = credential.authority
+    statement.setdefault("version", "2.0.0" if version.startswith("2") else "1.0.0")
+    return statement
+
+
+def _conflict(statement_id: str) -> XAPIError:
+    return XAPIError(
+        409,
+        f"A different statement with id {statement_id} is already stored.",
+        f"Une déclaration différente d'identifiant {statement_id} est déjà enregistrée.",
+        "$.id",
+    )
+
+
+@dataclass
+class PreparedBatch:
+    """Everything computed from the statements alone, before taking the write lock."""
+
+    statements: list[dict]
+    index_keys: list[set[tuple[str, str]]]
+    agent_rows: dict[tuple[str, str], dict]
+    activity_definitions: dict[str, list[dict]]
+    credential: Credential
+    attachment_parts: dict[str, tuple[str, bytes]]
+    paths: list[str]  # where each statement sits in the request, for error messages
+
+    @property
+    def ids(self) -> list[str]:
+        return [statement["id"] for statement in self.statements]
+
+
+def prepare_batch(
+    raw_statements: list[dict],
+    *,
+    version: str,
+    credential: Credential,
+    attachment_parts: dict[str, tuple[str, bytes]] | None = None,
+    paths: list[str] | None = None,
+) -> PreparedBatch:
+    """Set what the LRS owns and compute index rows; 400 when an id appears twice."""
+    prepared = [prepare_statement(raw, version, credential) for raw in raw_statements]
+    paths = paths or [f"$[{position}]" for position in range(len(prepared))]
+    seen_ids: set[str] = set()
+    for path, statement in zip(paths, prepared):
+        if statement["id"] in seen_ids:
+            raise XAPIError(
+                400,
+                f"{path}.id: the id {statement['id']} appears twice in this batch.",
+                f"{path}.id : l'identifiant {statement['id']} apparaît deux fois dans ce lot.",
+                f"{path}.id",
+            )
+        seen_ids.add(statement["id"])
+    return PreparedBatch(
+        statements=prepared,
+        index_keys=[index_keys(statement) for statement in prepared],
+        agent_rows=_agent_rows(prepared),
+        activity_definitions=_activity_definitions(prepared),
+        credential=credential,
+        attachment_parts=attachment_parts or {},
+        paths=paths,
+    )
+
+
+def store_statements(
+    connection: Connection,
+    raw_statements: list[dict],
+    *,
+    version: str,
+    credential: Credential,
+    attachment_parts: dict[str, tuple[str, bytes]] | None = None,
+    hooks: Iterable[IngestHook] = (),
+) -> StoreResult:
+    """Store valid statements; raise XAPIError (nothing written by the caller's
+    transaction) on an id conflict or a voiding mistake."""
+    batch = prepare_batch(raw_statements, version=version, credential=credential, attachment_parts=attachment_parts)
+    return write_batch(connection, batch, hooks=hooks)
+
+
+def write_batch(connection: Connection, batch: PreparedBatch, *, hooks: Iterable[IngestHook] = ()) -> StoreResult:
+    """The part of storing that needs the database, inside the caller's write transaction."""
+    stored_at = now_utc()
+    stored = rfc3339(stored_at)
+    stored_us = to_micros(stored_at)
+    result = StoreResult(ids=batch.ids)
+    existing = _existing(connection, result.ids)
+    new: list[tuple[dict, set[tuple[str, str]]]] = []
+    new_paths: list[str] = []
+    for statement, keys, path in zip(batch.statements, batch.index_keys, batch.paths):
+        previous = existing.get(statement["id"])
+        if previous is None:
+            # A copy: the batch stays as sent if this transaction is retried.
+            stamped = {**statement, "stored": stored}
+            stamped.setdefault("timestamp", stored)
+            new.append((stamped, keys))
+            new_paths.append(path)
+        elif not statements_equivalent(previous, statement):
+            raise _conflict(statement["id"])
+    if not new:
+        return result
+    new_statements = [statement for statement, _ in new]
+    _check_voiding_targets(connection, new_statements, new_paths)
+
+    rows = []
+    for statement in new_statements:
+        target = statement_ref_target(statement)
+        rows.append({
+            "id": statement["id"],
+            "stored_us": stored_us,
+            "voided": False,
+            "voids": target if is_voiding(statement) else None,
+            "ref_target": target,
+            "credential_key": batch.credential.key,
+            "body": orjson.dumps(statement).decode(),
+        })
+    seq_of = _insert_statements(connection, rows)
+    bulk_insert(
+        connection, statement_index, ("seq", "kind", "value", "stored_us"),
+        [(seq_of[statement["id"]], kind, value, stored_us) for statement, keys in new for kind, value in keys],
+    )
+
+    referrers = _referrers(connection, [s["id"] for s in new_statements])
+    _propagate_statement_refs(connection, [(seq_of[s["id"]], s) for s in new_statements], referrers)
+    result.voided_ids = _apply_voiding(connection, new_statements, referrers)
+    _store_attachments(connection, new_statements, batch.attachment_parts)
+    result.after_commit.append(_store_agents(connection, batch.agent_rows))
+    result.after_commit.append(_store_activities(connection, batch.activity_definitions, batch.credential))
+    result.stored = new_statements
+    for hook in hooks:
+        hook(connection, new_statements, result.voided_ids)
+    return result
+
+
+_STATEMENT_COLUMNS = ("seq", "id", "stored_us", "voided", "voids", "ref_target", "credential_key", "body")
+
+
+def _insert_statements(connection: Connection, rows: list[dict]) -> dict[str, int]:
+    """Insert statement rows; return id -> seq."""
+    if is_sqlite(connection):
+        # The transaction holds SQLite's write lock (BEGIN IMMEDIATE): numbering here
+        # is safe and spares a RETURNING round per row.
+        last = connection.execute(sqlalchemy.select(sqlalchemy.func.max(statements.c.seq))).scalar() or 0
+        seq_of = {row["id"]: last + number for number, row in enumerate(rows, start=1)}
+        bulk_insert(connection, statements, _STATEMENT_COLUMNS,
+                    [(seq_of[row["id"]], *(row[column] for column in _STATEMENT_COLUMNS[1:])) for row in rows])
+        return seq_of
+    inserted = connection.execute(
+        statements.insert().returning(statements.c.seq, statements.c.id, sort_by_parameter_order=True), rows
+    ).all()
+    return {row.id: row.seq for row in inserted}
+
+
+def _existing(connection: Connection, ids: list[str]) -> dict[str, dict]:
+    found: dict[str, dict] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        rows = connection.execute(
+            sqlalchemy.select(statements.c.id, statements.c.body).where(statements.c.id.in_(chunk))
+        )
+        found.update({row.id: orjson.loads(row.body) for row in rows})
+    return found
+
+
+def _check_voiding_targets(connection: Connection, new: list[dict], paths: list[str]) -> None:
+    """A voiding statement cannot void another voiding statement."""
+    targets = {statement_ref_target(s): path for path, s in zip(paths, new) if is_voiding(s)}
+    if not targets:
+        return
+    voiding_in_batch = {s["id"] for s in new if is_voiding(s)}
+    rows = connection.execute(
+        sqlalchemy.select(statements.c.id).where(statements.c.id.in_(list(targets)), statements.c.voids.is_not(None))
+    )
+    bad = {row.id for row in rows} | (set(targets) & voiding_in_batch)
+    if bad:
+        target = sorted(bad)[0]
+        path = targets[target]
+        raise XAPIError(
+            400,
+            f"{path}.object.id: statement {target} is itself a voiding statement and cannot be voided.",
+            f"{path}.object.id : la déclaration {target} annule déjà une autre déclaration et ne peut pas être annulée.",
+            f"{path}.object.id",
+        )
+
+
+def _referrers(connection: Connection, ids: list[str]) -> list[Any]:
+    """(seq, ref_target, voids) of every stored statement targeting one of `ids`."""
+    found: list[Any] = []
+    for start in range(0, len(ids), 500):
+        found += connection.execute(
+            sqlalchemy.select(statements.c.seq, statements.c.ref_target, statements.c.voids).where(
+                statements.c.ref_target.in_(ids[start:start + 500])
+            )
+        ).all()
+    return found
+
+
+def _apply_voiding(connection: Connection, new: list[dict], referrers: list[Any]) -> list[str]:
+    """Void the targets of new voiding statements, and new statements that an earlier
+    voiding statement already targets."""
+    targets = {statement_ref_target(s) for s in new if is_voiding(s)}
+    targets.update(row.voids for row in referrers)
+    targets.discard(None)
+    if not targets:
+        return []
+    candidates = connection.execute(
+        sqlalchemy.select(statements.c.id).where(
+            statements.c.id.in_(list(targets)), statements.c.voided.is_(False), statements.c.voids.is_(None)
+        )
+    ).scalars().all()
+    if candidates:
+        connection.execute(statements.update().where(statements.c.id.in_(candidates)).values(voided=True))
+    return list(candidates)
+
+
+def _propagate_statement_refs(connection: Connection, new: list[tuple[int, dict]], referrers: list[Any]) -> None:
+    """A statement targeting another matches the filters its target matches: copy the
+    target's index rows to it, and to whatever already targeted the new statements."""
+    pending = [(seq, statement_ref_target(s)) for seq, s in new if statement_ref_target(s)]
+    pending.extend((row.seq, row.ref_target) for row in referrers)
+    for _ in range(MAX_REF_DEPTH):
+        if not pending:
+            return
+        for referrer_seq, target_id in set(pending):
+            _copy_index_rows(connection, referrer_seq, target_id)
+        referrer_seqs = list({seq for seq, _ in pending})
+        referrer_ids = connection.execute(
+            sqlalchemy.select(statements.c.id).where(statements.c.seq.in_(referrer_seqs))
+        ).scalars().all()
+        pending = [
+            (row.seq, row.ref_target)
+            for row in connection.execute(
+                sqlalchemy.select(statements.c.seq, statements.c.ref_target).where(
+                    statements.c.ref_target.in_(referrer_ids)
+                )
+            )
+        ]
+
+
+def _copy_index_rows(connection: Connection, referrer_seq: int, target_id: str) -> None:
+    target_seq = connection.execute(
+        sqlalchemy.select(statements.c.seq).where(statements.c.id == target_id)
+    ).scalar()
+    if target_seq is None:
+        return
+    referrer_stored = connection.execute(
+        sqlalchemy.select(statements.c.stored_us).where(statements.c.seq == referrer_seq)
+    ).scalar_one()
+    present = {
+        (row.kind, row.value)
+        for row in connection.execute(
+            sqlalchemy.select(statement_index.c.kind, statement_index.c.value).where(
+                statement_index.c.seq == referrer_seq
+            )
+        )
+    }
+    rows = [
+        {"seq": referrer_seq, "kind": kind, "value": value, "stored_us": referrer_stored}
+        for kind, value in connection.execute(
+            sqlalchemy.select(statement_index.c.kind, statement_index.c.value).where(
+                statement_index.c.seq == target_seq
+            )
+        )
+        if (kind, value) not in present
+    ]
+    if rows:
+        connection.execute(statement_index.insert(), rows)
+
+
+def _store_attachments(connection: Connection, new: list[dict], parts: dict[str, tuple[str, bytes]]) -> None:
+    wanted = {
+        attachment["sha2"]
+        for statement in new
+        for attachment in statement.get("attachments") or []
+        if attachment.get("sha2") in parts
+    }
+    rows = [{"sha2": sha2, "content_type": parts[sha2][0], "content": parts[sha2][1]} for sha2 in sorted(wanted)]
+    insert_ignoring_duplicates(connection, attachments, rows)
+
+
+def _nothing() -> None:
+    return None
+
+
+def _agent_rows(prepared: list[dict]) -> dict[tuple[str, str], dict]:
+    rows: dict[tuple[str, str], dict] = {}
+    for statement in prepared:
+        for agent in agents_seen(statement):
+            key = safe_agent_key(agent)
+            if key is None:
+                continue
+            name = agent.get("name") if isinstance(agent.get("name"), str) else ""
+            if (key, name) in rows:
+                continue
+            ifi = {k: agent[k] for k in ("mbox", "mbox_sha1sum", "openid", "account") if k in agent}
+            rows[(key, name)] = {"agent_key": key, "name": name, "agent": orjson.dumps(ifi).decode()}
+    return rows
+
+
+def _store_agents(connection: Connection, candidates: dict[tuple[str, str], dict]) -> Callable[[], None]:
+    seen = _seen.section(connection.engine, "agents")
+    rows = {pair: row for pair, row in candidates.items() if pair not in seen}
+    if not rows:
+        return _nothing
+    insert_ignoring_duplicates(connection, agent_names, list(rows.values()))
+    return lambda: seen.update(dict.fromkeys(rows, True))
+
+
+def merge_definition(current: dict | None, update: dict) -> dict:
+    """Language maps merge per language; other properties take the newer value."""
+    merged = dict(current or {})
+    for key, value in update.items():
+        if key in ("name", "description") and isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = {**merged[key], **value}
+        else:
+            merged[key] = value
+    return merged
+
+
+def _activity_definitions(prepared: list[dict]) -> dict[str, list[dict]]:
+    """Activity id -> the definitions sent for it, in order (empty when sent bare)."""
+    found: dict[str, list[dict]] = {}
+    for statement in prepared:
+        for activity in activities_with_definitions(statement):
+            definitions = found.setdefault(activity["id"], [])
+            if isinstance(activity.get("definition"), dict):
+                definitions.append(activity["definition"])
+    return found
+
+
+def _fingerprint(definitions: list[dict]) -> str:
+    return orjson.dumps(definitions[-1], option=orjson.OPT_SORT_KEYS).decode() if definitions else ""
+
+
+def _store_activities(connection: Connection, sent: dict[str, list[dict]], credential: Credential) -> Callable[[], None]:
+    seen = _seen.section(connection.engine, "activities")
+    # Skip activities whose last merged definition is what is sent again (the common case).
+    fragments = {}
+    for activity_id, definitions in sent.items():
+        prints = {_fingerprint([d]) for d in definitions} or {""}
+        if prints != {seen.get(activity_id)}:
+            fragments[activity_id] = definitions
+    if not fragments:
+        return _nothing
+    current = {
+        row.id: row
+        for row in connection.execute(
+            # lock the rows being merged (PostgreSQL; SQLite's write lock covers it)
+            sqlalchemy.select(activities).where(activities.c.id.in_(list(fragments))).with_for_update()
+        )
+    }
+    new_rows = []
+    remembered: dict[str, str] = {}
+    for activity_id, definitions in fragments.items():
+        row = current.get(activity_id)
+        allowed = credential.can_define or (row is not None and row.authority_key == credential.key)
+        if row is None:
+            merged = None
+            if allowed:
+                for definition in definitions:
+                    merged = merge_definition(merged, definition)
+            new_rows.append({
+                "id": activity_id,
+                "definition": orjson.dumps(merged).decode() if merged else None,
+                "authority_key": credential.key if merged else None,
+            })
+        elif allowed and definitions:
+            merged = orjson.loads(row.definition) if row.definition else None
+            for definition in definitions:
+                merged = merge_definition(merged, definition)
+            connection.execute(
+                activities.update().where(activities.c.id == activity_id).values(
+                    definition=orjson.dumps(merged).decode(),
+                    authority_key=row.authority_key or credential.key,
+                )
+            )
+        if allowed or not definitions:  # what is now in the row, for this sender
+            remembered[activity_id] = _fingerprint(definitions)
+    insert_ignoring_duplicates(connection, activities, new_rows)
+    return lambda: seen.update(remembered)
+
+
+def activity_definition(connection: Connection, activity_id: str) -> dict | None:
+    row = connection.execute(sqlalchemy.select(activities.c.definition).where(activities.c.id == activity_id)).first()
+    if row is None:
+        return None
+    return orjson.loads(row.definition) if row.definition else {}
+
