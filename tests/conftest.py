@@ -9,6 +9,7 @@ from typing import Iterator
 import pytest
 import sqlalchemy
 
+from tests.support.browser import launch_chromium
 from tests.support.postgres import postgres_server
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -62,3 +63,9 @@ def database_url(request: pytest.FixtureRequest) -> str:
     if request.param == "sqlite":
         return request.getfixturevalue("sqlite_database")
     return request.getfixturevalue("postgres_database")
+
+
+@pytest.fixture(scope="session")
+def browser():  # type: ignore[no-untyped-def]
+    """One headless chromium for every browser test of this process."""
+    yield from launch_chromium()

@@ -7,31 +7,13 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page
 
 from tests.browser.packages import Package, built_package, fixture_package
 from tests.browser.server import LiveServer
+from tests.browser.xapi_lms import Lrs, ProjectLrs, RecordingLrsClient
 
-ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
-NODE_MODULES = ROOT / ".cache" / "node" / "node_modules"
-SCORM_AGAIN_DIST = NODE_MODULES / "scorm-again" / "dist"
-AXE = NODE_MODULES / "axe-core" / "axe.min.js"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (scripts/setup --test)")
-    for needed in (SCORM_AGAIN_DIST / "scorm12.min.js", SCORM_AGAIN_DIST / "scorm2004.min.js", AXE):
-        if not needed.exists():
-            pytest.fail(f"{needed} is missing: run scripts/setup --test "
-                        "(npm install --prefix .cache/node axe-core@4 scorm-again@2)")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        yield launched
-        launched.close()
+from tests.support.browser import AXE, CHROMIUM, SCORM_AGAIN_DIST  # noqa: F401  (used by the test modules)
 
 
 @pytest.fixture
@@ -39,6 +21,18 @@ def server(tmp_path: Path) -> Iterator[LiveServer]:
     running = LiveServer(tmp_path, SCORM_AGAIN_DIST)
     yield running
     running.stop()
+
+
+# every xAPI test runs against both LRSs, so a failure says whether the runtime or the LRS is at fault
+@pytest.fixture(params=["project-lrs", "recording"])
+def lrs(request: pytest.FixtureRequest, server: LiveServer, tmp_path: Path) -> Iterator[Lrs]:
+    backend: ProjectLrs | RecordingLrsClient
+    if request.param == "project-lrs":
+        backend = ProjectLrs(f"sqlite:///{tmp_path / 'lrs.db'}")
+    else:
+        backend = RecordingLrsClient(server)
+    yield backend
+    backend.stop()
 
 
 class ConsoleWatch:

@@ -6,15 +6,14 @@ from __future__ import annotations
 import csv
 import io
 import re
-import threading
 from typing import Iterator
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
-from werkzeug.serving import make_server
 
-from tests.browser.conftest import ConsoleWatch, browser  # noqa: F401  (the shared chromium)
+from tests.browser.conftest import ConsoleWatch
 from tests.browser.test_accessibility import axe_violations
+from tests.support.live_server import live_server
 
 from .conftest import KEY, SECRET, post_statements
 from .dataset import standard_set
@@ -30,18 +29,12 @@ def live(make_app, database_url) -> Iterator[tuple[str, list[dict]]]:
     statements = standard_set()
     app = make_app(database_url)
     post_statements(app, statements)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}", statements
-    finally:
-        server.shutdown()
-        thread.join()
+    with live_server(app) as (host, port):
+        yield f"http://{host}:{port}", statements
 
 
 @pytest.fixture
-def analyst(browser: Browser) -> Iterator[BrowserContext]:  # noqa: F811
+def analyst(browser: Browser) -> Iterator[BrowserContext]:
     context = browser.new_context(http_credentials={"username": KEY, "password": SECRET}, locale="fr-FR",
                                   accept_downloads=True, viewport={"width": 1280, "height": 900})
     yield context
