@@ -13,9 +13,10 @@ from packager.course.markdown import PageRenderer
 from packager.course.marked_yaml import MarkedDict, YamlSyntaxError, load_marked
 from packager.course.model import ETALAB_NAME, ETALAB_URL, Author, Course, Licence, Module, Page, Text
 from packager.course.quiz import QUIZ_PAGE_KEY, load_quiz
-from packager.course.schemas import KEY_RE, LANGUAGE_RE, CourseSchema, ModuleSchema
+from packager.course.schemas import KEY_RE, CourseSchema, ModuleSchema
 from packager.course.validation import error_at, located_errors
 from packager.messages import msg
+from validators.xapi import is_language_tag
 
 COURSE_FILE = "course.yaml"
 
@@ -71,7 +72,7 @@ def _module_file_errors(root: Path, data: MarkedDict) -> list[SourceError]:
     """Pages and quizzes of the well-formed modules, checked even when course.yaml has
     other mistakes, so that authors see every error in one run."""
     language = data.get("language")
-    if not isinstance(language, str) or not LANGUAGE_RE.match(language):
+    if not is_language_tag(language):
         language = "fr"
     builder = _CourseBuilder(root, data, {"language": language, "mastery_score": None})
     modules = data.get("modules")
@@ -169,13 +170,19 @@ class _CourseBuilder:
             assets=tuple(sorted(assets)),
         )
 
-    def _page(self, page: dict[str, Any], path: list[str | int]):
-        file = page["file"]
+    def _found(self, file: str, path: list[str | int], missing: str) -> bool:
+        """Whether `file` lies in the course folder and exists; if not, the error is recorded."""
         if not _inside(self.root, file):
             self.error(path, msg("outside_course", file=file))
-            return None
+            return False
         if not (self.root / file).is_file():
-            self.error(path, msg("page_missing", file=file))
+            self.error(path, msg(missing, file=file))
+            return False
+        return True
+
+    def _page(self, page: dict[str, Any], path: list[str | int]):
+        file = page["file"]
+        if not self._found(file, path, "page_missing"):
             return None
         try:
             rendered = self.renderer.render(self.root / file)
@@ -188,11 +195,7 @@ class _CourseBuilder:
         return None if rendered.problems else rendered
 
     def _quiz(self, file: str, path: list[str | int], module_id: str):
-        if not _inside(self.root, file):
-            self.error(path, msg("outside_course", file=file))
-            return None
-        if not (self.root / file).is_file():
-            self.error(path, msg("quiz_missing", file=file))
+        if not self._found(file, path, "quiz_missing"):
             return None
         quiz, errors = load_quiz(self.root, file, module_id)
         self.errors.extend(errors)

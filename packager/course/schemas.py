@@ -7,45 +7,43 @@ the loaders, which know where each file is.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Callable
 
 from marshmallow import Schema, ValidationError, fields, validates_schema
 
 from packager.messages import msg
+from validators.xapi import is_iri, is_language_tag
 
 KEY_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 ID_RE = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
-IRI_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>\"{}|\\^`]+$")
-LANGUAGE_RE = re.compile(r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{1,8})*$")
+# An ISO 8601 duration as the manifests' LOM typicalLearningTime takes it: unlike xAPI
+# durations (validators.xapi.is_duration), only seconds may carry a fraction.
 DURATION_RE = re.compile(
     r"^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$"
 )
 QUESTION_TYPES = ("choice", "true-false", "fill-in", "numeric", "matching", "sequencing")
 
 
-def check_iri(value: str) -> None:
-    if not IRI_RE.match(value) or not value.lower().startswith(("http://", "https://", "urn:", "tag:")):
-        raise ValidationError(msg("not_iri", value=value))
+def _format_check(is_valid: Callable[[str], Any], code: str) -> Callable[[str], None]:
+    """A marshmallow validator refusing, with message `code`, what `is_valid` rejects."""
+
+    def check(value: str) -> None:
+        if not is_valid(value):
+            raise ValidationError(msg(code, value=value))
+
+    return check
 
 
-def check_key(value: str) -> None:
-    if not KEY_RE.match(value):
-        raise ValidationError(msg("not_key", value=value))
+def _is_course_iri(value: str) -> bool:
+    """An xAPI IRI in a scheme LMSs and LRSs accept as an activity id."""
+    return is_iri(value) and value.lower().startswith(("http://", "https://", "urn:", "tag:"))
 
 
-def check_id(value: str) -> None:
-    if not ID_RE.match(value):
-        raise ValidationError(msg("bad_id_chars", value=value))
-
-
-def check_language(value: str) -> None:
-    if not LANGUAGE_RE.match(value):
-        raise ValidationError(msg("not_language", value=value))
-
-
-def check_duration(value: str) -> None:
-    if not DURATION_RE.match(value):
-        raise ValidationError(msg("not_duration", value=value))
+check_iri = _format_check(_is_course_iri, "not_iri")
+check_key = _format_check(KEY_RE.match, "not_key")
+check_id = _format_check(ID_RE.match, "bad_id_chars")
+check_language = _format_check(is_language_tag, "not_language")
+check_duration = _format_check(DURATION_RE.match, "not_duration")
 
 
 def check_score(value: float) -> None:
@@ -106,7 +104,7 @@ class TextOrMap(fields.Field):
         if isinstance(value, dict) and value:
             result = {}
             for language, text in value.items():
-                if not isinstance(language, str) or not LANGUAGE_RE.match(language):
+                if not is_language_tag(language):
                     raise ValidationError(msg("not_language", value=language))
                 if not isinstance(text, str) or not text.strip():
                     raise ValidationError(msg("text_or_map"))

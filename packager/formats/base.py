@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from lxml import etree
 
-from packager.course.model import Course, Module
+from packager.course.model import Course, Module, Text
 from packager.layout import STATIC_DIR, STYLESHEET, asset_path, module_document, runtime_files
 from packager.render import module_html
 from packager.zipwriter import Content
@@ -61,6 +62,18 @@ def sub(parent: etree._Element, tag: str, text: str | None = None, **attributes:
     if text is not None:
         element.text = text
     return element
+
+
+def qualified(namespace: str) -> Callable[[str], str]:
+    """Turns a local tag name into `{namespace}tag`."""
+    return lambda tag: f"{{{namespace}}}{tag}"
+
+
+def lang_strings(parent: etree._Element, tag: str, string_tag: str, text: Text, lang_attribute: str) -> None:
+    """A `tag` element holding one `string_tag` a language (LOM and cmi5 language strings)."""
+    element = sub(parent, tag)
+    for language, value in text.values.items():
+        sub(element, string_tag, value, **{lang_attribute: language})
 
 
 def ncname(text: str) -> str:

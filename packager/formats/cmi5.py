@@ -5,22 +5,19 @@ from __future__ import annotations
 from lxml import etree
 
 from packager.course.model import Course, Module, Text
-from packager.formats.base import Package, module_files, schema_files, shared_files, sub, xml_bytes
+from packager.formats.base import (
+    Package, lang_strings, module_files, qualified, schema_files, shared_files, sub, xml_bytes,
+)
 from packager.layout import module_document
 from validators.schemas import CMI5_DIR
 
 NAME = "cmi5"
 CMI5 = "https://w3id.org/xapi/profiles/cmi5/v1/CourseStructure.xsd"
-
-
-def _c(tag: str) -> str:
-    return f"{{{CMI5}}}{tag}"
+_c = qualified(CMI5)
 
 
 def _langstrings(parent: etree._Element, tag: str, text: Text) -> None:
-    element = sub(parent, _c(tag))
-    for language, value in text.values.items():
-        sub(element, _c("langstring"), value, lang=language)
+    lang_strings(parent, _c(tag), _c("langstring"), text, "lang")
 
 
 def move_on(module: Module) -> str:

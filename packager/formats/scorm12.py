@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from lxml import etree
 
-from packager.course.model import Course, Text
-from packager.formats.base import (
-    XSI, Package, licence_text, mastery_percent, module_files, ncname, schema_files,
-    shared_files, sub, vcard, xml_bytes,
-)
-from packager.layout import module_document
+from packager.course.model import Course, Module, Text
+from packager.formats import content_package
+from packager.formats.base import Package, lang_strings, licence_text, mastery_percent, qualified, sub, vcard
 from validators.schemas import SCORM12_DIR
 
 NAME = "scorm12"
@@ -19,24 +14,21 @@ CP = "http://www.imsproject.org/xsd/imscp_rootv1p1p2"
 ADLCP = "http://www.adlnet.org/xsd/adlcp_rootv1p2"
 IMSMD = "http://www.imsglobal.org/xsd/imsmd_rootv1p2p1"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-SCHEMA_LOCATION = (
-    f"{CP} imscp_rootv1p1p2.xsd {IMSMD} imsmd_rootv1p2p1.xsd {ADLCP} adlcp_rootv1p2.xsd"
+SCORM = content_package.Scorm(
+    name=NAME,
+    cp=CP,
+    adlcp=ADLCP,
+    namespaces={"adlcp": ADLCP, "imsmd": IMSMD},
+    schema_location=f"{CP} imscp_rootv1p1p2.xsd {IMSMD} imsmd_rootv1p2p1.xsd {ADLCP} adlcp_rootv1p2.xsd",
+    schema_version="1.2",
+    scorm_type="scormtype",
+    schema_dir=SCORM12_DIR,
 )
-SHARED_RESOURCE = "RES-shared"
-
-
-def _cp(tag: str) -> str:
-    return f"{{{CP}}}{tag}"
-
-
-def _md(tag: str) -> str:
-    return f"{{{IMSMD}}}{tag}"
+_md = qualified(IMSMD)
 
 
 def _langstrings(parent: etree._Element, tag: str, text: Text) -> None:
-    element = sub(parent, _md(tag))
-    for language, value in text.values.items():
-        sub(element, _md("langstring"), value, **{XML_LANG: language})
+    lang_strings(parent, _md(tag), _md("langstring"), text, XML_LANG)
 
 
 def _vocabulary(parent: etree._Element, tag: str, value: str) -> None:
@@ -80,43 +72,15 @@ def lom(course: Course) -> etree._Element:
     return root
 
 
+def _mastery(item: etree._Element, module: Module) -> None:
+    score = mastery_percent(module)
+    if score is not None:
+        sub(item, f"{{{ADLCP}}}masteryscore", score)
+
+
 def manifest(course: Course, shared: list[str]) -> bytes:
-    nsmap = {None: CP, "adlcp": ADLCP, "imsmd": IMSMD, "xsi": XSI}
-    root = etree.Element(_cp("manifest"), nsmap=nsmap)
-    root.set("identifier", ncname(f"MANIFEST-{course.id}"))
-    root.set("version", course.version)
-    root.set(f"{{{XSI}}}schemaLocation", SCHEMA_LOCATION)
-    metadata = sub(root, _cp("metadata"))
-    sub(metadata, _cp("schema"), "ADL SCORM")
-    sub(metadata, _cp("schemaversion"), "1.2")
-    metadata.append(lom(course))
-    organizations = sub(root, _cp("organizations"), default="ORG-1")
-    organization = sub(organizations, _cp("organization"), identifier="ORG-1")
-    sub(organization, _cp("title"), course.title_text())
-    for module in course.modules:
-        item = sub(organization, _cp("item"), identifier=f"ITEM-{module.key}",
-                   identifierref=f"RES-{module.key}", isvisible="true")
-        sub(item, _cp("title"), module.title)
-        score = mastery_percent(module)
-        if score is not None:
-            sub(item, f"{{{ADLCP}}}masteryscore", score)
-    resources = sub(root, _cp("resources"))
-    for module in course.modules:
-        document = module_document(module.key)
-        resource = sub(resources, _cp("resource"), identifier=f"RES-{module.key}", type="webcontent",
-                       href=document, **{f"{{{ADLCP}}}scormtype": "sco"})
-        sub(resource, _cp("file"), href=document)
-        sub(resource, _cp("dependency"), identifierref=SHARED_RESOURCE)
-    asset = sub(resources, _cp("resource"), identifier=SHARED_RESOURCE, type="webcontent",
-                **{f"{{{ADLCP}}}scormtype": "asset"})
-    for name in shared:
-        sub(asset, _cp("file"), href=quote(name))  # hrefs are URLs: "é" and spaces are escaped
-    return xml_bytes(root)
+    return content_package.manifest(course, shared, SCORM, lom(course), _mastery)
 
 
 def package(course: Course) -> Package:
-    shared = shared_files(course)
-    schemas = schema_files(SCORM12_DIR)
-    files = {**schemas, **shared, **module_files(course, NAME)}
-    files["imsmanifest.xml"] = manifest(course, sorted(shared))
-    return Package(NAME, files, "imsmanifest.xml", "scorm12", tuple(sorted(schemas)))
+    return content_package.package(course, SCORM, manifest)

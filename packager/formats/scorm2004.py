@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from lxml import etree
 
-from packager.course.model import Course, Text
-from packager.formats.base import (
-    XSI, Package, licence_text, module_files, ncname, schema_files, shared_files, sub, vcard, xml_bytes,
-)
-from packager.layout import module_document
+from packager.course.model import Course, Module, Text
+from packager.formats import content_package
+from packager.formats.base import Package, lang_strings, licence_text, qualified, sub, vcard
 from validators.schemas import SCORM2004_DIR
 
 NAME = "scorm2004"
@@ -20,33 +16,29 @@ ADLSEQ = "http://www.adlnet.org/xsd/adlseq_v1p3"
 ADLNAV = "http://www.adlnet.org/xsd/adlnav_v1p3"
 IMSSS = "http://www.imsglobal.org/xsd/imsss"
 LOM = "http://ltsc.ieee.org/xsd/LOM"
-SCHEMA_LOCATION = " ".join((
-    f"{CP} imscp_v1p1.xsd",
-    f"{ADLCP} adlcp_v1p3.xsd",
-    f"{ADLSEQ} adlseq_v1p3.xsd",
-    f"{ADLNAV} adlnav_v1p3.xsd",
-    f"{IMSSS} imsss_v1p0.xsd",
-    f"{LOM} lom.xsd",
-))
-SHARED_RESOURCE = "RES-shared"
-
-
-def _cp(tag: str) -> str:
-    return f"{{{CP}}}{tag}"
-
-
-def _lom(tag: str) -> str:
-    return f"{{{LOM}}}{tag}"
-
-
-def _ss(tag: str) -> str:
-    return f"{{{IMSSS}}}{tag}"
+SCORM = content_package.Scorm(
+    name=NAME,
+    cp=CP,
+    adlcp=ADLCP,
+    namespaces={"adlcp": ADLCP, "adlseq": ADLSEQ, "adlnav": ADLNAV, "imsss": IMSSS, "lom": LOM},
+    schema_location=" ".join((
+        f"{CP} imscp_v1p1.xsd",
+        f"{ADLCP} adlcp_v1p3.xsd",
+        f"{ADLSEQ} adlseq_v1p3.xsd",
+        f"{ADLNAV} adlnav_v1p3.xsd",
+        f"{IMSSS} imsss_v1p0.xsd",
+        f"{LOM} lom.xsd",
+    )),
+    schema_version="2004 4th Edition",
+    scorm_type="scormType",
+    schema_dir=SCORM2004_DIR,
+)
+_lom = qualified(LOM)
+_ss = qualified(IMSSS)
 
 
 def _strings(parent: etree._Element, tag: str, text: Text) -> None:
-    element = sub(parent, _lom(tag))
-    for language, value in text.values.items():
-        sub(element, _lom("string"), value, language=language)
+    lang_strings(parent, _lom(tag), _lom("string"), text, "language")
 
 
 def _vocabulary(parent: etree._Element, tag: str, value: str) -> None:
@@ -105,47 +97,21 @@ def _decimal(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else repr(round(float(value), 4))
 
 
-def manifest(course: Course, shared: list[str]) -> bytes:
-    nsmap = {None: CP, "adlcp": ADLCP, "adlseq": ADLSEQ, "adlnav": ADLNAV, "imsss": IMSSS,
-             "lom": LOM, "xsi": XSI}
-    root = etree.Element(_cp("manifest"), nsmap=nsmap)
-    root.set("identifier", ncname(f"MANIFEST-{course.id}"))
-    root.set("version", course.version)
-    root.set(f"{{{XSI}}}schemaLocation", SCHEMA_LOCATION)
-    metadata = sub(root, _cp("metadata"))
-    sub(metadata, _cp("schema"), "ADL SCORM")
-    sub(metadata, _cp("schemaversion"), "2004 4th Edition")
-    metadata.append(lom(course))
-    organizations = sub(root, _cp("organizations"), default="ORG-1")
-    organization = sub(organizations, _cp("organization"), identifier="ORG-1")
-    sub(organization, _cp("title"), course.title_text())
-    for module in course.modules:
-        item = sub(organization, _cp("item"), identifier=f"ITEM-{module.key}",
-                   identifierref=f"RES-{module.key}", isvisible="true")
-        sub(item, _cp("title"), module.title)
-        # all pages seen is progress 1; the runtime reports completion itself
-        sub(item, f"{{{ADLCP}}}completionThreshold", completedByMeasure="false", minProgressMeasure="1.0")
-        _sequencing(item, module.id, module.mastery_score)
+def _item_details(item: etree._Element, module: Module) -> None:
+    # all pages seen is progress 1; the runtime reports completion itself
+    sub(item, f"{{{ADLCP}}}completionThreshold", completedByMeasure="false", minProgressMeasure="1.0")
+    _sequencing(item, module.id, module.mastery_score)
+
+
+def _free_navigation(organization: etree._Element) -> None:
     # learners move freely between modules, in order or by choosing one
     sequencing = sub(organization, _ss("sequencing"))
     sub(sequencing, _ss("controlMode"), choice="true", flow="true")
-    resources = sub(root, _cp("resources"))
-    for module in course.modules:
-        document = module_document(module.key)
-        resource = sub(resources, _cp("resource"), identifier=f"RES-{module.key}", type="webcontent",
-                       href=document, **{f"{{{ADLCP}}}scormType": "sco"})
-        sub(resource, _cp("file"), href=document)
-        sub(resource, _cp("dependency"), identifierref=SHARED_RESOURCE)
-    asset = sub(resources, _cp("resource"), identifier=SHARED_RESOURCE, type="webcontent",
-                **{f"{{{ADLCP}}}scormType": "asset"})
-    for name in shared:
-        sub(asset, _cp("file"), href=quote(name))  # hrefs are URLs: "é" and spaces are escaped
-    return xml_bytes(root)
+
+
+def manifest(course: Course, shared: list[str]) -> bytes:
+    return content_package.manifest(course, shared, SCORM, lom(course), _item_details, _free_navigation)
 
 
 def package(course: Course) -> Package:
-    shared = shared_files(course)
-    schemas = schema_files(SCORM2004_DIR)
-    files = {**schemas, **shared, **module_files(course, NAME)}
-    files["imsmanifest.xml"] = manifest(course, sorted(shared))
-    return Package(NAME, files, "imsmanifest.xml", "scorm2004", tuple(sorted(schemas)))
+    return content_package.package(course, SCORM, manifest)

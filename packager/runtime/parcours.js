@@ -521,6 +521,42 @@
     };
   }
 
+  /* SCORM 1.2 and 2004 run the same session; `version` writes each version's data model:
+     review() (true once launch() found a review or browse mode), launch() -> launch,
+     writeProgress(snap), writeInteraction(base, question, record), writeScore(scaled),
+     writeExit(snap). */
+  function scormReporter(lms, version) {
+    return {
+      suspendLimit: version.suspendLimit,
+      start: function () {
+        if (!lms.init()) return Promise.resolve(null);
+        return Promise.resolve(version.launch());
+      },
+      progress: function (snap) {
+        version.writeProgress(snap);
+        lms.commit();
+      },
+      interaction: function (rec) {
+        if (version.review()) return;
+        var n = parseInt(lms.get("cmi.interactions._count"), 10) || 0;
+        version.writeInteraction("cmi.interactions." + n + ".", rec.question, rec);
+      },
+      result: function (snap) {
+        if (!version.review() && snap.scaled !== null) version.writeScore(snap.scaled);
+        version.writeProgress(snap);
+        lms.commit();
+      },
+      flush: function () { lms.commit(); },
+      finish: function (snap) {
+        version.writeProgress(snap);
+        version.writeExit(snap);
+        lms.commit();
+        lms.finish();
+      },
+      broken: lms.broken
+    };
+  }
+
   function scorm12Reporter(api) {
     var lms = scormCaller(api, {
       init: "LMSInitialize", get: "LMSGetValue", set: "LMSSetValue",
@@ -537,19 +573,10 @@
       return initialStatus === "completed" || initialStatus === "passed" ? null : "incomplete";
     }
 
-    function writeProgress(snap) {
-      lms.set("cmi.core.lesson_location", snap.location.slice(0, 255));
-      lms.set("cmi.suspend_data", snap.suspend12);
-      if (!review) {
-        var s = status(snap);
-        if (s) lms.set("cmi.core.lesson_status", s);
-      }
-    }
-
-    return {
+    return scormReporter(lms, {
       suspendLimit: SCORM12_SUSPEND_LIMIT,
-      start: function () {
-        if (!lms.init()) return Promise.resolve(null);
+      review: function () { return review; },
+      launch: function () {
         var mode = lms.get("cmi.core.lesson_mode");
         review = mode === "review" || mode === "browse";
         initialStatus = lms.get("cmi.core.lesson_status");
@@ -558,21 +585,21 @@
         if (!review && (initialStatus === "not attempted" || initialStatus === "")) {
           lms.set("cmi.core.lesson_status", "incomplete");
         }
-        return Promise.resolve({
+        return {
           suspend: lms.get("cmi.suspend_data"),
           location: resume ? lms.get("cmi.core.lesson_location") : "",
           mastery: isNaN(mastery) ? null : mastery / 100
-        });
+        };
       },
-      progress: function (snap) {
-        writeProgress(snap);
-        lms.commit();
+      writeProgress: function (snap) {
+        lms.set("cmi.core.lesson_location", snap.location.slice(0, 255));
+        lms.set("cmi.suspend_data", snap.suspend12);
+        if (!review) {
+          var s = status(snap);
+          if (s) lms.set("cmi.core.lesson_status", s);
+        }
       },
-      interaction: function (rec) {
-        if (review) return;
-        var q = rec.question;
-        var n = parseInt(lms.get("cmi.interactions._count"), 10) || 0;
-        var base = "cmi.interactions." + n + ".";
+      writeInteraction: function (base, q, rec) {
         lms.set(base + "id", q.key.replace(/[^\w-]/g, "_").slice(0, 255));
         lms.set(base + "type", q.type);
         lms.set(base + "time", scorm12TimeOfDay(rec.at));
@@ -583,25 +610,16 @@
         lms.set(base + "result", rec.correct ? "correct" : "wrong");
         lms.set(base + "latency", scorm12Timespan(rec.latencyMs));
       },
-      result: function (snap) {
-        if (!review && snap.scaled !== null) {
-          lms.set("cmi.core.score.raw", round(snap.scaled * 100, 2));
-          lms.set("cmi.core.score.min", 0);
-          lms.set("cmi.core.score.max", 100);
-        }
-        writeProgress(snap);
-        lms.commit();
+      writeScore: function (scaled) {
+        lms.set("cmi.core.score.raw", round(scaled * 100, 2));
+        lms.set("cmi.core.score.min", 0);
+        lms.set("cmi.core.score.max", 100);
       },
-      flush: function () { lms.commit(); },
-      finish: function (snap) {
-        writeProgress(snap);
+      writeExit: function (snap) {
         lms.set("cmi.core.session_time", scorm12Timespan(snap.elapsedMs));
         lms.set("cmi.core.exit", snap.finished ? "" : "suspend");
-        lms.commit();
-        lms.finish();
-      },
-      broken: lms.broken
-    };
+      }
+    });
   }
 
   function scorm2004Reporter(api) {
@@ -612,39 +630,30 @@
     var review = false;
     var initialCompletion = "";
 
-    function writeProgress(snap) {
-      lms.set("cmi.location", snap.location.slice(0, 1000));
-      lms.set("cmi.suspend_data", snap.suspend);
-      if (review) return;
-      lms.set("cmi.progress_measure", round(snap.progressMeasure, 4));
-      if (snap.completed) lms.set("cmi.completion_status", "completed");
-      else if (initialCompletion !== "completed") lms.set("cmi.completion_status", "incomplete");
-      if (snap.success !== null) lms.set("cmi.success_status", snap.success ? "passed" : "failed");
-    }
-
-    return {
+    return scormReporter(lms, {
       suspendLimit: 64000,
-      start: function () {
-        if (!lms.init()) return Promise.resolve(null);
+      review: function () { return review; },
+      launch: function () {
         review = lms.get("cmi.mode") !== "normal" && lms.get("cmi.mode") !== "";
         initialCompletion = lms.get("cmi.completion_status");
         var mastery = parseFloat(lms.get("cmi.scaled_passing_score"));
         var resume = lms.get("cmi.entry") === "resume";
-        return Promise.resolve({
+        return {
           suspend: lms.get("cmi.suspend_data"),
           location: resume ? lms.get("cmi.location") : "",
           mastery: isNaN(mastery) ? null : mastery
-        });
+        };
       },
-      progress: function (snap) {
-        writeProgress(snap);
-        lms.commit();
-      },
-      interaction: function (rec) {
+      writeProgress: function (snap) {
+        lms.set("cmi.location", snap.location.slice(0, 1000));
+        lms.set("cmi.suspend_data", snap.suspend);
         if (review) return;
-        var q = rec.question;
-        var n = parseInt(lms.get("cmi.interactions._count"), 10) || 0;
-        var base = "cmi.interactions." + n + ".";
+        lms.set("cmi.progress_measure", round(snap.progressMeasure, 4));
+        if (snap.completed) lms.set("cmi.completion_status", "completed");
+        else if (initialCompletion !== "completed") lms.set("cmi.completion_status", "incomplete");
+        if (snap.success !== null) lms.set("cmi.success_status", snap.success ? "passed" : "failed");
+      },
+      writeInteraction: function (base, q, rec) {
         lms.set(base + "id", q.id || q.key);
         lms.set(base + "type", q.type);
         if (q.description) lms.set(base + "description", String(q.description).replace(/\{/g, "(").slice(0, 250));
@@ -657,26 +666,17 @@
         lms.set(base + "result", rec.correct ? "correct" : "incorrect");
         lms.set(base + "latency", isoDuration(rec.latencyMs));
       },
-      result: function (snap) {
-        if (!review && snap.scaled !== null) {
-          lms.set("cmi.score.scaled", round(snap.scaled, 4));
-          lms.set("cmi.score.raw", round(snap.scaled * 100, 2));
-          lms.set("cmi.score.min", 0);
-          lms.set("cmi.score.max", 100);
-        }
-        writeProgress(snap);
-        lms.commit();
+      writeScore: function (scaled) {
+        lms.set("cmi.score.scaled", round(scaled, 4));
+        lms.set("cmi.score.raw", round(scaled * 100, 2));
+        lms.set("cmi.score.min", 0);
+        lms.set("cmi.score.max", 100);
       },
-      flush: function () { lms.commit(); },
-      finish: function (snap) {
-        writeProgress(snap);
+      writeExit: function (snap) {
         lms.set("cmi.session_time", isoDuration(snap.elapsedMs));
         lms.set("cmi.exit", snap.finished ? "normal" : "suspend");
-        lms.commit();
-        lms.finish();
-      },
-      broken: lms.broken
-    };
+      }
+    });
   }
 
   /* --- 7b. xAPI transport shared by the cmi5 and Tin Can reporters --- */

@@ -4,8 +4,6 @@ statement, a one-time fetch URL; the AU's statements must satisfy the cmi5 rules
 from __future__ import annotations
 
 import json
-from pathlib import Path
-from typing import Iterator
 from urllib.parse import urlencode
 
 import pytest
@@ -16,22 +14,9 @@ from tests.browser.conftest import ConsoleWatch, get_package
 from tests.browser.learner import read_config, right_answers, visible_page, wait_ready, walk_module, wrong_answers
 from tests.browser.packages import SOURCES
 from tests.browser.server import LiveServer
-from tests.browser.xapi_lms import (
-    Lrs, ProjectLrs, RecordingLrsClient, cmi5_units, http_json, launch_cmi5, wait_for_verb,
-)
+from tests.browser.xapi_lms import Lrs, cmi5_units, http_json, launch_cmi5, wait_for_verb
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(params=["project-lrs", "recording"])
-def lrs(request: pytest.FixtureRequest, server: LiveServer, tmp_path: Path) -> Iterator[Lrs]:
-    backend: ProjectLrs | RecordingLrsClient
-    if request.param == "project-lrs":
-        backend = ProjectLrs(f"sqlite:///{tmp_path / 'lrs.db'}")
-    else:
-        backend = RecordingLrsClient(server)
-    yield backend
-    backend.stop()
 
 
 def _expected(config: dict, run: str) -> list[str]:

@@ -4,8 +4,6 @@ activity_id in the query string): the statements they send and bookmark resume."
 from __future__ import annotations
 
 import json
-from pathlib import Path
-from typing import Iterator
 from urllib.parse import urlencode
 
 import pytest
@@ -15,23 +13,12 @@ from tests.browser.conftest import ConsoleWatch, get_package
 from tests.browser.learner import read_config, right_answers, visible_page, wait_ready, walk_module, wrong_answers
 from tests.browser.packages import SOURCES, Package
 from tests.browser.server import LiveServer
-from tests.browser.xapi_lms import VERB, Lrs, ProjectLrs, RecordingLrsClient, wait_for_verb
+from tests.browser.xapi_lms import VERB, Lrs, wait_for_verb
 
 pytestmark = pytest.mark.browser
 
 ACTOR = {"objectType": "Agent", "name": "Dominique Bernard", "mbox": "mailto:dominique.bernard@example.gouv.fr"}
 REGISTRATION = "3f0e5a3c-6a4e-4f3e-9d8e-2b8f6f1f0c11"
-
-
-@pytest.fixture(params=["project-lrs", "recording"])
-def lrs(request: pytest.FixtureRequest, server: LiveServer, tmp_path: Path) -> Iterator[Lrs]:
-    backend: ProjectLrs | RecordingLrsClient
-    if request.param == "project-lrs":
-        backend = ProjectLrs(f"sqlite:///{tmp_path / 'lrs.db'}")
-    else:
-        backend = RecordingLrsClient(server)
-    yield backend
-    backend.stop()
 
 
 def _launch_url(server: LiveServer, lrs: Lrs, package: Package, launch: str, activity_id: str) -> str:

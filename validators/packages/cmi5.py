@@ -8,7 +8,7 @@ from lxml import etree
 
 from validators.findings import Finding
 from validators.packages.catalog import bilingual, finding
-from validators.packages.refs import lookup, resolve
+from validators.packages.refs import local_paths, lookup, resolve
 from validators.packages.source import PackageSource
 from validators.xapi.syntax import is_iri
 
@@ -109,9 +109,4 @@ def _au(au: etree._Element, file: str, source: PackageSource | None, standalone:
 
 def launched_files(root: etree._Element) -> set[str]:
     """The package files the AUs launch."""
-    files = set()
-    for url in root.iter(_q("url")):
-        ref = resolve((url.text or "").strip())
-        if ref.kind == "local":
-            files.add(ref.path)
-    return files
+    return local_paths(element.text for element in root.iter(_q("url")))

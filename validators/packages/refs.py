@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Iterable, Literal
 from urllib.parse import unquote, urlsplit
 
 from validators.packages.catalog import Bilingual, bilingual
@@ -77,6 +77,16 @@ def join_base(*bases: str | None) -> str:
         if result and not result.endswith("/"):
             result += "/"
     return result
+
+
+def local_paths(references: Iterable[str | None]) -> set[str]:
+    """The package files among `references` (text of launch elements; None for an empty one)."""
+    paths = set()
+    for reference in references:
+        ref = resolve((reference or "").strip())
+        if ref.kind == "local":
+            paths.add(ref.path)
+    return paths
 
 
 def folder_of(name: str) -> str:

@@ -6,7 +6,7 @@ from lxml import etree
 
 from validators.findings import Finding
 from validators.packages.catalog import bilingual, finding
-from validators.packages.refs import lookup, resolve
+from validators.packages.refs import local_paths, lookup, resolve
 from validators.packages.source import PackageSource
 from validators.xapi.syntax import is_iri, is_language_tag
 
@@ -73,9 +73,4 @@ def _launch(launch: etree._Element, file: str, source: PackageSource | None) -> 
 
 def launched_files(root: etree._Element) -> set[str]:
     """The package files the activities launch."""
-    files = set()
-    for launch in root.iter(_q("launch")):
-        ref = resolve((launch.text or "").strip())
-        if ref.kind == "local":
-            files.add(ref.path)
-    return files
+    return local_paths(element.text for element in root.iter(_q("launch")))

@@ -6,7 +6,7 @@ applies the 1.0.3 rules, "2.0" the 2.0.0 rules.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 from validators.findings import Finding
 from validators.xapi.equivalence import statements_equivalent
@@ -14,6 +14,8 @@ from validators.xapi.normalize import agent_key, canonical_format, normalize_sta
 from validators.xapi.rules import (
     check_activity,
     check_actor,
+    check_iri,
+    check_language_tag,
     check_statement,
     child_path,
     fail,
@@ -59,17 +61,23 @@ def is_v2(version: str) -> bool:
     return version.startswith("2")
 
 
+def _findings(check: Callable[[Any, str, list[Finding], bool], None], value: Any, path: str,
+              v2: bool) -> list[Finding]:
+    """What one of the rules' checks finds in `value`."""
+    out: list[Finding] = []
+    check(value, path, out, v2)
+    return out
+
+
 def validate_statement(statement: Any, version: str = "1.0.3", path: str = "$") -> list[Finding]:
     """Every finding about one statement, each located by its JSON path."""
-    out: list[Finding] = []
-    check_statement(statement, path, out, version.startswith("2"))
-    return out
+    return _findings(check_statement, statement, path, is_v2(version))
 
 
 def validate_statements(data: Any, version: str = "1.0.3") -> list[Finding]:
     """One statement object, or an array of them (paths `$[3].…`); ids must be unique in a batch."""
     out: list[Finding] = []
-    v2 = version.startswith("2")
+    v2 = is_v2(version)
     if type(data) is dict:
         check_statement(data, "$", out, v2)
     elif type(data) is list:
@@ -89,25 +97,16 @@ def validate_statements(data: Any, version: str = "1.0.3") -> list[Finding]:
 
 def validate_agent(value: Any, version: str = "1.0.3", path: str = "$") -> list[Finding]:
     """An Agent or a Group (the `agent` query parameter, document APIs)."""
-    out: list[Finding] = []
-    check_actor(value, path, out, version.startswith("2"))
-    return out
+    return _findings(check_actor, value, path, is_v2(version))
 
 
 def validate_activity(value: Any, version: str = "1.0.3", path: str = "$") -> list[Finding]:
     """An Activity object with its optional definition."""
-    out: list[Finding] = []
-    check_activity(value, path, out, version.startswith("2"))
-    return out
+    return _findings(check_activity, value, path, is_v2(version))
 
 
 def validate_iri(value: Any, path: str = "$") -> list[Finding]:
-    out: list[Finding] = []
-    if type(value) is not str:
-        fail(out, "type.string", path)
-    elif not is_iri(value):
-        fail(out, "iri.invalid", path, value=value)
-    return out
+    return _findings(check_iri, value, path, False)  # the same rule in both versions
 
 
 def validate_activity_id(value: Any, path: str = "$") -> list[Finding]:
@@ -116,12 +115,7 @@ def validate_activity_id(value: Any, path: str = "$") -> list[Finding]:
 
 
 def validate_language_tag(value: Any, path: str = "$") -> list[Finding]:
-    out: list[Finding] = []
-    if type(value) is not str:
-        fail(out, "type.string", path)
-    elif not is_language_tag(value):
-        fail(out, "language.invalid", path, value=value)
-    return out
+    return _findings(check_language_tag, value, path, False)  # the same rule in both versions
 
 
 def errors_only(findings: list[Finding]) -> list[Finding]:

@@ -51,8 +51,14 @@ def child_path(path: str, key: Any) -> str:
     return f"{path}[{json.dumps(key, ensure_ascii=False)}]"
 
 
-def walk(obj: dict, path: str, out: Out, v2: bool, table: dict[str, Check]) -> None:
-    """Check each property with its table entry; unknown and null properties are errors."""
+def walk(obj: Any, path: str, out: Out, v2: bool, table: dict[str, Check]) -> bool:
+    """Check each property with its table entry; unknown and null properties are errors.
+
+    False, with a finding, when `obj` is no JSON object: there is nothing more to check.
+    """
+    if type(obj) is not dict:
+        fail(out, "type.object", path)
+        return False
     for key, value in obj.items():
         check = table.get(key)
         if check is None:
@@ -61,6 +67,7 @@ def walk(obj: dict, path: str, out: Out, v2: bool, table: dict[str, Check]) -> N
             fail(out, "null", f"{path}.{key}")
         else:
             check(value, f"{path}.{key}", out, v2)
+    return True
 
 
 def require(obj: dict, path: str, out: Out, keys: tuple[str, ...]) -> None:
@@ -90,36 +97,32 @@ def _number(value: Any, path: str, out: Out, v2: bool) -> None:
         fail(out, "type.number", path)
 
 
-def _iri(value: Any, path: str, out: Out, v2: bool) -> None:
-    if not is_iri(value):
-        if type(value) is not str:
-            fail(out, "type.string", path)
-        else:
-            fail(out, "iri.invalid", path, value=value)
+def _lexical(is_valid: Callable[[Any], bool], code: str) -> Check:
+    """A string in a lexical form: `type.string` when it is no string, else `code` naming the value."""
+
+    def check(value: Any, path: str, out: Out, v2: bool) -> None:
+        if not is_valid(value):
+            if type(value) is not str:
+                fail(out, "type.string", path)
+            else:
+                fail(out, code, path, value=value)
+
+    return check
+
+
+check_iri = _lexical(is_iri, "iri.invalid")
 
 
 def _uri(value: Any, path: str, out: Out, v2: bool) -> None:
     # A URI is an IRI restricted to ASCII.
     if not is_iri(value):
-        _iri(value, path, out, v2)
+        check_iri(value, path, out, v2)
     elif not value.isascii():
         fail(out, "uri.invalid", path, value=value)
 
 
-def _uuid(value: Any, path: str, out: Out, v2: bool) -> None:
-    if not is_uuid(value):
-        if type(value) is not str:
-            fail(out, "type.string", path)
-        else:
-            fail(out, "uuid.invalid", path, value=value)
-
-
-def _language(value: Any, path: str, out: Out, v2: bool) -> None:
-    if not is_language_tag(value):
-        if type(value) is not str:
-            fail(out, "type.string", path)
-        else:
-            fail(out, "language.invalid", path, value=value)
+_uuid = _lexical(is_uuid, "uuid.invalid")
+check_language_tag = _lexical(is_language_tag, "language.invalid")
 
 
 def _language_map(value: Any, path: str, out: Out, v2: bool) -> None:
@@ -149,12 +152,7 @@ def _timestamp(value: Any, path: str, out: Out, v2: bool) -> None:
         fail(out, problem, path, value=value)
 
 
-def _duration(value: Any, path: str, out: Out, v2: bool) -> None:
-    if not is_duration(value):
-        if type(value) is not str:
-            fail(out, "type.string", path)
-        else:
-            fail(out, "duration.invalid", path, value=value)
+_duration = _lexical(is_duration, "duration.invalid")
 
 
 def _version(value: Any, path: str, out: Out, v2: bool) -> None:
@@ -192,30 +190,16 @@ def _list_of(item: Check, non_empty: bool = False) -> Check:
 # --- actors -----------------------------------------------------------------
 
 
-def _mbox(value: Any, path: str, out: Out, v2: bool) -> None:
-    if not is_mailto(value):
-        if type(value) is not str:
-            fail(out, "type.string", path)
-        else:
-            fail(out, "mbox.invalid", path, value=value)
+_mbox = _lexical(is_mailto, "mbox.invalid")
+_sha1 = _lexical(is_sha1, "sha1.invalid")
 
 
-def _sha1(value: Any, path: str, out: Out, v2: bool) -> None:
-    if not is_sha1(value):
-        if type(value) is not str:
-            fail(out, "type.string", path)
-        else:
-            fail(out, "sha1.invalid", path, value=value)
-
-
-ACCOUNT: dict[str, Check] = {"homePage": _iri, "name": _string}
+ACCOUNT: dict[str, Check] = {"homePage": check_iri, "name": _string}
 
 
 def _account(value: Any, path: str, out: Out, v2: bool) -> None:
-    if type(value) is not dict:
-        fail(out, "type.object", path)
+    if not walk(value, path, out, v2, ACCOUNT):
         return
-    walk(value, path, out, v2, ACCOUNT)
     require(value, path, out, ("homePage", "name"))
 
 
@@ -223,22 +207,15 @@ def _ifi_count(value: dict) -> int:
     return ("mbox" in value) + ("mbox_sha1sum" in value) + ("openid" in value) + ("account" in value)
 
 
-AGENT: dict[str, Check] = {
-    "objectType": _object_type("Agent"),
-    "name": _string,
-    "mbox": _mbox,
-    "mbox_sha1sum": _sha1,
-    "openid": _uri,
-    "account": _account,
-}
+# the inverse functional identifiers, shared by Agents and identified Groups
+IFI_CHECKS: dict[str, Check] = {"mbox": _mbox, "mbox_sha1sum": _sha1, "openid": _uri, "account": _account}
+AGENT: dict[str, Check] = {"objectType": _object_type("Agent"), "name": _string, **IFI_CHECKS}
 
 
 def check_agent(value: Any, path: str, out: Out, v2: bool) -> None:
     """An Agent: exactly one inverse functional identifier."""
-    if type(value) is not dict:
-        fail(out, "type.object", path)
+    if not walk(value, path, out, v2, AGENT):
         return
-    walk(value, path, out, v2, AGENT)
     count = _ifi_count(value)
     if count != 1:
         fail(out, "agent.ifi_none" if count == 0 else "agent.ifi_many", path, count=count)
@@ -255,19 +232,14 @@ GROUP: dict[str, Check] = {
     "objectType": _object_type("Group"),
     "name": _string,
     "member": _list_of(_member),
-    "mbox": _mbox,
-    "mbox_sha1sum": _sha1,
-    "openid": _uri,
-    "account": _account,
+    **IFI_CHECKS,
 }
 
 
 def check_group(value: Any, path: str, out: Out, v2: bool) -> None:
     """A Group: identified by one IFI, or anonymous with members."""
-    if type(value) is not dict:
-        fail(out, "type.object", path)
+    if not walk(value, path, out, v2, GROUP):
         return
-    walk(value, path, out, v2, GROUP)
     if "objectType" not in value:
         fail(out, "property.missing", f"{path}.objectType", key="objectType")
     count = _ifi_count(value)
@@ -308,14 +280,12 @@ def _authority(value: Any, path: str, out: Out, v2: bool) -> None:
 
 # --- verb -------------------------------------------------------------------
 
-VERB: dict[str, Check] = {"id": _iri, "display": _language_map}
+VERB: dict[str, Check] = {"id": check_iri, "display": _language_map}
 
 
 def _verb(value: Any, path: str, out: Out, v2: bool) -> None:
-    if type(value) is not dict:
-        fail(out, "type.object", path)
+    if not walk(value, path, out, v2, VERB):
         return
-    walk(value, path, out, v2, VERB)
     require(value, path, out, ("id",))
 
 
@@ -355,8 +325,8 @@ _STRINGS = _list_of(_string)
 DEFINITION: dict[str, Check] = {
     "name": _language_map,
     "description": _language_map,
-    "type": _iri,
-    "moreInfo": _iri,
+    "type": check_iri,
+    "moreInfo": check_iri,
     "extensions": _extensions,
     "interactionType": _interaction_type,
     "correctResponsesPattern": _STRINGS,
@@ -369,10 +339,8 @@ DEFINITION: dict[str, Check] = {
 
 
 def _definition(value: Any, path: str, out: Out, v2: bool) -> None:
-    if type(value) is not dict:
-        fail(out, "type.object", path)
+    if not walk(value, path, out, v2, DEFINITION):
         return
-    walk(value, path, out, v2, DEFINITION)
     kind = value.get("interactionType")
     if kind is None:
         for key in ("correctResponsesPattern",) + COMPONENT_KEYS:
@@ -402,16 +370,14 @@ def _definition(value: Any, path: str, out: Out, v2: bool) -> None:
 
 ACTIVITY: dict[str, Check] = {
     "objectType": _object_type("Activity"),
-    "id": _iri,
+    "id": check_iri,
     "definition": _definition,
 }
 
 
 def check_activity(value: Any, path: str, out: Out, v2: bool) -> None:
-    if type(value) is not dict:
-        fail(out, "type.object", path)
+    if not walk(value, path, out, v2, ACTIVITY):
         return
-    walk(value, path, out, v2, ACTIVITY)
     require(value, path, out, ("id",))
 
 
@@ -437,9 +403,6 @@ CONTEXT_ACTIVITIES: dict[str, Check] = {
 
 
 def _context_activities(value: Any, path: str, out: Out, v2: bool) -> None:
-    if type(value) is not dict:
-        fail(out, "type.object", path)
-        return
     walk(value, path, out, v2, CONTEXT_ACTIVITIES)
 
 
@@ -449,10 +412,8 @@ STATEMENT_REF: dict[str, Check] = {"objectType": _object_type("StatementRef"), "
 
 
 def check_statement_ref(value: Any, path: str, out: Out, v2: bool) -> None:
-    if type(value) is not dict:
-        fail(out, "type.object", path)
+    if not walk(value, path, out, v2, STATEMENT_REF):
         return
-    walk(value, path, out, v2, STATEMENT_REF)
     require(value, path, out, ("objectType", "id"))
 
 
@@ -499,10 +460,8 @@ def _is_number(value: Any) -> bool:
 
 
 def _score(value: Any, path: str, out: Out, v2: bool) -> None:
-    if type(value) is not dict:
-        fail(out, "type.object", path)
+    if not walk(value, path, out, v2, SCORE):
         return
-    walk(value, path, out, v2, SCORE)
     scaled, raw, low, high = value.get("scaled"), value.get("raw"), value.get("min"), value.get("max")
     if _is_number(scaled) and not -1 <= scaled <= 1:
         fail(out, "score.scaled", f"{path}.scaled", value=scaled)
@@ -526,9 +485,6 @@ RESULT: dict[str, Check] = {
 
 
 def _result(value: Any, path: str, out: Out, v2: bool) -> None:
-    if type(value) is not dict:
-        fail(out, "type.object", path)
-        return
     walk(value, path, out, v2, RESULT)
 
 
@@ -536,7 +492,7 @@ def _result(value: Any, path: str, out: Out, v2: bool) -> None:
 
 
 # 2.0: "a collection of 1 or more Relevant Type(s)"
-_relevant_types = _list_of(_iri, non_empty=True)
+_relevant_types = _list_of(check_iri, non_empty=True)
 
 
 def _strict_agent(value: Any, path: str, out: Out, v2: bool) -> None:
@@ -584,7 +540,7 @@ CONTEXT: dict[str, Check] = {
     "contextActivities": _context_activities,
     "revision": _string,
     "platform": _string,
-    "language": _language,
+    "language": check_language_tag,
     "statement": check_statement_ref,
     "extensions": _extensions,
     "contextAgents": _context_relations(CONTEXT_AGENT, ("objectType", "agent")),
@@ -593,9 +549,6 @@ CONTEXT: dict[str, Check] = {
 
 
 def _context(value: Any, path: str, out: Out, v2: bool) -> None:
-    if type(value) is not dict:
-        fail(out, "type.object", path)
-        return
     walk(value, path, out, v2, CONTEXT)
 
 
@@ -614,30 +567,23 @@ def _length(value: Any, path: str, out: Out, v2: bool) -> None:
         fail(out, "attachment.length", path, value=value)
 
 
-def _sha2(value: Any, path: str, out: Out, v2: bool) -> None:
-    if not is_sha2(value):
-        if type(value) is not str:
-            fail(out, "type.string", path)
-        else:
-            fail(out, "attachment.sha2", path, value=value)
+_sha2 = _lexical(is_sha2, "attachment.sha2")
 
 
 ATTACHMENT: dict[str, Check] = {
-    "usageType": _iri,
+    "usageType": check_iri,
     "display": _language_map,
     "description": _language_map,
     "contentType": _content_type,
     "length": _length,
     "sha2": _sha2,
-    "fileUrl": _iri,
+    "fileUrl": check_iri,
 }
 
 
 def _attachment(value: Any, path: str, out: Out, v2: bool) -> None:
-    if type(value) is not dict:
-        fail(out, "type.object", path)
+    if not walk(value, path, out, v2, ATTACHMENT):
         return
-    walk(value, path, out, v2, ATTACHMENT)
     require(value, path, out, ("usageType", "display", "contentType", "length", "sha2"))
     content_type = value.get("contentType")
     if value.get("usageType") == SIGNATURE and type(content_type) is str and content_type != "application/octet-stream":

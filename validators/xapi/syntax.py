@@ -67,18 +67,21 @@ _known_iris: set[str] = set()
 _known_tags: set[str] = set()
 
 
+def _remember_match(pattern: re.Pattern[str], known: set[str], value: str) -> bool:
+    """Whether `value` matches; a match joins `known`, emptied first when full."""
+    if pattern.match(value) is None:
+        return False
+    if len(known) >= _CACHE_LIMIT:
+        known.clear()
+    known.add(value)
+    return True
+
+
 def is_iri(value: Any) -> bool:
     """An absolute IRI (RFC 3987): a scheme followed by IRI characters."""
     if type(value) is not str:
         return False
-    if value in _known_iris:
-        return True
-    if _IRI.match(value) is None:
-        return False
-    if len(_known_iris) >= _CACHE_LIMIT:
-        _known_iris.clear()
-    _known_iris.add(value)
-    return True
+    return value in _known_iris or _remember_match(_IRI, _known_iris, value)
 
 
 def is_uuid(value: Any) -> bool:
@@ -90,14 +93,7 @@ def is_language_tag(value: Any) -> bool:
     """An RFC 5646 language tag."""
     if type(value) is not str:
         return False
-    if value in _known_tags:
-        return True
-    if _LANGUAGE_TAG.match(value) is None:
-        return False
-    if len(_known_tags) >= _CACHE_LIMIT:
-        _known_tags.clear()
-    _known_tags.add(value)
-    return True
+    return value in _known_tags or _remember_match(_LANGUAGE_TAG, _known_tags, value)
 
 
 def is_mailto(value: Any) -> bool:
