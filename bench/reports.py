@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import itertools
 import os
 import random
 import resource
@@ -33,6 +34,7 @@ import tempfile
 import time
 import uuid
 from pathlib import Path
+from typing import Iterator
 
 import orjson
 import sqlalchemy as sa
@@ -112,18 +114,26 @@ def learner_history(rng: random.Random, index: int) -> list[dict]:
     return out
 
 
-def fill(engine: sa.Engine, total: int) -> float:
-    rng = random.Random(2026)
-    stored = 0
+def generate_statements(total: int, seed: int = 2026) -> Iterator[dict]:
+    """The bench's first `total` statements, learner after learner (the last one may
+    stop mid-way): the same for a given seed, so tests can load the bench's data."""
+    rng = random.Random(seed)
+    produced = 0
     learner = 0
+    while produced < total:
+        for statement in learner_history(rng, learner)[: total - produced]:
+            produced += 1
+            yield statement
+        learner += 1
+
+
+def fill(engine: sa.Engine, total: int) -> float:
+    stored = 0
     started = time.perf_counter()
-    pending: list[dict] = []
+    stream = generate_statements(total)
     authority = {"objectType": "Agent", "account": {"homePage": "https://lrs.example.org", "name": "bench"}}
     while stored < total:
-        while len(pending) < BATCH:
-            pending += learner_history(rng, learner)
-            learner += 1
-        batch, pending = pending[: min(BATCH, total - stored)], pending[BATCH:]
+        batch = list(itertools.islice(stream, BATCH))
         stored_us = START_US + 100 * 86_400_000_000 + stored
         rows = []
         for statement in batch:

@@ -2,11 +2,12 @@
 
 Where a statement sits (document of the rule, also in docs/reports.md):
 
-* **Course**: the highest activity typed as a course (cmi5 or ADL `course`) among
+* **Course**: the highest activity typed as a course (cmi5, ADL, Moodle `lms/course`) among
   `contextActivities.parent` (top first), `grouping` and the object; else the last `grouping`
   activity (for cmi5 statements, other than the AU's publisher id, which cmi5 puts
-  first); else the last `parent` activity (Moodle lists parents nearest first, so the
-  last is the top); else the object itself.
+  first); for cmi5 statements, then the course of their registration, else that lone
+  publisher id; else the last `parent` activity (Moodle lists parents nearest first,
+  so the last is the top); else the object itself.
 * **Module**: nothing when the object is the course (a course-level statement);
   for cmi5-defined statements, the AU's publisher id (first `grouping` activity),
   else the object; otherwise the highest activity of the chain object -> parents
@@ -30,6 +31,7 @@ about a learner's progress and give no fact.
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass, fields
 from typing import Any, Iterable
 
@@ -70,8 +72,27 @@ class Fact:
     def row(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in FACT_FIELDS}
 
+    def values(self) -> tuple:
+        """The stored columns, in the order of FACT_FIELDS."""
+        return _stored_values(self)
+
+    @classmethod
+    def from_values(cls, values: Iterable[Any]) -> "Fact":
+        """A fact read back from `report_facts` (columns in the order of FACT_FIELDS),
+        booleans as booleans whichever database gave them."""
+        fact = cls(*values)
+        fact.administrative = bool(fact.administrative)
+        fact.outcome = bool(fact.outcome)
+        fact.cmi5 = bool(fact.cmi5)
+        if fact.completion is not None:
+            fact.completion = bool(fact.completion)
+        if fact.success is not None:
+            fact.success = bool(fact.success)
+        return fact
+
 
 FACT_FIELDS = tuple(item.name for item in fields(Fact) if item.name != "course_typed")
+_stored_values = operator.attrgetter(*FACT_FIELDS)
 REGISTRATION_PREFIX = "registration:"  # in `known`: a cmi5 registration -> its course
 
 
@@ -154,13 +175,14 @@ def _place(obj: dict[str, Any], parents: list[dict], grouping: list[dict], cmi5:
         course = typed
     elif candidates:
         course = candidates[-1]
-    elif parents:
-        course = parents[-1]
+    # cmi5 before any parent: an answer with its AU as parent stays in the AU's course
     elif cmi5 and registration_course:
         course = {"id": registration_course}  # the course this cmi5 registration was seen in
     elif publisher is not None and publisher["id"] != obj["id"]:
         course = publisher  # a cmi5 AU alone: it is its own course
         publisher = None
+    elif parents:
+        course = parents[-1]
     else:
         course = obj
     if course["id"] in known and known[course["id"]] != course["id"]:
@@ -169,12 +191,12 @@ def _place(obj: dict[str, Any], parents: list[dict], grouping: list[dict], cmi5:
     if course["id"] == obj["id"]:
         return course, None
     if cmi5:
-        return course, publisher or obj
+        return course, publisher or (parents[-1] if parents else obj)
     ids = [a["id"] for a in chain]
     below = chain[: ids.index(course["id"])] if course["id"] in ids else chain
     below = [a for a in below if _type(a) not in v.STRUCTURE_TYPES]
-    if not below or _type(below[-1]) in v.PLATFORM_TYPES:
-        return course, None
+    if not below or _type(below[-1]) in v.PLATFORM_TYPES or _is_item(below[-1]):
+        return course, None  # an answer straight under its course is no module of its own
     return course, below[-1]
 
 
@@ -208,7 +230,9 @@ def extract_fact(
     known = known or {}
     course, module = _place(obj, parents, grouping, cmi5, known, known.get(REGISTRATION_PREFIX + registration))
 
-    if module is None:
+    if _is_item(obj):
+        outcome = False  # an answer never completes nor passes its module or course
+    elif module is None:
         outcome = obj["id"] == course["id"]
     elif cmi5:
         outcome = True

@@ -7,6 +7,7 @@ statement transaction: the model is never behind the statements.
 
 from __future__ import annotations
 
+import operator
 from collections import defaultdict
 from typing import Any, Iterable
 
@@ -14,8 +15,8 @@ import orjson
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from lrs.db import insert_ignoring_duplicates, is_sqlite
-from lrs.reports.facts import REGISTRATION_PREFIX, Fact, extract_fact
+from lrs.db import bulk_insert, driver_marker, upsert_clause
+from lrs.reports.facts import FACT_FIELDS, REGISTRATION_PREFIX, Fact, extract_fact
 from lrs.reports.progress import rows_for
 from lrs.reports.settings import DEFAULT_GROUP_EXTENSIONS
 from lrs.reports.tables import report_facts, report_names, report_progress
@@ -29,51 +30,50 @@ def _chunks(items: list, size: int = CHUNK) -> Iterable[list]:
         yield items[start : start + size]
 
 
+PROGRESS_KEY = ("course_id", "module_id", "learner_key", "registration")
+PROGRESS_COLUMNS = tuple(column.name for column in report_progress.c)
+# Rows rewritten in place; a `whole` key's rows are deleted first, so this is an insert for them.
+PROGRESS_UPSERT = upsert_clause(PROGRESS_KEY, PROGRESS_COLUMNS)
+_progress_values = operator.itemgetter(*PROGRESS_COLUMNS)
+
+
+def _stored_facts(connection: Connection, keys: list[Key]) -> dict[Key, list[Fact]]:
+    """The facts of these (learner, course, registration): one lookup of the learner
+    index per key (a VALUES list joined to the table, the same SQL on both databases)."""
+    marker = driver_marker(connection)
+    sql = (
+        "WITH wanted (k_learner, k_course, k_registration) AS (VALUES {}) SELECT {} FROM wanted"
+        " JOIN report_facts f ON f.learner_key = wanted.k_learner AND f.course_id = wanted.k_course"
+        " AND f.registration = wanted.k_registration"
+    ).format(", ".join([f"({marker}, {marker}, {marker})"] * len(keys)),
+             ", ".join("f." + name for name in FACT_FIELDS))
+    grouped: dict[Key, list[Fact]] = defaultdict(list)
+    for values in connection.exec_driver_sql(sql, tuple(part for key in keys for part in key)):
+        fact = Fact.from_values(values)
+        grouped[(fact.learner_key, fact.course_id, fact.registration)].append(fact)
+    return grouped
+
+
 def recompute(connection: Connection, keys: Iterable[Key], touched: dict[Key, set[str]] | None = None) -> None:
     """Replace the rows of these (learner, course, registration) with fresh ones.
 
     With `touched` (key -> modules that got new statements), only the course row and
     those modules' rows are rewritten: the others cannot have changed."""
     touched = touched or {}
+    marker = driver_marker(connection)
     for chunk in _chunks(sorted(set(keys))):
-        # by learner (an index prefix on both databases; SQLite scans for a row-value IN)
-        wanted = set(chunk)
-        facts = connection.execute(
-            sa.select(report_facts).where(report_facts.c.learner_key.in_(sorted({key[0] for key in chunk})))
-        ).all()
-        grouped: dict[Key, list] = defaultdict(list)
-        for fact in facts:
-            key = (fact.learner_key, fact.course_id, fact.registration)
-            if key in wanted:
-                grouped[key].append(fact)
+        grouped = _stored_facts(connection, chunk)
         whole = [key for key in chunk if key not in touched]
         if whole:  # one key at a time, through the learner index (a row-value IN is a table scan)
-            connection.execute(
-                report_progress.delete().where(
-                    report_progress.c.learner_key == sa.bindparam("k_learner"),
-                    report_progress.c.course_id == sa.bindparam("k_course"),
-                    report_progress.c.registration == sa.bindparam("k_registration"),
-                ),
-                [{"k_learner": learner, "k_course": course, "k_registration": registration}
-                 for learner, course, registration in whole],
+            connection.exec_driver_sql(
+                f"DELETE FROM report_progress WHERE learner_key = {marker} AND course_id = {marker}"
+                f" AND registration = {marker}",
+                whole,
             )
         rows = []
         for key in chunk:
-            rows += rows_for(grouped.get(key, []), touched.get(key))
-        partial = [row for row in rows if (row["learner_key"], row["course_id"], row["registration"]) in touched]
-        if partial:  # by primary key
-            connection.execute(
-                report_progress.delete().where(
-                    report_progress.c.course_id == sa.bindparam("k_course"),
-                    report_progress.c.module_id == sa.bindparam("k_module"),
-                    report_progress.c.learner_key == sa.bindparam("k_learner"),
-                    report_progress.c.registration == sa.bindparam("k_registration"),
-                ),
-                [{"k_course": row["course_id"], "k_module": row["module_id"], "k_learner": row["learner_key"],
-                  "k_registration": row["registration"]} for row in partial],
-            )
-        if rows:
-            connection.execute(report_progress.insert(), rows)
+            rows += map(_progress_values, rows_for(grouped.get(key, []), touched.get(key)))
+        bulk_insert(connection, report_progress, PROGRESS_COLUMNS, rows, PROGRESS_UPSERT)
 
 
 def extract_facts(connection: Connection, statements: Iterable[dict[str, Any]], groups: tuple[str, ...]) -> list[Fact]:
@@ -127,24 +127,45 @@ def _cmi5_registrations(connection: Connection, facts: list[Fact]) -> dict[str, 
 
 def _replace_cmi5_registrations(connection: Connection, facts: list[Fact]) -> set[Key]:
     """Facts of a cmi5 registration stored before its course was known join it now."""
-    keys: set[Key] = set()
-    for fact in facts:
-        if not (fact.cmi5 and fact.course_typed and fact.registration):
-            continue
-        where = (
-            report_facts.c.registration == fact.registration,
-            report_facts.c.cmi5.is_(True),
-            report_facts.c.course_id != fact.course_id,
+    typed = [fact for fact in facts if fact.cmi5 and fact.course_typed and fact.registration]
+    if not typed:
+        return set()
+    # (learner, course) of each registration's stored cmi5 facts, one query for the batch
+    placed: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    for chunk in _chunks(sorted({fact.registration for fact in typed})):
+        rows = connection.execute(
+            sa.select(report_facts.c.registration, report_facts.c.learner_key, report_facts.c.course_id)
+            .where(report_facts.c.registration.in_(chunk), report_facts.c.cmi5.is_(True))
+            .distinct()
         )
-        moved = connection.execute(sa.select(report_facts.c.learner_key, report_facts.c.course_id).where(*where).distinct()).all()
+        for registration, learner, course in rows:
+            placed[registration].add((learner, course))
+    keys: set[Key] = set()
+    for fact in typed:
+        moved = {(learner, course) for learner, course in placed[fact.registration] if course != fact.course_id}
         if not moved:
             continue
         connection.execute(
-            report_facts.update().where(*where).values(module_id=report_facts.c.course_id, course_id=fact.course_id)
+            report_facts.update()
+            .where(report_facts.c.registration == fact.registration, report_facts.c.cmi5.is_(True),
+                   report_facts.c.course_id != fact.course_id)
+            .values(module_id=report_facts.c.course_id, course_id=fact.course_id)
         )
+        placed[fact.registration] = (placed[fact.registration] - moved) | {(learner, fact.course_id) for learner, _ in moved}
         for learner, course in moved:
             keys.update({(learner, course, fact.registration), (learner, fact.course_id, fact.registration)})
     return keys
+
+
+NAME_COLUMNS = ("kind", "activity_id", "name")
+# An empty name never replaces a known one; an unchanged name is not rewritten.
+NAMES_UPSERT = upsert_clause(("kind", "activity_id"), NAME_COLUMNS,
+                             where="excluded.name != '{}' AND report_names.name != excluded.name")
+
+
+def store_facts(connection: Connection, facts: list[Fact]) -> None:
+    """Insert the facts (a statement already stored keeps its fact)."""
+    bulk_insert(connection, report_facts, FACT_FIELDS, [fact.values() for fact in facts], "ON CONFLICT DO NOTHING")
 
 
 def remember_names(connection: Connection, facts: list[Fact]) -> None:
@@ -157,18 +178,8 @@ def remember_names(connection: Connection, facts: list[Fact]) -> None:
                 names[(kind, identifier)] = name
     if not names:
         return
-    if is_sqlite(connection):
-        from sqlalchemy.dialects.sqlite import insert
-    else:
-        from sqlalchemy.dialects.postgresql import insert  # type: ignore[assignment]
-    statement = insert(report_names)
-    statement = statement.on_conflict_do_update(
-        index_elements=[report_names.c.kind, report_names.c.activity_id],
-        set_={"name": statement.excluded.name},
-        where=statement.excluded.name != "{}",
-    )
-    rows = [{"kind": kind, "activity_id": identifier, "name": name} for (kind, identifier), name in sorted(names.items())]
-    connection.execute(statement, rows)
+    rows = [(kind, identifier, name) for (kind, identifier), name in sorted(names.items())]
+    bulk_insert(connection, report_names, NAME_COLUMNS, rows, NAMES_UPSERT)
 
 
 def ingest(
@@ -183,7 +194,7 @@ def ingest(
     for fact in facts:
         touched[(fact.learner_key, fact.course_id, fact.registration)].add(fact.module_id)
     keys: set[Key] = set(touched)
-    insert_ignoring_duplicates(connection, report_facts, [fact.row() for fact in facts])
+    store_facts(connection, facts)
     remember_names(connection, facts)
     moved = _replace_cmi5_registrations(connection, facts)
     voided = sorted(set(voided_ids))
@@ -220,7 +231,7 @@ def rebuild(connection: Connection, group_extensions: Iterable[str] = DEFAULT_GR
         last_seq = page[-1].seq
         count += len(page)
         facts = extract_facts(connection, [orjson.loads(row.body) for row in page], tuple(group_extensions))
-        insert_ignoring_duplicates(connection, report_facts, [fact.row() for fact in facts])
+        store_facts(connection, facts)
         remember_names(connection, facts)
         _replace_cmi5_registrations(connection, facts)
     keys = connection.execute(

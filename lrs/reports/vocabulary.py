@@ -65,6 +65,7 @@ ADMINISTRATIVE = {
 COURSE_TYPES = {
     "https://w3id.org/xapi/cmi5/activitytype/course",
     "http://adlnet.gov/expapi/activities/course",
+    "http://id.tincanapi.com/activitytype/lms/course",  # Moodle's log store before it used cmi5's type
 }
 # Structure without learning content of its own: skipped when looking for the module.
 STRUCTURE_TYPES = {

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import statistics
 from collections import defaultdict
+from datetime import datetime, timedelta
 
 ADL = "http://adlnet.gov/expapi/verbs/"
 SATISFIED = "https://w3id.org/xapi/adl/verbs/satisfied"
@@ -118,3 +119,105 @@ def modules(statements: list[dict], course: str) -> dict[str, dict]:
             "mean_attempts": round(statistics.fmean(attempts), 2) if attempts else None,
         }
     return out
+
+
+# --- any statements: learners by their identifier, ISO durations, sessions -------------
+
+SESSION_ID = "https://w3id.org/xapi/cmi5/context/extensions/sessionid"
+SESSION_STARTS = {ADL + name for name in ("launched", "initialized", "attempted", "resumed")}
+IDLE = timedelta(minutes=30)
+
+
+def learner_of(actor: dict) -> str:
+    """The agent's inverse functional identifier, whichever it is."""
+    for key in ("mbox", "mbox_sha1sum", "openid"):
+        if key in actor:
+            return f"{key}:{actor[key]}"
+    return f"account:{actor['account']['homePage']}|{actor['account']['name']}"
+
+
+def iso_seconds(duration: str) -> float:
+    match = re.fullmatch(r"P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?", duration)
+    assert match, duration
+    days, hours, minutes, secs = (float(part or 0) for part in match.groups())
+    return ((days * 24 + hours) * 60 + minutes) * 60 + secs
+
+
+def moment(statement: dict) -> datetime:
+    return datetime.fromisoformat(statement["timestamp"].replace("Z", "+00:00"))
+
+
+def session_seconds(statements: list[dict]) -> float:
+    """One learner's time in one registration: per session (a cmi5 session id, else
+    opened by a launch verb or after 30 idle minutes), the longer of its span and the
+    longest duration reported in it."""
+    sessions: dict[str, list] = {}
+    current, previous = "", None
+    for s in sorted(statements, key=moment):
+        session_id = (s.get("context") or {}).get("extensions", {}).get(SESSION_ID)
+        if session_id:
+            key = "cmi5 " + session_id
+        else:
+            if not current or s["verb"]["id"] in SESSION_STARTS or moment(s) - previous > IDLE:
+                current = s.get("id") or str(moment(s))
+            previous = moment(s)
+            key = current
+        duration = iso_seconds(s["result"]["duration"]) if "duration" in (s.get("result") or {}) else 0.0
+        first, last, longest = sessions.get(key, (moment(s), moment(s), 0.0))
+        sessions[key] = [min(first, moment(s)), max(last, moment(s)), max(longest, duration)]
+    return sum(max((last - first).total_seconds(), longest) for first, last, longest in sessions.values())
+
+
+def scaled_score(result: dict) -> float | None:
+    score = result.get("score") or {}
+    if "scaled" in score:
+        return score["scaled"]
+    if "raw" in score and "max" in score and score["max"] > score.get("min", 0):
+        return (score["raw"] - score.get("min", 0)) / (score["max"] - score.get("min", 0))
+    return None
+
+
+def course_figures(statements: list[dict], course: str) -> dict:
+    """The course overview of a course from its statements (all of them about it):
+    outcomes from the statements whose object is the course, time from all."""
+    by_registration: dict[tuple[str, str], list[dict]] = defaultdict(list)
+    completed: set[str] = set()
+    passed: set[str] = set()
+    failed: set[str] = set()
+    best: dict[str, float] = {}
+    for s in statements:
+        assert s["verb"]["id"] not in (ADL + "registered",), "administration: not a start"
+        who = learner_of(s["actor"])
+        by_registration[(who, (s.get("context") or {}).get("registration", ""))].append(s)
+        if s["object"]["id"] != course:
+            continue
+        result = s.get("result") or {}
+        if s["verb"]["id"] in (ADL + "completed", SATISFIED) or result.get("completion") is True:
+            completed.add(who)
+        if s["verb"]["id"] == ADL + "passed" or result.get("success") is True:
+            passed.add(who)
+        if s["verb"]["id"] == ADL + "failed" or result.get("success") is False:
+            failed.add(who)
+        score = scaled_score(result)
+        if score is not None:
+            best[who] = max(best.get(who, 0.0), score)
+    time: dict[str, float] = defaultdict(float)
+    for (who, _registration), mine in by_registration.items():
+        time[who] += session_seconds(mine)
+    learners = set(time)
+    done = completed | passed
+    bins = [0] * 10
+    for value in best.values():
+        bins[min(int(value * 10), 9)] += 1
+    return {
+        "learners": len(learners),
+        "started": len(learners),  # every statement here is learning, none administration
+        "completed": len(done),
+        "passed": len(passed),
+        "failed": len(failed - passed),
+        "completion_rate": round(len(done) / len(learners), 4) if learners else None,
+        "median_seconds": round(statistics.median(time.values()), 3) if time else None,
+        "median_score": round(statistics.median(best.values()), 3) if best else None,
+        "mean_score": round(statistics.fmean(best.values()), 4) if best else None,
+        "bins": bins,
+    }

@@ -164,3 +164,17 @@ def test_cmi5_statements_join_the_course_of_their_registration(sqlite_database):
     with write_transaction(engine) as connection:
         ingest(connection, [au_statement(8, "launched", "s2")])
     assert rows() == [(COURSE, "", 4, True), (COURSE, AU, 3, True)]
+
+
+def test_an_answer_under_its_course_is_neither_a_module_nor_an_outcome():
+    question = {"id": COURSE + "/quiz/q1", "definition": {
+        "type": "http://adlnet.gov/expapi/activities/cmi.interaction", "interactionType": "true-false",
+        "correctResponsesPattern": ["true"]}}
+    answer = statement(1, ADL + "answered", question["id"], {"contextActivities": {"parent": [{"id": COURSE}]}},
+                       {"success": True, "completion": True, "response": "true"})
+    answer["object"] = question
+    fact = extract_fact(answer)
+    assert (fact.course_id, fact.module_id) == (COURSE, "")
+    assert not fact.outcome
+    course_row = next(row for row in rows_for([fact]) if row["module_id"] == "")
+    assert not course_row["completed"] and course_row["success"] is None
