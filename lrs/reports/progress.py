@@ -22,34 +22,10 @@ learner's rows on each ingest gives the same answer on SQLite and PostgreSQL.
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Protocol
+from typing import Any, Iterable
 
 from lrs.reports import vocabulary as v
-
-
-class FactLike(Protocol):
-    statement_id: str
-    learner_key: str
-    learner_name: str
-    home_page: str
-    grp: str
-    registration: str
-    course_id: str
-    course_name: str
-    module_id: str
-    module_name: str
-    ts_us: int
-    verb: str
-    administrative: bool
-    outcome: bool
-    completion: bool | None
-    success: bool | None
-    score: float | None
-    duration: float | None
-    session_id: str
-    attempt_key: str
-    cmi5: bool
-    move_on: str
+from lrs.reports.facts import Fact
 
 
 def _last(values: Iterable[str], empty: str = "") -> str:
@@ -60,7 +36,7 @@ def _last(values: Iterable[str], empty: str = "") -> str:
     return found
 
 
-def _total_seconds(facts: list[FactLike]) -> tuple[int, float]:
+def _total_seconds(facts: list[Fact]) -> tuple[int, float]:
     sessions: dict[str, list[float]] = {}  # key -> [start_us, end_us, longest duration]
     current = ""
     previous_us: int | None = None
@@ -100,7 +76,7 @@ def _satisfied(rule: str, completed_us: int | None, passed_us: int | None, first
     return min(moments) if moments else None
 
 
-def _summary(mine: list[FactLike], own: list[FactLike], module_id: str, common: dict[str, Any]) -> dict[str, Any]:
+def _summary(mine: list[Fact], own: list[Fact], module_id: str, common: dict[str, Any]) -> dict[str, Any]:
     """The row of `module_id` ("" = the course): `mine` are the facts that count for its
     time (for the course, all of them), `own` those about it; both in time order."""
     completed_us: int | None = None
@@ -156,13 +132,13 @@ def _summary(mine: list[FactLike], own: list[FactLike], module_id: str, common: 
     }
 
 
-def rows_for(facts: list[FactLike], modules: set[str] | None = None) -> list[dict[str, Any]]:
+def rows_for(facts: list[Fact], modules: set[str] | None = None) -> list[dict[str, Any]]:
     """The rows of one learner, course and registration: the course's, and each module's
     (only those in `modules` when given)."""
     if not facts:
         return []
     ordered = sorted(facts, key=lambda fact: (fact.ts_us, fact.statement_id))
-    by_module: dict[str, list[FactLike]] = {}
+    by_module: dict[str, list[Fact]] = {}
     for fact in ordered:
         by_module.setdefault(fact.module_id, []).append(fact)
     anchor = ordered[-1]
