@@ -19,7 +19,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any, Callable, Iterable, TypeVar
+from typing import Any, Callable, Hashable, Iterable, TypeVar
 
 import orjson
 import sqlalchemy
@@ -219,10 +219,10 @@ def ensure_bootstrap_credential(engine: Engine, spec: str, authority_homepage: s
 @dataclass
 class _CredentialCache:
     # keyed by (database, key): several apps in one process may serve different databases
-    entries: dict[tuple[str, str], tuple[bytes, float, Credential]] = field(default_factory=dict)
+    entries: dict[tuple[Hashable, str], tuple[bytes, float, Credential]] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def get(self, database: str, key: str, secret: str) -> Credential | None:
+    def get(self, database: Hashable, key: str, secret: str) -> Credential | None:
         entry = self.entries.get((database, key))
         if entry is None:
             return None
@@ -231,7 +231,7 @@ class _CredentialCache:
             return None
         return credential
 
-    def put(self, database: str, key: str, secret: str, credential: Credential, seconds: float) -> None:
+    def put(self, database: Hashable, key: str, secret: str, credential: Credential, seconds: float) -> None:
         with self.lock:
             self.entries[(database, key)] = (_fast_digest(key, secret), time.monotonic() + seconds, credential)
 
@@ -255,7 +255,7 @@ def _fast_digest(key: str, secret: str) -> bytes:
 
 def authenticate(engine: Engine, key: str, secret: str, cache_seconds: float = 30.0) -> Credential | None:
     """The credential for key/secret, or None when unknown, revoked or wrong."""
-    database = str(engine.url)
+    database = engine.url  # hashable: no string rendering on every request
     cached = _cache.get(database, key, secret)
     if cached is not None:
         return cached
