@@ -6,9 +6,10 @@ under `/xapi` when present); reports by `lrs.reports.routes:bp` (registered with
 own prefix when present).
 
 Ingest hooks: `app.extensions["parcours.ingest_hooks"]` is a list of callables
-`hook(connection, stored_statements: list[dict], voided_ids: list[str])`, called
-inside the transaction that stores statements (a hook that raises rolls the
-whole request back, so a hook sees exactly what is committed).
+`hook(connection, stored_statements: list[dict], voided_ids: list[str])`, called in
+the transaction that indexes statements: the one that stores them, or on a SQLite
+file a later one for many (`lrs.statements.backlog`); a hook that raises rolls that
+transaction back, so a hook sees exactly what is committed.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from lrs.db import ENGINE_KEY, engine_for
 from lrs.errors import register_error_handlers
 from lrs.middleware import LRSMiddleware, check_alternate_syntax
 from lrs.migrations import apply_migrations
+from lrs.statements import backlog
 from lrs.versioning import register_versioning
 
 log = logging.getLogger("parcours.lrs")
@@ -76,6 +78,7 @@ def create_app(config: Config | None = None) -> Flask:
         app.register_blueprint(blueprint, url_prefix="/xapi")
     for module_name, prefix in OPTIONAL_BLUEPRINTS:
         _register_optional(app, module_name, prefix)
+    backlog.attach(engine, app.extensions[INGEST_HOOKS])
 
     app.wsgi_app = LRSMiddleware(app.wsgi_app, config.max_body_bytes)  # type: ignore[method-assign]
     return app

@@ -93,6 +93,25 @@ def _engine(database_url: str | None, lang: str):  # type: ignore[no-untyped-def
     return config, engine
 
 
+def _indexed_engine(database_url: str | None, lang: str):  # type: ignore[no-untyped-def]
+    """The configuration and engine of the LRS, every queued statement indexed: for the
+    commands that read the filter index or the reports."""
+    from lrs.app import create_app
+    from lrs.db import ENGINE_KEY
+    from lrs.statements.backlog import ensure_indexed
+
+    config = _config(database_url, lang)
+    try:
+        engine = create_app(config).extensions[ENGINE_KEY]
+        ensure_indexed(engine)
+    except Exception as error:
+        raise click.ClickException(
+            _say(lang, f"base de données {config.database_url} inutilisable : {error}",
+                 f"cannot use database {config.database_url}: {error}")
+        )
+    return config, engine
+
+
 @credentials.command("create")
 @click.option("--key", default=None, help="Clé (générée si absente).")
 @click.option("--secret", default=None, help="Secret (généré si absent).")

@@ -22,6 +22,7 @@ from sqlalchemy.engine import Connection, Engine
 metadata = sqlalchemy.MetaData()
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+WAL_AUTOCHECKPOINT_PAGES = 20_000
 ENGINE_KEY = "parcours.engine"
 
 
@@ -59,7 +60,7 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         # Checkpoint (and fsync) every ~80 MB of WAL rather than every 4 MB: fewer,
         # larger checkpoints keep commits of statement batches short.
-        cursor.execute("PRAGMA wal_autocheckpoint=20000")
+        cursor.execute(f"PRAGMA wal_autocheckpoint={WAL_AUTOCHECKPOINT_PAGES}")
         # A batch of statements dirties a few thousand pages (statement, index and report
         # rows): a 32 MB cache (default 2 MB) keeps them in memory until the commit
         # instead of spilling them to the WAL, and keeps the indexes' inner pages hot.
@@ -102,7 +103,7 @@ _queues: dict[str, _WriterQueue] = {}
 _queues_lock = threading.Lock()
 
 
-def _writer_queue(engine: Engine) -> _WriterQueue | None:
+def writer_queue(engine: Engine) -> _WriterQueue | None:
     if not is_sqlite(engine):
         return None
     path = engine.url.database
@@ -117,19 +118,31 @@ def _writer_queue(engine: Engine) -> _WriterQueue | None:
 
 
 @contextmanager
-def write_transaction(engine: Engine | None = None) -> Iterator[Connection]:
-    """A transaction that will write: committed on success, rolled back on any error."""
+def write_transaction(engine: Engine | None = None, *, checkpoint_after: bool = False) -> Iterator[Connection]:
+    """A transaction that will write: committed on success, rolled back on any error.
+
+    `checkpoint_after` (SQLite, for transactions that write thousands of pages): the
+    WAL is copied into the database file after the commit, once the write lock is
+    released, instead of by the commit itself while every writer waits."""
     engine = engine or current_engine()
-    queue = _writer_queue(engine)
+    queue = writer_queue(engine)
     if queue is None:
         with engine.connect().execution_options(parcours_write=True) as connection:
             with connection.begin():
                 yield connection
         return
-    with queue.held():
-        with engine.connect().execution_options(parcours_write=True) as connection:
-            with connection.begin():
-                yield connection
+    with engine.connect().execution_options(parcours_write=True) as connection:
+        try:
+            with queue.held():
+                with connection.begin():
+                    if checkpoint_after:
+                        connection.exec_driver_sql("PRAGMA wal_autocheckpoint=0")
+                    yield connection
+        finally:
+            if checkpoint_after:  # the connection goes back to the pool as it came
+                connection.connection.driver_connection.execute(f"PRAGMA wal_autocheckpoint={WAL_AUTOCHECKPOINT_PAGES}")
+        if checkpoint_after:
+            connection.connection.driver_connection.execute("PRAGMA wal_checkpoint(PASSIVE)")  # writers go on meanwhile
 
 
 @contextmanager

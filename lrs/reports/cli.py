@@ -12,7 +12,7 @@ from typing import IO, Any
 import click
 import orjson
 
-from lrs.cli import _database_option, _engine, _lang_option, _say
+from lrs.cli import _database_option, _indexed_engine, _lang_option, _say
 
 
 def _fail(lang: str, fr: str, en: str) -> click.ClickException:
@@ -88,7 +88,7 @@ def _report_command(kind: str, help_text: str):  # type: ignore[no-untyped-def]
         from lrs.reports.settings import report_settings
         from lrs.reports.tables_model import ReportTable
 
-        config, engine = _engine(database_url, lang)
+        config, engine = _indexed_engine(database_url, lang)
         start, end = _range(since, until, lang)
         settings = report_settings(config)
         if pseudonymise and not settings.pseudonym_secret:
@@ -126,7 +126,7 @@ def rebuild_command(database_url: str | None, lang: str) -> None:
     from lrs.reports.settings import report_settings
     from lrs.reports.store import rebuild
 
-    config, engine = _engine(database_url, lang)
+    config, engine = _indexed_engine(database_url, lang)
     with write_transaction(engine) as connection:
         count = rebuild(connection, report_settings(config).group_extensions)
     click.echo(_say(lang, f"{count} déclarations relues", f"{count} statements read"))
@@ -166,7 +166,7 @@ def export_statements(fmt: str, output: Path | None, since: str | None, until: s
     """Exporte les déclarations en flux (NDJSON ou CSV). / Streams statements out (NDJSON or CSV)."""
     from lrs.reports.export import ExportFilters, count, stored_bodies, write_csv, write_ndjson
 
-    _, engine = _engine(database_url, lang)
+    _, engine = _indexed_engine(database_url, lang)
     start, end = _range(since, until, lang)
     filters = ExportFilters(
         since=start, until=end, agent_key=_agent_key(agent, lang)[1] if agent else None,
@@ -264,7 +264,7 @@ def privacy_export(agent: str, output: Path | None, database_url: str | None, la
     from lrs.reports.privacy import export_learner
 
     agent_object, key = _agent_key(agent, lang)
-    _, engine = _engine(database_url, lang)
+    _, engine = _indexed_engine(database_url, lang)
     data = export_learner(engine, key, agent_object)
     target = output or Path("apprenant.zip" if lang != "en" else "learner.zip")
     target.write_bytes(data)
@@ -281,7 +281,7 @@ def privacy_erase(agent: str, yes: bool, database_url: str | None, lang: str) ->
     from lrs.reports.privacy import erase_learner
 
     _agent, key = _agent_key(agent, lang)
-    _, engine = _engine(database_url, lang)
+    _, engine = _indexed_engine(database_url, lang)
     if not yes:
         click.confirm(_say(lang, f"Effacer définitivement {key} ?", f"Erase {key} for good?"), abort=True)
     summary = erase_learner(engine, key)

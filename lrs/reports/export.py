@@ -16,7 +16,9 @@ import orjson
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from lrs.tables import statement_index, statements
+from lrs.statements.backlog import ensure_indexed
+from lrs.statements.indexing import index_key
+from lrs.tables import statement_keys, statements
 from lrs.timeutil import to_micros
 
 PAGE = 5000
@@ -85,9 +87,9 @@ def _where(filters: ExportFilters) -> list:
         if value:
             where.append(
                 sa.exists().where(
-                    statement_index.c.seq == statements.c.seq,
-                    statement_index.c.kind == kind,
-                    statement_index.c.value == value,
+                    statement_keys.c.key == index_key(kind, value),
+                    statement_keys.c.stored_us == statements.c.stored_us,
+                    statement_keys.c.seq == statements.c.seq,
                 )
             )
     return where
@@ -99,6 +101,7 @@ def count(connection: Connection, filters: ExportFilters) -> int:
 
 def stored_bodies(engine: Engine, filters: ExportFilters, page: int = PAGE) -> Iterator[list[str]]:
     """Pages of stored statement JSON, in storage order; each page its own short read."""
+    ensure_indexed(engine)
     last = 0
     query = sa.select(statements.c.seq, statements.c.body).where(*_where(filters)).order_by(statements.c.seq)
     while True:

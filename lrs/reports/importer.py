@@ -18,6 +18,7 @@ from sqlalchemy.engine import Engine
 
 from lrs.auth import Credential
 from lrs.db import write_transaction
+from lrs.statements.backlog import ensure_indexed
 from lrs.errors import XAPIError
 from lrs.statements.store import StoreResult, store_statements
 from lrs.tables import statements
@@ -157,6 +158,7 @@ def import_ndjson(
             result.committed()
         results = []
         progress(len(batch))
+    ensure_indexed(engine)  # the import ends with its statements in the index and the reports
     return summary
 
 

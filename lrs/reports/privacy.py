@@ -19,9 +19,11 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from lrs.db import read_transaction, write_transaction
+from lrs.statements.backlog import ensure_indexed
 from lrs.documents.table import documents
 from lrs.reports.tables import report_facts, report_progress
-from lrs.tables import agent_names, statement_index, statements
+from lrs.statements.indexing import index_key
+from lrs.tables import agent_names, statement_keys, statements
 from lrs.timeutil import from_micros, rfc3339
 
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
@@ -39,9 +41,7 @@ class ErasureSummary:
 def _seqs(connection: Connection, learner_key: str, kind: str) -> list[int]:
     return list(
         connection.execute(
-            sa.select(statement_index.c.seq)
-            .where(statement_index.c.kind == kind, statement_index.c.value == learner_key)
-            .distinct()
+            sa.select(statement_keys.c.seq).where(statement_keys.c.key == index_key(kind, learner_key)).distinct()
         ).scalars()
     )
 
@@ -54,6 +54,7 @@ def _entry(archive: zipfile.ZipFile, name: str, data: bytes) -> None:
 
 def export_learner(engine: Engine, learner_key: str, agent: dict[str, Any]) -> bytes:
     """A ZIP: statements.ndjson, documents/ (with index.json), reports.json, README.txt."""
+    ensure_indexed(engine)
     buffer = io.BytesIO()
     with read_transaction(engine) as connection, zipfile.ZipFile(buffer, "w") as archive:
         seqs = _seqs(connection, learner_key, "G")
@@ -101,13 +102,14 @@ def export_learner(engine: Engine, learner_key: str, agent: dict[str, Any]) -> b
 def erase_learner(engine: Engine, learner_key: str) -> ErasureSummary:
     """Delete the learner's statements (actor or object), documents, names and report rows."""
     summary = ErasureSummary()
+    ensure_indexed(engine)
     with write_transaction(engine) as connection:
         own = _seqs(connection, learner_key, "g")
         for start in range(0, len(own), 500):
             chunk = own[start : start + 500]
             ids = list(connection.execute(sa.select(statements.c.id).where(statements.c.seq.in_(chunk))).scalars())
             connection.execute(report_facts.delete().where(report_facts.c.statement_id.in_(ids)))
-            connection.execute(statement_index.delete().where(statement_index.c.seq.in_(chunk)))
+            connection.execute(statement_keys.delete().where(statement_keys.c.seq.in_(chunk)))
             summary.statements += connection.execute(statements.delete().where(statements.c.seq.in_(chunk))).rowcount or 0
         summary.mentioned_elsewhere = len(_seqs(connection, learner_key, "G"))
         summary.documents = connection.execute(documents.delete().where(documents.c.agent_key == learner_key)).rowcount or 0

@@ -15,7 +15,7 @@ from flask import Blueprint, Flask, Response, current_app, render_template, requ
 from markupsafe import Markup, escape
 
 from lrs.auth import check_scope
-from lrs.db import read_transaction
+from lrs.db import current_engine, read_transaction
 from lrs.errors import error_response
 from lrs.reports import queries
 from lrs.reports.charts import bar_chart
@@ -26,6 +26,7 @@ from lrs.reports.settings import report_settings
 from lrs.reports.store import ingest
 from lrs.reports.tables import report_progress
 from lrs.reports.tables_model import ReportTable
+from lrs.statements.backlog import ensure_indexed
 
 bp = Blueprint("reports", __name__, url_prefix="/reports", template_folder="templates", static_folder="static")
 
@@ -41,6 +42,12 @@ def init_app(app: Flask) -> None:
     app.extensions[SETTINGS_KEY] = settings
     hooks = app.extensions.setdefault("parcours.ingest_hooks", [])
     hooks.append(functools.partial(ingest, group_extensions=settings.group_extensions))
+
+
+@bp.before_request
+def _statements_indexed() -> None:
+    """Reports include every stored statement, queued ones too (`lrs.statements.backlog`)."""
+    ensure_indexed(current_engine())
 
 
 # --- request helpers ---------------------------------------------------------------

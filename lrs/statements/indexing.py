@@ -1,8 +1,9 @@
-"""What a statement is found by: the `statement_index` rows and the agents and
+"""What a statement is found by: the `statement_keys` rows and the agents and
 activities it tells the LRS about (see `lrs.tables` for the kinds)."""
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any, Iterator
 
 from validators.xapi import agent_key
@@ -99,6 +100,12 @@ def index_keys(statement: dict) -> set[tuple[str, str]]:
 
     body(statement, True)
     return keys
+
+
+def index_key(kind: str, value: str) -> int:
+    """The `statement_keys.key` of a (kind, value): 64 bits of BLAKE2b, signed as SQL's BIGINT."""
+    digest = hashlib.blake2b(kind.encode() + b"\x00" + value.encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
 
 
 def statement_ref_target(statement: dict) -> str | None:

@@ -14,7 +14,8 @@ import sqlalchemy
 from sqlalchemy.engine import Connection
 
 from lrs.errors import XAPIError
-from lrs.tables import statement_index, statements
+from lrs.statements.indexing import index_key
+from lrs.tables import statement_keys, statements
 
 
 @dataclass(frozen=True)
@@ -68,28 +69,26 @@ def run_query(
 ) -> tuple[list[tuple[int, int, str]], StatementQuery | None]:
     """One page of at most `size`: (seq, stored_us, body) rows, and the query of the
     next page (or None). `credential_key` restricts to that credential's statements."""
-    filters = query.filters()
-    if filters:
-        kind, value = filters[0]
-        driver = statement_index.alias("driver")
+    keys = [index_key(kind, value) for kind, value in query.filters()]
+    if keys:
+        driver = statement_keys.alias("driver")
         stored_col, seq_col = driver.c.stored_us, driver.c.seq
         select = (
             sqlalchemy.select(statements.c.seq, statements.c.stored_us, statements.c.body)
             .select_from(driver.join(statements, statements.c.seq == driver.c.seq))
-            .where(driver.c.kind == kind, driver.c.value == value)
+            .where(driver.c.key == keys[0])
         )
     else:
         stored_col, seq_col = statements.c.stored_us, statements.c.seq
         select = sqlalchemy.select(statements.c.seq, statements.c.stored_us, statements.c.body)
     select = select.where(statements.c.voided.is_(False))
-    for number, (kind, value) in enumerate(filters[1:]):
-        other = statement_index.alias(f"f{number}")
-        # Every column of the lookup index is bound, so each check is one index seek
+    for number, key in enumerate(keys[1:]):
+        other = statement_keys.alias(f"f{number}")
+        # Every column of the primary key is bound, so each check is one seek
         # (index rows carry their statement's stored_us for exactly this).
         select = select.where(
             sqlalchemy.exists().where(
-                other.c.kind == kind, other.c.value == value,
-                other.c.stored_us == statements.c.stored_us, other.c.seq == statements.c.seq,
+                other.c.key == key, other.c.stored_us == statements.c.stored_us, other.c.seq == statements.c.seq,
             )
         )
     if credential_key is not None:

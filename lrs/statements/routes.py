@@ -11,7 +11,7 @@ from marshmallow import fields
 from sqlalchemy.exc import IntegrityError
 
 from lrs.auth import Credential, check_scope
-from lrs.db import read_transaction, write_transaction
+from lrs.db import current_engine, read_transaction, write_transaction
 from lrs.errors import XAPIError
 from lrs.params import (
     AgentParam,
@@ -26,6 +26,7 @@ from lrs.params import (
     require_json_object,
 )
 from lrs.statements.attachments_in import collect_attachment_parts, require_no_missing_content
+from lrs.statements.backlog import ensure_indexed, storing
 from lrs.statements.formats import FORMATS, canonical, ids_format
 from lrs.statements.indexing import safe_agent_key
 from lrs.statements.multipart import Part, build_multipart, parse_multipart
@@ -125,9 +126,10 @@ def _store(items: list[Any], paths: list[str], parts: list[Part] | None, credent
     hooks = current_app.extensions["parcours.ingest_hooks"]
     batch = prepare_batch(items, version=request_version(), credential=credential, attachment_parts=contents,
                           paths=paths)
+    engine = current_engine()
     for attempt in (1, 2):
         try:
-            with write_transaction() as connection:
+            with storing(engine), write_transaction(engine) as connection:
                 result = write_batch(connection, batch, hooks=hooks)
             result.committed()
             return result.ids
@@ -280,6 +282,7 @@ def get_statements() -> Response:
         return _get_single(params, credential)
     query = decode_cursor(params["more"]) if "more" in params else _query_from_params(params)
     config = current_app.extensions["parcours.config"]
+    ensure_indexed(current_engine())
     size = min(query.limit, config.statement_page_max) if query.limit > 0 else config.statement_page_size
     with read_transaction() as connection:
         rows, next_query = run_query(connection, query, _mine_only(credential), size)

@@ -2,9 +2,10 @@
 
 The caller has validated the statements (validators.xapi) and their attachments;
 this module sets what the LRS owns (id, stored, authority, version, timestamp),
-refuses conflicting ids and voiding mistakes, writes the statements, their index
-rows, attachments, agents and activity definitions, applies voiding and the
-StatementRef filter rule, then calls the ingest hooks inside the same transaction.
+refuses conflicting ids and voiding mistakes, writes the statements, attachments,
+agents and activity definitions and applies voiding. Their index rows (with the
+StatementRef filter rule) and the ingest hooks follow in the same transaction, or,
+on a SQLite file, from the queue of `lrs.statements.backlog`.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from sqlalchemy.engine import Connection, Engine
 from lrs.auth import Credential
 from lrs.db import bulk_insert, insert_ignoring_duplicates, is_sqlite
 from lrs.errors import XAPIError
+from lrs.statements import backlog
+from lrs.statements.index_writer import IngestHook, index_statements
 from lrs.statements.indexing import (
     activities_with_definitions,
     agents_seen,
@@ -30,12 +33,10 @@ from lrs.statements.indexing import (
     safe_agent_key,
     statement_ref_target,
 )
-from lrs.tables import activities, agent_names, attachments, statement_index, statements
+from lrs.tables import activities, agent_names, attachments, statements
 from lrs.timeutil import now_utc, rfc3339, to_micros
 from validators.xapi import normalize_statement, statements_equivalent
 
-IngestHook = Callable[[Connection, list[dict], list[str]], None]
-MAX_REF_DEPTH = 8  # StatementRef chains longer than this are not followed for filters
 
 
 @dataclass
@@ -193,20 +194,19 @@ def write_batch(connection: Connection, batch: PreparedBatch, *, hooks: Iterable
             "body": orjson.dumps(statement).decode(),
         })
     seq_of = _insert_statements(connection, rows)
-    bulk_insert(
-        connection, statement_index, ("seq", "kind", "value", "stored_us"),
-        [(seq_of[statement["id"]], kind, value, stored_us) for statement, keys in new for kind, value in keys],
-    )
-
     referrers = _referrers(connection, [s["id"] for s in new_statements])
-    _propagate_statement_refs(connection, [(seq_of[s["id"]], s) for s in new_statements], referrers)
     result.voided_ids = _apply_voiding(connection, new_statements, referrers)
     _store_attachments(connection, new_statements, batch.attachment_parts)
     result.after_commit.append(_store_agents(connection, batch.agent_rows))
     result.after_commit.append(_store_activities(connection, batch.activity_definitions, batch.credential))
     result.stored = new_statements
-    for hook in hooks:
-        hook(connection, new_statements, result.voided_ids)
+    engine = connection.engine
+    if backlog.deferred(engine):
+        backlog.enqueue(connection, [seq_of[statement["id"]] for statement in new_statements])
+        result.after_commit.append(lambda: backlog.notify(engine, len(new_statements)))
+    else:
+        entries = [(seq_of[statement["id"]], stored_us, statement, keys) for statement, keys in new]
+        index_statements(connection, entries, result.voided_ids, hooks)
     return result
 
 
@@ -289,60 +289,6 @@ def _apply_voiding(connection: Connection, new: list[dict], referrers: list[Any]
     if candidates:
         connection.execute(statements.update().where(statements.c.id.in_(candidates)).values(voided=True))
     return list(candidates)
-
-
-def _propagate_statement_refs(connection: Connection, new: list[tuple[int, dict]], referrers: list[Any]) -> None:
-    """A statement targeting another matches the filters its target matches: copy the
-    target's index rows to it, and to whatever already targeted the new statements."""
-    pending = [(seq, statement_ref_target(s)) for seq, s in new if statement_ref_target(s)]
-    pending.extend((row.seq, row.ref_target) for row in referrers)
-    for _ in range(MAX_REF_DEPTH):
-        if not pending:
-            return
-        for referrer_seq, target_id in set(pending):
-            _copy_index_rows(connection, referrer_seq, target_id)
-        referrer_seqs = list({seq for seq, _ in pending})
-        referrer_ids = connection.execute(
-            sqlalchemy.select(statements.c.id).where(statements.c.seq.in_(referrer_seqs))
-        ).scalars().all()
-        pending = [
-            (row.seq, row.ref_target)
-            for row in connection.execute(
-                sqlalchemy.select(statements.c.seq, statements.c.ref_target).where(
-                    statements.c.ref_target.in_(referrer_ids)
-                )
-            )
-        ]
-
-
-def _copy_index_rows(connection: Connection, referrer_seq: int, target_id: str) -> None:
-    target_seq = connection.execute(
-        sqlalchemy.select(statements.c.seq).where(statements.c.id == target_id)
-    ).scalar()
-    if target_seq is None:
-        return
-    referrer_stored = connection.execute(
-        sqlalchemy.select(statements.c.stored_us).where(statements.c.seq == referrer_seq)
-    ).scalar_one()
-    present = {
-        (row.kind, row.value)
-        for row in connection.execute(
-            sqlalchemy.select(statement_index.c.kind, statement_index.c.value).where(
-                statement_index.c.seq == referrer_seq
-            )
-        )
-    }
-    rows = [
-        {"seq": referrer_seq, "kind": kind, "value": value, "stored_us": referrer_stored}
-        for kind, value in connection.execute(
-            sqlalchemy.select(statement_index.c.kind, statement_index.c.value).where(
-                statement_index.c.seq == target_seq
-            )
-        )
-        if (kind, value) not in present
-    ]
-    if rows:
-        connection.execute(statement_index.insert(), rows)
 
 
 def _store_attachments(connection: Connection, new: list[dict], parts: dict[str, tuple[str, bytes]]) -> None:

@@ -23,3 +23,11 @@ def xapi_sqlite(sqlite_database: str) -> Iterator[XAPIClient]:
     client = make_client(sqlite_database)
     yield client
     client.app.extensions["parcours.engine"].dispose()
+
+
+@pytest.fixture
+def xapi_postgres(postgres_database: str) -> Iterator[XAPIClient]:
+    """The same on PostgreSQL only, where statements are indexed in the storing transaction."""
+    client = make_client(postgres_database)
+    yield client
+    client.app.extensions["parcours.engine"].dispose()

@@ -99,7 +99,7 @@ def test_migrations_run_once_and_are_recorded(database_url: str) -> None:
         names = connection.execute(sqlalchemy.select(schema_migrations.c.name)).scalars().all()
         tables = set(sqlalchemy.inspect(connection).get_table_names())
     assert sorted(names) == available_migrations()
-    assert {"statements", "statement_index", "credentials", "activities", "agent_names"} <= tables
+    assert {"statements", "statement_keys", "credentials", "activities", "agent_names"} <= tables
     engine.dispose()
 
 

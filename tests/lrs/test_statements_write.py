@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tests.lrs.xapi_client import ACTIVITY, XAPIClient, agent, make_client, new_id, statement
+from tests.lrs.xapi_client import ACTIVITY, VERB, XAPIClient, agent, make_client, new_id, statement
 
 
 def count(xapi: XAPIClient) -> int:
@@ -157,17 +157,31 @@ def test_the_version_answered_to_a_request_without_one_is_configurable(sqlite_da
     assert response.headers["X-Experience-API-Version"] == "1.0.3"
 
 
-def test_unexpected_errors_are_json_500_never_tracebacks(xapi_sqlite: XAPIClient) -> None:
-    def broken_hook(connection, stored, voided):  # type: ignore[no-untyped-def]
-        raise RuntimeError("a bug")
+def _broken_hook(connection, stored, voided):  # type: ignore[no-untyped-def]
+    raise RuntimeError("a bug")
 
-    xapi_sqlite.app.extensions["parcours.ingest_hooks"].append(broken_hook)
-    response = xapi_sqlite.post(statement())
+
+def test_unexpected_errors_are_json_500_never_tracebacks(xapi_postgres: XAPIClient) -> None:
+    xapi_postgres.app.extensions["parcours.ingest_hooks"].append(_broken_hook)
+    response = xapi_postgres.post(statement())
     assert response.status_code == 500
     assert response.json["error"]["code"] == 500
     assert "Traceback" not in response.get_data(as_text=True)
-    xapi_sqlite.app.extensions["parcours.ingest_hooks"].remove(broken_hook)
-    assert count(xapi_sqlite) == 0  # the hook failed inside the transaction: nothing stored
+    xapi_postgres.app.extensions["parcours.ingest_hooks"].remove(_broken_hook)
+    assert count(xapi_postgres) == 0  # the hook failed inside the transaction: nothing stored
+
+
+def test_a_failing_indexing_answers_a_json_500_and_loses_nothing(xapi_sqlite: XAPIClient) -> None:
+    # On SQLite the hooks run when the queued statements are indexed: at the latest
+    # before the next query, which then fails; the statement stays queued.
+    xapi_sqlite.app.extensions["parcours.ingest_hooks"].append(_broken_hook)
+    stored_ids = xapi_sqlite.store(statement())
+    response = xapi_sqlite.get({"verb": VERB})
+    assert response.status_code == 500
+    assert response.json["error"]["code"] == 500
+    assert "Traceback" not in response.get_data(as_text=True)
+    xapi_sqlite.app.extensions["parcours.ingest_hooks"].remove(_broken_hook)
+    assert xapi_sqlite.query_ids({"verb": VERB}) == stored_ids
 
 
 def test_ingest_hooks_see_what_is_stored_and_voided(xapi: XAPIClient) -> None:
@@ -177,10 +191,12 @@ def test_ingest_hooks_see_what_is_stored_and_voided(xapi: XAPIClient) -> None:
     )
     target = new_id()
     xapi.store(statement(id=target))
+    count(xapi)  # a query: on SQLite, queued statements are indexed (and hooked) first
     xapi.store(statement(id=target))  # a duplicate stores nothing: no call
     voiding = new_id()
     xapi.store(statement(id=voiding, verb={"id": "http://adlnet.gov/expapi/verbs/voided"},
                          object={"objectType": "StatementRef", "id": target}))
+    count(xapi)
     assert calls == [([target], []), ([voiding], [target])]
 
 

@@ -1,0 +1,215 @@
+"""On a SQLite file, statements are indexed after the request, thousands at a time.
+
+SQLite has one writer at a time, and the filter-index and report rows of a statement
+land on pages spread all over their B-trees: written with their statements, a batch of
+100 statements rewrites some 2,000 pages at its commit, most of them for a single row
+each. So there a request stores its statements and queues their `seq` in
+`index_queue`; a background thread of the process indexes the queue in chunks of
+`CHUNK` once the process has stored nothing for `IDLE_SECONDS`, or as soon as it has
+queued more than `BACKLOG_BOUND` statements. A chunk's rows share pages: indexing
+in chunks costs less than indexing each request's statements (about 4,500 against
+2,400 statements/s on one core), and clients get their answer without waiting for it.
+
+Readers of the index or the reports call `ensure_indexed` first, which indexes what
+is left: nobody ever sees a statement without its index rows or its report facts.
+The queue is a table, so a stopped server loses nothing: the next reader or writer
+takes over. PostgreSQL runs writers in parallel, and indexes in the storing
+transaction (see `lrs.statements.store.write_batch`).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+import weakref
+from contextlib import contextmanager
+from typing import Callable, Iterator
+
+import orjson
+import sqlalchemy
+from sqlalchemy.engine import Connection, Engine
+
+from lrs.db import bulk_insert, write_transaction, writer_queue
+from lrs.statements.index_writer import IndexEntry, IngestHook, index_statements
+from lrs.statements.indexing import index_keys, is_voiding, statement_ref_target
+from lrs.tables import index_queue, statements
+
+log = logging.getLogger("parcours.lrs")
+
+CHUNK = 5_000  # statements indexed per transaction (fewer: more pages rewritten per statement)
+IDLE_SECONDS = 0.5  # no statement written by this process for this long: index the queue
+BACKLOG_BOUND = 50_000  # queued by this process and not indexed: index even while writes go on
+
+
+class _Indexer:
+    """The background indexing of one engine in this process."""
+
+    def __init__(self, engine: Engine, hooks: list[IngestHook]) -> None:
+        self.engine = weakref.ref(engine)  # the app owns the engine; this must not keep it
+        self.hooks = hooks
+        self.lock = threading.Lock()
+        self.wake = threading.Event()
+        self.pending = 0
+        self.writing = 0  # requests of this process storing statements (waiting for the lock included)
+        self.last_write = 0.0
+        self.thread: threading.Thread | None = None
+        self.pid = os.getpid()
+
+    def idle(self) -> bool:
+        with self.lock:
+            return not self.writing and time.monotonic() - self.last_write >= IDLE_SECONDS
+
+    @contextmanager
+    def write(self) -> Iterator[None]:
+        with self.lock:
+            self.writing += 1
+        try:
+            yield
+        finally:
+            with self.lock:
+                self.writing -= 1
+                self.last_write = time.monotonic()
+
+    def wrote(self, count: int) -> None:
+        with self.lock:
+            self.pending += count
+            self.last_write = time.monotonic()
+            if self.thread is None or self.pid != os.getpid():  # none yet, or forked since
+                self.pid = os.getpid()
+                self.thread = threading.Thread(target=self._run, name="parcours-indexer", daemon=True)
+                self.thread.start()
+            if self.pending >= BACKLOG_BOUND:
+                self.wake.set()
+
+    def _run(self) -> None:
+        try:
+            while self._step():
+                pass
+        except Exception:  # a bug: the queue stays, and the next reader indexes it (or reports it)
+            log.exception("background indexing failed; the next read will index the queue")
+            with self.lock:
+                self.thread = None
+
+    def _step(self) -> bool:
+        """Wait, then index: a chunk when this process has queued too much, the queue
+        while it writes nothing (stopping as soon as it writes again); False once the
+        queue is empty and nothing was written meanwhile."""
+        self.wake.wait(IDLE_SECONDS)
+        self.wake.clear()
+        engine = self.engine()
+        if engine is None:
+            return False
+        if not self.idle():
+            with self.lock:
+                over = self.pending >= BACKLOG_BOUND
+            if over:
+                done = index_backlog(engine, self.hooks, limit=CHUNK)
+                with self.lock:
+                    self.pending = max(0, self.pending - done)
+                    if self.pending >= BACKLOG_BOUND:
+                        self.wake.set()
+            return True
+        started = time.monotonic()
+        index_backlog(engine, self.hooks, until=lambda: not self.idle())
+        with self.lock:
+            if self.last_write < started and not self.writing:
+                self.pending = 0
+                self.thread = None
+                return False
+        return True
+
+
+_indexers: "weakref.WeakKeyDictionary[Engine, _Indexer]" = weakref.WeakKeyDictionary()
+_indexers_lock = threading.Lock()
+
+
+def attach(engine: Engine, hooks: list[IngestHook]) -> None:
+    """Index this engine's statements after the request (SQLite files only), running
+    `hooks` (the list is read at each run: hooks added later count)."""
+    if writer_queue(engine) is None:
+        return
+    with _indexers_lock:
+        _indexers[engine] = _Indexer(engine, hooks)
+
+
+def deferred(engine: Engine) -> bool:
+    """Whether statements written through `engine` are queued for indexing."""
+    return engine in _indexers
+
+
+def enqueue(connection: Connection, seqs: list[int]) -> None:
+    bulk_insert(connection, index_queue, ("seq",), [(seq,) for seq in seqs])
+
+
+@contextmanager
+def storing(engine: Engine) -> Iterator[None]:
+    """Around a request that stores statements: background indexing waits for it."""
+    indexer = _indexers.get(engine)
+    if indexer is None:
+        yield
+        return
+    with indexer.write():
+        yield
+
+
+def notify(engine: Engine, count: int) -> None:
+    """After the commit of `count` queued statements: wake the background indexing."""
+    indexer = _indexers.get(engine)
+    if indexer is not None:
+        indexer.wrote(count)
+
+
+def ensure_indexed(engine: Engine) -> None:
+    """Index every queued statement now (a no-op, one short read, when none is)."""
+    indexer = _indexers.get(engine)
+    if indexer is None:
+        return
+    with engine.connect() as connection:
+        if connection.execute(sqlalchemy.select(index_queue.c.seq).limit(1)).first() is None:
+            return
+    index_backlog(engine, indexer.hooks)
+
+
+def index_backlog(
+    engine: Engine, hooks: list[IngestHook], limit: int | None = None, until: Callable[[], bool] = lambda: False
+) -> int:
+    """Index queued statements in order, CHUNK per transaction, up to about `limit` or
+    until `until()` says to stop between chunks; return how many left the queue."""
+    done = 0
+    while (limit is None or done < limit) and not until():
+        with write_transaction(engine, checkpoint_after=True) as connection:
+            taken = _index_chunk(connection, hooks)
+        if not taken:
+            break
+        done += taken
+    return done
+
+
+def _index_chunk(connection: Connection, hooks: list[IngestHook]) -> int:
+    queued = connection.execute(
+        sqlalchemy.select(index_queue.c.seq).order_by(index_queue.c.seq).limit(CHUNK)
+    ).scalars().all()
+    if not queued:
+        return 0
+    last = queued[-1]
+    rows = connection.execute(
+        sqlalchemy.select(statements.c.seq, statements.c.stored_us, statements.c.voided, statements.c.body)
+        .select_from(index_queue.join(statements, statements.c.seq == index_queue.c.seq))
+        .where(index_queue.c.seq <= last)
+        .order_by(index_queue.c.seq)
+    ).all()
+    # Out of the queue first: the index writer copies StatementRef rows between indexed statements only.
+    connection.execute(index_queue.delete().where(index_queue.c.seq <= last))
+    entries: list[IndexEntry] = []
+    voided_ids: list[str] = []
+    for seq, stored_us, voided, body in rows:
+        statement = orjson.loads(body)
+        entries.append((seq, stored_us, statement, index_keys(statement)))
+        if voided:
+            voided_ids.append(statement["id"])
+        if is_voiding(statement):
+            voided_ids.append(statement_ref_target(statement))
+    index_statements(connection, entries, list(dict.fromkeys(voided_ids)), hooks)
+    return len(queued)

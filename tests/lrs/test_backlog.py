@@ -1,0 +1,141 @@
+"""On a SQLite file, statements are indexed after the request (`lrs.statements.backlog`):
+queued, indexed in the background or by the next reader, never visible half-indexed."""
+
+from __future__ import annotations
+
+import time
+
+import sqlalchemy
+
+from lrs.app import create_app
+from lrs.config import Config
+from lrs.migrations import apply_migrations, available_migrations, schema_migrations
+from lrs.statements import backlog
+from lrs.statements.indexing import index_key
+from lrs.tables import index_queue, statement_keys
+from tests.lrs.xapi_client import ACTIVITY, VERB, XAPIClient, agent, make_client, new_id, statement
+
+VOIDED = {"id": "http://adlnet.gov/expapi/verbs/voided", "display": {"en-US": "voided"}}
+
+
+def queued(xapi: XAPIClient) -> int:
+    with xapi.app.extensions["parcours.engine"].connect() as connection:
+        return connection.execute(sqlalchemy.select(sqlalchemy.func.count()).select_from(index_queue)).scalar_one()
+
+
+def keys_of(xapi: XAPIClient, statement_id: str) -> set[int]:
+    with xapi.app.extensions["parcours.engine"].connect() as connection:
+        return set(connection.exec_driver_sql(
+            "SELECT k.key FROM statement_keys k JOIN statements s ON s.seq = k.seq WHERE s.id = ?", (statement_id,)
+        ).scalars())
+
+
+def test_stored_statements_wait_in_the_queue_and_a_query_indexes_them_first(xapi_sqlite: XAPIClient) -> None:
+    backlog_of = backlog._indexers[xapi_sqlite.app.extensions["parcours.engine"]]
+    with backlog_of.write():  # a write in progress: the background indexing waits
+        ids = xapi_sqlite.store(*[statement(actor=agent(f"queue-{n}")) for n in range(3)])
+        assert queued(xapi_sqlite) == 3
+        assert keys_of(xapi_sqlite, ids[0]) == set()
+        assert xapi_sqlite.query_ids({"agent": agent("queue-1")}) == [ids[1]]
+        assert queued(xapi_sqlite) == 0
+    assert index_key("g", "mbox:mailto:queue-1@example.gouv.fr") in keys_of(xapi_sqlite, ids[1])
+
+
+def test_the_background_indexing_empties_the_queue_once_writes_pause(xapi_sqlite: XAPIClient) -> None:
+    xapi_sqlite.store(statement(), statement())
+    deadline = time.monotonic() + 30
+    while queued(xapi_sqlite) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert queued(xapi_sqlite) == 0
+
+
+def test_postgresql_indexes_in_the_storing_transaction(xapi_postgres: XAPIClient) -> None:
+    engine = xapi_postgres.app.extensions["parcours.engine"]
+    assert not backlog.deferred(engine)
+    [stored] = xapi_postgres.store(statement())
+    assert index_key("v", VERB) in keys_of_pg(engine, stored)
+
+
+def keys_of_pg(engine: sqlalchemy.Engine, statement_id: str) -> set[int]:
+    with engine.connect() as connection:
+        return set(connection.exec_driver_sql(
+            "SELECT k.key FROM statement_keys k JOIN statements s ON s.seq = k.seq WHERE s.id = %s", (statement_id,)
+        ).scalars())
+
+
+def test_statement_refs_get_their_target_rows_whatever_is_queued_when(xapi_sqlite: XAPIClient) -> None:
+    engine = xapi_sqlite.app.extensions["parcours.engine"]
+    target, early_ref, late_ref = new_id(), new_id(), new_id()
+    ref = {"objectType": "StatementRef", "id": target}
+    with backlog._indexers[engine].write():
+        # a reference indexed before its target is even stored...
+        xapi_sqlite.store(statement(id=early_ref, actor=agent("ref-early"), object=ref))
+        xapi_sqlite.query_ids({"limit": 1, "verb": VERB})
+        # ...the target and a second reference queued together
+        xapi_sqlite.store(statement(id=target, actor=agent("ref-target")))
+        xapi_sqlite.store(statement(id=late_ref, actor=agent("ref-late"), object=ref))
+        found = xapi_sqlite.query_ids({"agent": agent("ref-target")})
+    assert sorted(found) == sorted([target, early_ref, late_ref])
+
+
+def test_voiding_reaches_the_reports_whichever_side_was_indexed_first(xapi_sqlite: XAPIClient) -> None:
+    engine = xapi_sqlite.app.extensions["parcours.engine"]
+    calls: list[tuple[list[str], list[str]]] = []
+    xapi_sqlite.app.extensions["parcours.ingest_hooks"].append(
+        lambda connection, stored, voided: calls.append((sorted(s["id"] for s in stored), sorted(voided)))
+    )
+    indexed_target, queued_target, voiding_1, voiding_2 = new_id(), new_id(), new_id(), new_id()
+    with backlog._indexers[engine].write():
+        xapi_sqlite.store(statement(id=indexed_target))
+        xapi_sqlite.query_ids({"verb": VERB})
+        xapi_sqlite.store(statement(id=queued_target))
+        xapi_sqlite.store(
+            statement(id=voiding_1, verb=VOIDED, object={"objectType": "StatementRef", "id": indexed_target}),
+            statement(id=voiding_2, verb=VOIDED, object={"objectType": "StatementRef", "id": queued_target}),
+        )
+        # the targets leave the results; their voiding statements match through them
+        assert sorted(xapi_sqlite.query_ids({"verb": VERB})) == sorted([voiding_1, voiding_2])
+    assert calls[0] == ([indexed_target], [])
+    assert calls[1] == (sorted([queued_target, voiding_1, voiding_2]), sorted([indexed_target, queued_target]))
+
+
+def test_a_restarted_server_indexes_what_an_earlier_one_left_queued(sqlite_database: str) -> None:
+    first = make_client(sqlite_database)
+    with backlog._indexers[first.app.extensions["parcours.engine"]].write():
+        [stored] = first.store(statement(object={"objectType": "Activity", "id": ACTIVITY + "/restart"}))
+        assert queued(first) == 1
+    first.app.extensions["parcours.engine"].dispose()
+    second = XAPIClient(create_app(Config(database_url=sqlite_database)))  # credentials are in the file
+    assert second.query_ids({"activity": ACTIVITY + "/restart"}) == [stored]
+    second.app.extensions["parcours.engine"].dispose()
+
+
+def test_the_key_migration_converts_the_text_index(sqlite_database: str) -> None:
+    engine = sqlalchemy.create_engine(sqlite_database)
+    before = [name for name in available_migrations() if name < "m0004"]
+    with engine.begin() as connection:
+        schema_migrations.create(connection)
+        connection.execute(schema_migrations.insert(), [{"name": name, "applied_at": "2026-01-01"} for name in before])
+        connection.exec_driver_sql(
+            "CREATE TABLE statements (seq INTEGER PRIMARY KEY, id VARCHAR(36) NOT NULL UNIQUE, stored_us BIGINT NOT NULL,"
+            " voided BOOLEAN NOT NULL, voids VARCHAR(36), ref_target VARCHAR(36), credential_key VARCHAR(200) NOT NULL,"
+            " body TEXT NOT NULL)"
+        )
+        connection.exec_driver_sql(
+            "CREATE TABLE statement_index (seq INTEGER NOT NULL, kind VARCHAR(1) NOT NULL, value TEXT NOT NULL,"
+            " stored_us BIGINT NOT NULL)"
+        )
+        connection.exec_driver_sql("INSERT INTO statements VALUES (7, 'x', 1000, 0, NULL, NULL, 'k', '{}')")
+        connection.exec_driver_sql(
+            "INSERT INTO statement_index VALUES (7, 'v', 'http://adlnet.gov/expapi/verbs/completed', 1000),"
+            " (7, 'g', 'mbox:mailto:a@example.org', 1000)"
+        )
+    assert apply_migrations(engine) == [name for name in available_migrations() if name not in before]
+    with engine.connect() as connection:
+        rows = set(connection.execute(sqlalchemy.select(statement_keys)).all())
+        assert not sqlalchemy.inspect(connection).has_table("statement_index")
+    assert rows == {
+        (index_key("v", "http://adlnet.gov/expapi/verbs/completed"), 1000, 7),
+        (index_key("g", "mbox:mailto:a@example.org"), 1000, 7),
+    }
+    engine.dispose()
