@@ -35,6 +35,7 @@ PROGRESS_COLUMNS = tuple(column.name for column in report_progress.c)
 # Rows rewritten in place; a `whole` key's rows are deleted first, so this is an insert for them.
 PROGRESS_UPSERT = upsert_clause(PROGRESS_KEY, PROGRESS_COLUMNS)
 _progress_values = operator.itemgetter(*PROGRESS_COLUMNS)
+_progress_key = operator.itemgetter(*(PROGRESS_COLUMNS.index(name) for name in PROGRESS_KEY))
 
 
 def _stored_facts(connection: Connection, keys: list[Key]) -> dict[Key, list[Fact]]:
@@ -61,6 +62,7 @@ def recompute(connection: Connection, keys: Iterable[Key], touched: dict[Key, se
     those modules' rows are rewritten: the others cannot have changed."""
     touched = touched or {}
     marker = driver_marker(connection)
+    rows = []
     for chunk in _chunks(sorted(set(keys))):
         grouped = _stored_facts(connection, chunk)
         whole = [key for key in chunk if key not in touched]
@@ -70,10 +72,11 @@ def recompute(connection: Connection, keys: Iterable[Key], touched: dict[Key, se
                 f" AND registration = {marker}",
                 whole,
             )
-        rows = []
         for key in chunk:
             rows += map(_progress_values, rows_for(grouped.get(key, []), touched.get(key)))
-        bulk_insert(connection, report_progress, PROGRESS_COLUMNS, rows, PROGRESS_UPSERT)
+    # In primary key order: rows of a course land on the same pages one after another.
+    rows.sort(key=_progress_key)
+    bulk_insert(connection, report_progress, PROGRESS_COLUMNS, rows, PROGRESS_UPSERT)
 
 
 def extract_facts(connection: Connection, statements: Iterable[dict[str, Any]], groups: tuple[str, ...]) -> list[Fact]:
