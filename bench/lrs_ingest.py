@@ -45,7 +45,7 @@ from urllib.parse import urlencode
 
 import orjson
 
-from lrs.statements.backlog import BACKLOG_BOUND
+from lrs.config import Config
 
 ROOT = Path(__file__).resolve().parent.parent
 KEY, SECRET = "bench", "bench-secret"
@@ -343,8 +343,8 @@ def main() -> None:
             stop_server(server)
         print(f"\nload average at the end: {os.getloadavg()[0]:.1f}")
         print(f"summary: batches of 100 target >= 5,000/s and >= 0.5 x bare; query p95 {p95:.1f} ms (target < 50)")
-        print(f"  ({THREADS} thread(s) per worker; background indexing indexes at most {BACKLOG_BOUND:,} statements"
-              " per worker behind the answers)")
+        print(f"  ({THREADS} thread(s) per worker; indexing runs alongside writes beyond"
+              f" {Config.from_env().index_backlog:,} statements waiting, PARCOURS_INDEX_BACKLOG)")
 
 
 if __name__ == "__main__":

@@ -78,7 +78,7 @@ def create_app(config: Config | None = None) -> Flask:
         app.register_blueprint(blueprint, url_prefix="/xapi")
     for module_name, prefix in OPTIONAL_BLUEPRINTS:
         _register_optional(app, module_name, prefix)
-    backlog.attach(engine, app.extensions[INGEST_HOOKS])
+    backlog.attach(engine, app.extensions[INGEST_HOOKS], config.index_backlog)
 
     app.wsgi_app = LRSMiddleware(app.wsgi_app, config.max_body_bytes)  # type: ignore[method-assign]
     return app

@@ -41,6 +41,9 @@ class Config:
     bootstrap_credential: str | None = None
     bootstrap_credential_file: str | None = None  # the same, read from a file (container secrets)
     credential_cache_seconds: float = 30.0
+    # SQLite: statements waiting for their index beyond which indexing runs alongside
+    # writes (lower: shorter waits for the first reader after a burst; see lrs.statements.backlog).
+    index_backlog: int = 100_000
     lrs_name: str = "parcours"
     debug: bool = False
     extra: dict[str, Any] = field(default_factory=dict)

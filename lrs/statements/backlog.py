@@ -5,8 +5,8 @@ land on pages spread all over their B-trees: written with their statements, a ba
 100 statements rewrites some 2,000 pages at its commit, most of them for a single row
 each. So there a request stores its statements and queues their `seq` in
 `index_queue`; a background thread of the process indexes the queue in chunks of
-`CHUNK` once the process has stored nothing for `IDLE_SECONDS`, or as soon as it has
-queued more than `BACKLOG_BOUND` statements. A chunk's rows share pages: indexing
+`CHUNK` once the process has stored nothing for `IDLE_SECONDS`, and alongside the
+writes while more statements than the configured bound wait (`index_backlog`). A chunk's rows share pages: indexing
 in chunks costs less than indexing each request's statements (about 4,500 against
 2,400 statements/s on one core), and clients get their answer without waiting for it.
 
@@ -40,18 +40,16 @@ log = logging.getLogger("parcours.lrs")
 
 CHUNK = 5_000  # statements indexed per transaction (fewer: more pages rewritten per statement)
 IDLE_SECONDS = 0.5  # no statement written by this process for this long: index the queue
-BACKLOG_BOUND = 50_000  # queued by this process and not indexed: index even while writes go on
 
 
 class _Indexer:
     """The background indexing of one engine in this process."""
 
-    def __init__(self, engine: Engine, hooks: list[IngestHook]) -> None:
+    def __init__(self, engine: Engine, hooks: list[IngestHook], bound: int) -> None:
         self.engine = weakref.ref(engine)  # the app owns the engine; this must not keep it
         self.hooks = hooks
+        self.bound = bound
         self.lock = threading.Lock()
-        self.wake = threading.Event()
-        self.pending = 0
         self.writing = 0  # requests of this process storing statements (waiting for the lock included)
         self.last_write = 0.0
         self.thread: threading.Thread | None = None
@@ -72,16 +70,13 @@ class _Indexer:
                 self.writing -= 1
                 self.last_write = time.monotonic()
 
-    def wrote(self, count: int) -> None:
+    def wrote(self) -> None:
         with self.lock:
-            self.pending += count
             self.last_write = time.monotonic()
             if self.thread is None or self.pid != os.getpid():  # none yet, or forked since
                 self.pid = os.getpid()
                 self.thread = threading.Thread(target=self._run, name="parcours-indexer", daemon=True)
                 self.thread.start()
-            if self.pending >= BACKLOG_BOUND:
-                self.wake.set()
 
     def _run(self) -> None:
         try:
@@ -93,29 +88,22 @@ class _Indexer:
                 self.thread = None
 
     def _step(self) -> bool:
-        """Wait, then index: a chunk when this process has queued too much, the queue
-        while it writes nothing (stopping as soon as it writes again); False once the
-        queue is empty and nothing was written meanwhile."""
-        self.wake.wait(IDLE_SECONDS)
-        self.wake.clear()
+        """Index a chunk while the queue is over its bound, or, once this process
+        writes nothing, the whole queue (stopping as soon as it writes again); False
+        when the queue is empty and nothing was written meanwhile."""
         engine = self.engine()
         if engine is None:
             return False
         if not self.idle():
-            with self.lock:
-                over = self.pending >= BACKLOG_BOUND
-            if over:
-                done = index_backlog(engine, self.hooks, limit=CHUNK)
-                with self.lock:
-                    self.pending = max(0, self.pending - done)
-                    if self.pending >= BACKLOG_BOUND:
-                        self.wake.set()
+            if queued_count(engine) > self.bound:
+                index_backlog(engine, self.hooks, limit=CHUNK)
+            else:
+                time.sleep(IDLE_SECONDS / 2)
             return True
         started = time.monotonic()
         index_backlog(engine, self.hooks, until=lambda: not self.idle())
         with self.lock:
             if self.last_write < started and not self.writing:
-                self.pending = 0
                 self.thread = None
                 return False
         return True
@@ -125,13 +113,14 @@ _indexers: "weakref.WeakKeyDictionary[Engine, _Indexer]" = weakref.WeakKeyDictio
 _indexers_lock = threading.Lock()
 
 
-def attach(engine: Engine, hooks: list[IngestHook]) -> None:
+def attach(engine: Engine, hooks: list[IngestHook], bound: int = 100_000) -> None:
     """Index this engine's statements after the request (SQLite files only), running
-    `hooks` (the list is read at each run: hooks added later count)."""
+    `hooks` (the list is read at each run: hooks added later count); beyond `bound`
+    queued statements, indexing runs alongside writes."""
     if writer_queue(engine) is None:
         return
     with _indexers_lock:
-        _indexers[engine] = _Indexer(engine, hooks)
+        _indexers[engine] = _Indexer(engine, hooks, bound)
 
 
 def deferred(engine: Engine) -> bool:
@@ -154,11 +143,16 @@ def storing(engine: Engine) -> Iterator[None]:
         yield
 
 
-def notify(engine: Engine, count: int) -> None:
-    """After the commit of `count` queued statements: wake the background indexing."""
+def notify(engine: Engine) -> None:
+    """After the commit of queued statements: start the background indexing."""
     indexer = _indexers.get(engine)
     if indexer is not None:
-        indexer.wrote(count)
+        indexer.wrote()
+
+
+def queued_count(engine: Engine) -> int:
+    with engine.connect() as connection:
+        return connection.execute(sqlalchemy.select(sqlalchemy.func.count()).select_from(index_queue)).scalar_one()
 
 
 def ensure_indexed(engine: Engine) -> None:

@@ -3,6 +3,7 @@ activities it tells the LRS about (see `lrs.tables` for the kinds)."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from typing import Any, Iterator
 
@@ -102,6 +103,7 @@ def index_keys(statement: dict) -> set[tuple[str, str]]:
     return keys
 
 
+@functools.lru_cache(maxsize=1 << 16)  # verbs, activities and learners come back again and again
 def index_key(kind: str, value: str) -> int:
     """The `statement_keys.key` of a (kind, value): 64 bits of BLAKE2b, signed as SQL's BIGINT."""
     digest = hashlib.blake2b(kind.encode() + b"\x00" + value.encode(), digest_size=8).digest()

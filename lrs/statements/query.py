@@ -84,12 +84,11 @@ def run_query(
     select = select.where(statements.c.voided.is_(False))
     for number, key in enumerate(keys[1:]):
         other = statement_keys.alias(f"f{number}")
-        # Every column of the primary key is bound, so each check is one seek
-        # (index rows carry their statement's stored_us for exactly this).
+        # Every column of the primary key is bound, so each check is one seek (index
+        # rows carry their statement's stored_us for exactly this); bound to the
+        # driving rows, it runs before the statement itself is read.
         select = select.where(
-            sqlalchemy.exists().where(
-                other.c.key == key, other.c.stored_us == statements.c.stored_us, other.c.seq == statements.c.seq,
-            )
+            sqlalchemy.exists().where(other.c.key == key, other.c.stored_us == stored_col, other.c.seq == seq_col)
         )
     if credential_key is not None:
         select = select.where(statements.c.credential_key == credential_key)

@@ -95,10 +95,10 @@ def _conflict(statement_id: str) -> XAPIError:
 
 @dataclass
 class PreparedBatch:
-    """Everything computed from the statements alone, before taking the write lock."""
+    """Everything computed from the statements alone, before taking the write lock
+    (their index keys wait for the indexing: on SQLite, after the request)."""
 
     statements: list[dict]
-    index_keys: list[set[tuple[str, str]]]
     agent_rows: dict[tuple[str, str], dict]
     activity_definitions: dict[str, list[dict]]
     credential: Credential
@@ -133,7 +133,6 @@ def prepare_batch(
         seen_ids.add(statement["id"])
     return PreparedBatch(
         statements=prepared,
-        index_keys=[index_keys(statement) for statement in prepared],
         agent_rows=_agent_rows(prepared),
         activity_definitions=_activity_definitions(prepared),
         credential=credential,
@@ -164,21 +163,20 @@ def write_batch(connection: Connection, batch: PreparedBatch, *, hooks: Iterable
     stored_us = to_micros(stored_at)
     result = StoreResult(ids=batch.ids)
     existing = _existing(connection, result.ids)
-    new: list[tuple[dict, set[tuple[str, str]]]] = []
+    new_statements: list[dict] = []
     new_paths: list[str] = []
-    for statement, keys, path in zip(batch.statements, batch.index_keys, batch.paths):
+    for statement, path in zip(batch.statements, batch.paths):
         previous = existing.get(statement["id"])
         if previous is None:
             # A copy: the batch stays as sent if this transaction is retried.
             stamped = {**statement, "stored": stored}
             stamped.setdefault("timestamp", stored)
-            new.append((stamped, keys))
+            new_statements.append(stamped)
             new_paths.append(path)
         elif not statements_equivalent(previous, statement):
             raise _conflict(statement["id"])
-    if not new:
+    if not new_statements:
         return result
-    new_statements = [statement for statement, _ in new]
     _check_voiding_targets(connection, new_statements, new_paths)
 
     rows = []
@@ -203,9 +201,9 @@ def write_batch(connection: Connection, batch: PreparedBatch, *, hooks: Iterable
     engine = connection.engine
     if backlog.deferred(engine):
         backlog.enqueue(connection, [seq_of[statement["id"]] for statement in new_statements])
-        result.after_commit.append(lambda: backlog.notify(engine, len(new_statements)))
+        result.after_commit.append(lambda: backlog.notify(engine))
     else:
-        entries = [(seq_of[statement["id"]], stored_us, statement, keys) for statement, keys in new]
+        entries = [(seq_of[s["id"]], stored_us, s, index_keys(s)) for s in new_statements]
         index_statements(connection, entries, result.voided_ids, hooks)
     return result
 

@@ -49,6 +49,17 @@ def test_the_background_indexing_empties_the_queue_once_writes_pause(xapi_sqlite
     assert queued(xapi_sqlite) == 0
 
 
+def test_beyond_the_bound_indexing_runs_alongside_writes(sqlite_database: str) -> None:
+    xapi = make_client(sqlite_database, index_backlog=2)
+    with backlog._indexers[xapi.app.extensions["parcours.engine"]].write():  # writes never pause
+        xapi.store(statement(), statement(), statement())
+        deadline = time.monotonic() + 30
+        while queued(xapi) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert queued(xapi) == 0
+    xapi.app.extensions["parcours.engine"].dispose()
+
+
 def test_postgresql_indexes_in_the_storing_transaction(xapi_postgres: XAPIClient) -> None:
     engine = xapi_postgres.app.extensions["parcours.engine"]
     assert not backlog.deferred(engine)
