@@ -6,9 +6,11 @@ land on pages spread all over their B-trees: written with their statements, a ba
 each. So there a request stores its statements and queues their `seq` in
 `index_queue`; a background thread of the process indexes the queue in chunks of
 `CHUNK` once the process has stored nothing for `IDLE_SECONDS`, and alongside the
-writes while more statements than the configured bound wait (`index_backlog`). A chunk's rows share pages: indexing
-in chunks costs less than indexing each request's statements (about 4,500 against
-2,400 statements/s on one core), and clients get their answer without waiting for it.
+writes while more statements than the configured bound wait (`index_backlog`).
+Clients get their answer four times sooner, and as a chunk's rows share pages,
+everything is indexed sooner too (one process, 30,000 statements in requests of
+100: answered at 9,700/s and all indexed at 3,200/s, against 2,450/s for both
+when each request indexes its own statements).
 
 Readers of the index or the reports call `ensure_indexed` first, which indexes what
 is left: nobody ever sees a statement without its index rows or its report facts.
