@@ -36,4 +36,5 @@ documents = sa.Table(
     sa.Column("updated_us", sa.BigInteger(), nullable=False),  # microseconds since 1970, UTC
     sa.Index("documents_by_key", "document_key", unique=True),
     sa.Index("documents_by_context", "context_key", "registration", "updated_us"),
+    sa.Index("documents_by_agent", "agent_key"),  # a learner's documents (privacy export and erasure)
 )

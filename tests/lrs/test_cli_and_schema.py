@@ -103,6 +103,19 @@ def test_migrations_run_once_and_are_recorded(database_url: str) -> None:
     engine.dispose()
 
 
+def test_a_learners_documents_and_statements_are_found_through_indexes(sqlite_database: str) -> None:
+    engine = engine_for(sqlite_database)
+    apply_migrations(engine)
+    with engine.connect() as connection:
+        plans = {
+            sql: " ".join(row[-1] for row in connection.exec_driver_sql("EXPLAIN QUERY PLAN " + sql))
+            for sql in ("SELECT id FROM documents WHERE agent_key = 'mbox:mailto:a@example.org'",
+                        "SELECT seq FROM statement_keys WHERE key = 42")
+        }
+    assert all("SEARCH" in plan and "USING" in plan for plan in plans.values()), plans
+    engine.dispose()
+
+
 def test_sqlite_runs_in_wal_mode(sqlite_database: str) -> None:
     engine = engine_for(sqlite_database)
     with engine.connect() as connection:
