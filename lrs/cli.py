@@ -86,11 +86,14 @@ def _engine(database_url: str | None, lang: str):  # type: ignore[no-untyped-def
         engine = engine_for(config.database_url)
         apply_migrations(engine)
     except Exception as error:
-        raise click.ClickException(
-            _say(lang, f"base de données {config.database_url} inutilisable : {error}",
-                 f"cannot use database {config.database_url}: {error}")
-        )
+        raise _unusable_database(config.database_url, lang, error)
     return config, engine
+
+
+def _unusable_database(url: str, lang: str, error: Exception) -> click.ClickException:
+    return click.ClickException(
+        _say(lang, f"base de données {url} inutilisable : {error}", f"cannot use database {url}: {error}")
+    )
 
 
 def _indexed_engine(database_url: str | None, lang: str):  # type: ignore[no-untyped-def]
@@ -105,10 +108,7 @@ def _indexed_engine(database_url: str | None, lang: str):  # type: ignore[no-unt
         engine = create_app(config).extensions[ENGINE_KEY]
         ensure_indexed(engine)
     except Exception as error:
-        raise click.ClickException(
-            _say(lang, f"base de données {config.database_url} inutilisable : {error}",
-                 f"cannot use database {config.database_url}: {error}")
-        )
+        raise _unusable_database(config.database_url, lang, error)
     return config, engine
 
 

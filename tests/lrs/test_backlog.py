@@ -12,7 +12,7 @@ from lrs.config import Config
 from lrs.migrations import apply_migrations, available_migrations, schema_migrations
 from lrs.statements import backlog
 from lrs.statements.indexing import index_key
-from lrs.tables import index_queue, statement_keys
+from lrs.tables import index_queue, statement_keys, statements
 from tests.lrs.xapi_client import ACTIVITY, VERB, XAPIClient, agent, make_client, new_id, statement
 
 VOIDED = {"id": "http://adlnet.gov/expapi/verbs/voided", "display": {"en-US": "voided"}}
@@ -25,8 +25,10 @@ def queued(xapi: XAPIClient) -> int:
 
 def keys_of(xapi: XAPIClient, statement_id: str) -> set[int]:
     with xapi.app.extensions["parcours.engine"].connect() as connection:
-        return set(connection.exec_driver_sql(
-            "SELECT k.key FROM statement_keys k JOIN statements s ON s.seq = k.seq WHERE s.id = ?", (statement_id,)
+        return set(connection.execute(
+            sqlalchemy.select(statement_keys.c.key)
+            .join(statements, statements.c.seq == statement_keys.c.seq)
+            .where(statements.c.id == statement_id)
         ).scalars())
 
 
@@ -61,17 +63,9 @@ def test_beyond_the_bound_indexing_runs_alongside_writes(sqlite_database: str) -
 
 
 def test_postgresql_indexes_in_the_storing_transaction(xapi_postgres: XAPIClient) -> None:
-    engine = xapi_postgres.app.extensions["parcours.engine"]
-    assert not backlog.deferred(engine)
+    assert not backlog.deferred(xapi_postgres.app.extensions["parcours.engine"])
     [stored] = xapi_postgres.store(statement())
-    assert index_key("v", VERB) in keys_of_pg(engine, stored)
-
-
-def keys_of_pg(engine: sqlalchemy.Engine, statement_id: str) -> set[int]:
-    with engine.connect() as connection:
-        return set(connection.exec_driver_sql(
-            "SELECT k.key FROM statement_keys k JOIN statements s ON s.seq = k.seq WHERE s.id = %s", (statement_id,)
-        ).scalars())
+    assert index_key("v", VERB) in keys_of(xapi_postgres, stored)
 
 
 def test_statement_refs_get_their_target_rows_whatever_is_queued_when(xapi_sqlite: XAPIClient) -> None:
