@@ -32,10 +32,8 @@ import http.client
 import multiprocessing
 import os
 import random
-import socket
 import sqlite3
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -46,8 +44,8 @@ from urllib.parse import urlencode
 import orjson
 
 from lrs.config import Config
+from lrs_server import start_server, stop_server
 
-ROOT = Path(__file__).resolve().parent.parent
 KEY, SECRET = "bench", "bench-secret"
 AUTH = "Basic " + base64.b64encode(f"{KEY}:{SECRET}".encode()).decode()
 HEADERS = {"X-Experience-API-Version": "1.0.3", "Authorization": AUTH, "Content-Type": "application/json"}
@@ -55,7 +53,7 @@ CLIENTS = 4
 # Threads per gunicorn worker. Sync workers (1) answer writes about twice as fast as 8
 # threads on SQLite: a thread holding the single write lock waits for the GIL while
 # its neighbours parse and validate JSON.
-THREADS = os.environ.get("BENCH_THREADS", "1")
+THREADS = int(os.environ.get("BENCH_THREADS", "1"))
 HOME = "https://moodle.example.gouv.fr"
 VERBS = [
     ("http://id.tincanapi.com/verb/viewed", "viewed"),
@@ -129,43 +127,6 @@ def make_statement(rng: random.Random) -> dict:
         statement["result"] = {"score": {"raw": int(scaled * 20), "min": 0, "max": 20, "scaled": scaled},
                                "completion": True, "success": scaled >= 0.5, "duration": f"PT{rng.randint(1, 3600)}S"}
     return statement
-
-
-# --- the server --------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def start_server(database: Path, port: int, workers: int) -> subprocess.Popen:
-    env = {**os.environ, "PARCOURS_BOOTSTRAP_CREDENTIAL": f"{KEY}:{SECRET}:all"}
-    process = subprocess.Popen(
-        [str(ROOT / ".venv/bin/parcours"), "serve", "--database", f"sqlite:///{database}", "--port", str(port),
-         "--workers", str(workers), "--threads", THREADS, "--lang", "en"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            connection.request("GET", "/xapi/about")
-            if connection.getresponse().status == 200:
-                return process
-        except OSError:
-            time.sleep(0.2)
-    process.kill()
-    raise SystemExit("the LRS did not start: " + (process.stderr.read() or b"").decode()[-2000:])
-
-
-def stop_server(process: subprocess.Popen) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        process.kill()
 
 
 # --- posting -------------------------------------------------------------------------
@@ -320,8 +281,8 @@ def main() -> None:
         print("  (4 indexed columns, 100 per transaction) measured just before it, on the same machine")
         print(f"  load average at start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
         baseline_size = min(args.count, 20_000)
-        port = free_port()
-        server = start_server(directory / "lrs.db", port, args.workers)
+        server, port = start_server(directory / "lrs.db", workers=args.workers, threads=THREADS,
+                                    env={"PARCOURS_BOOTSTRAP_CREDENTIAL": f"{KEY}:{SECRET}:all"})
         try:
             stored = 0
             for batch in (1, 10, 100):

@@ -18,10 +18,8 @@ import base64
 import http.client
 import json
 import random
-import socket
 import sqlite3
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -35,6 +33,7 @@ from lrs.db import write_transaction
 from lrs.documents.store import Address, etag_of
 from lrs.documents.table import STATE
 from lrs.timeutil import now_utc, to_micros
+from lrs_server import start_server, stop_server
 from validators.xapi import agent_key
 
 KEY, SECRET = "bench", "bench-secret"
@@ -85,32 +84,6 @@ HEADERS = {
     "X-Experience-API-Version": "1.0.3",
     "Authorization": "Basic " + base64.b64encode(f"{KEY}:{SECRET}".encode()).decode(),
 }
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def start_server(database: Path) -> tuple[subprocess.Popen, int]:
-    """`parcours serve` on a free port, once it answers."""
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "parcours.cli", "serve", "--database", f"sqlite:///{database}", "--port", str(port),
-         "--workers", "1", "--threads", "4"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
-            connection.request("GET", "/xapi/about")
-            if connection.getresponse().status == 200:
-                return process, port
-        except OSError:
-            time.sleep(0.2)
-    process.terminate()
-    raise SystemExit("parcours serve did not start")
 
 
 def time_about(port: int, requests: int) -> list[float]:
@@ -195,13 +168,12 @@ def main() -> None:
         print(f"bulk insert: {options.documents / seconds:,.0f} documents/s ({seconds:.1f} s)")
 
         app.extensions["parcours.engine"].dispose()
-        process, port = start_server(database)
+        process, port = start_server(database, workers=1, threads=4)
         try:
             lrs = time_http(port, options.documents, options.requests)
             about = time_about(port, options.requests)
         finally:
-            process.terminate()
-            process.wait()
+            stop_server(process)
         bare = time_bare_sqlite(database, options.documents, options.requests)
 
     print(f"\n{options.requests:,} round trips, {options.documents:,} state documents stored "
