@@ -9,7 +9,7 @@ statements already indexed that target it get their copies.
 
 from __future__ import annotations
 
-from typing import Callable, Iterable
+from typing import Any, Callable, Iterable
 
 import sqlalchemy
 from sqlalchemy.engine import Connection
@@ -42,19 +42,20 @@ def index_statements(
         hook(connection, stored, voided_ids)
 
 
-def _indexed_referrers(connection: Connection, ids: list[str]) -> list[tuple[int, str]]:
-    """(seq, ref_target) of the indexed statements that target one of `ids`."""
-    found: list[tuple[int, str]] = []
+def referrers(connection: Connection, ids: list[str], *, indexed_only: bool = False) -> list[Any]:
+    """(seq, ref_target, voids) of the stored statements (or only the indexed ones)
+    that target one of `ids`."""
+    found: list[Any] = []
     for start in range(0, len(ids), 500):
-        found += [
-            (row.seq, row.ref_target)
-            for row in connection.execute(
-                sqlalchemy.select(statements.c.seq, statements.c.ref_target).where(
-                    statements.c.ref_target.in_(ids[start:start + 500]), _indexed
-                )
-            )
-        ]
+        select = sqlalchemy.select(statements.c.seq, statements.c.ref_target, statements.c.voids).where(
+            statements.c.ref_target.in_(ids[start:start + 500])
+        )
+        found += connection.execute(select.where(_indexed) if indexed_only else select).all()
     return found
+
+
+def _indexed_referrers(connection: Connection, ids: list[str]) -> list[tuple[int, str]]:
+    return [(row.seq, row.ref_target) for row in referrers(connection, ids, indexed_only=True)]
 
 
 def _propagate_statement_refs(connection: Connection, new: list[tuple[int, dict]]) -> None:

@@ -24,7 +24,7 @@ from lrs.auth import Credential
 from lrs.db import bulk_insert, insert_ignoring_duplicates, is_sqlite
 from lrs.errors import XAPIError
 from lrs.statements import backlog
-from lrs.statements.index_writer import IngestHook, index_statements
+from lrs.statements.index_writer import IngestHook, index_statements, referrers
 from lrs.statements.indexing import (
     activities_with_definitions,
     agents_seen,
@@ -36,7 +36,6 @@ from lrs.statements.indexing import (
 from lrs.tables import activities, agent_names, attachments, statements
 from lrs.timeutil import now_utc, rfc3339, to_micros
 from validators.xapi import normalize_statement, statements_equivalent
-
 
 
 @dataclass
@@ -192,8 +191,8 @@ def write_batch(connection: Connection, batch: PreparedBatch, *, hooks: Iterable
             "body": orjson.dumps(statement).decode(),
         })
     seq_of = _insert_statements(connection, rows)
-    referrers = _referrers(connection, [s["id"] for s in new_statements])
-    result.voided_ids = _apply_voiding(connection, new_statements, referrers)
+    targeting_new = referrers(connection, [s["id"] for s in new_statements])
+    result.voided_ids = _apply_voiding(connection, new_statements, targeting_new)
     _store_attachments(connection, new_statements, batch.attachment_parts)
     result.after_commit.append(_store_agents(connection, batch.agent_rows))
     result.after_commit.append(_store_activities(connection, batch.activity_definitions, batch.credential))
@@ -257,18 +256,6 @@ def _check_voiding_targets(connection: Connection, new: list[dict], paths: list[
             f"{path}.object.id : la déclaration {target} annule déjà une autre déclaration et ne peut pas être annulée.",
             f"{path}.object.id",
         )
-
-
-def _referrers(connection: Connection, ids: list[str]) -> list[Any]:
-    """(seq, ref_target, voids) of every stored statement targeting one of `ids`."""
-    found: list[Any] = []
-    for start in range(0, len(ids), 500):
-        found += connection.execute(
-            sqlalchemy.select(statements.c.seq, statements.c.ref_target, statements.c.voids).where(
-                statements.c.ref_target.in_(ids[start:start + 500])
-            )
-        ).all()
-    return found
 
 
 def _apply_voiding(connection: Connection, new: list[dict], referrers: list[Any]) -> list[str]:

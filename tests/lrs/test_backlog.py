@@ -38,6 +38,8 @@ def test_stored_statements_wait_in_the_queue_and_a_query_indexes_them_first(xapi
         ids = xapi_sqlite.store(*[statement(actor=agent(f"queue-{n}")) for n in range(3)])
         assert queued(xapi_sqlite) == 3
         assert keys_of(xapi_sqlite, ids[0]) == set()
+        assert set(xapi_sqlite.query_ids()) == set(ids)  # no filter: read from the statements alone
+        assert queued(xapi_sqlite) == 3
         assert xapi_sqlite.query_ids({"agent": agent("queue-1")}) == [ids[1]]
         assert queued(xapi_sqlite) == 0
     assert index_key("g", "mbox:mailto:queue-1@example.gouv.fr") in keys_of(xapi_sqlite, ids[1])
