@@ -7,7 +7,7 @@ import sqlalchemy
 from sqlalchemy.engine import Connection
 
 from lrs.db import bulk_insert
-from lrs.statements.indexing import index_key
+from lrs.statements.index_keys import index_key
 from lrs.tables import statement_keys
 
 SEQS_PER_ROUND = 20_000

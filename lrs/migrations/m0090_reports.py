@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.engine import Connection
 
-from lrs.reports.tables import REPORT_TABLES
+from lrs.reports.db_tables import REPORT_TABLES
 
 
 def upgrade(connection: Connection) -> None:
