@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from importlib.metadata import version
+
 import orjson
 from flask import Blueprint, Response, current_app
 
@@ -9,15 +11,14 @@ from lrs.versioning import SUPPORTED_VERSIONS
 
 bp = Blueprint("about", __name__)
 ABOUT_EXTENSION = "https://parcours.invalid/xapi/extensions/lrs"
+PARCOURS_VERSION = version("parcours")  # as installed, from pyproject.toml
 
 
 @bp.route("/about", methods=["GET"])
 def get_about() -> Response:
-    from parcours import __version__
-
     config = current_app.extensions["parcours.config"]
     body = {
         "version": list(SUPPORTED_VERSIONS),
-        "extensions": {ABOUT_EXTENSION: {"name": config.lrs_name, "version": __version__}},
+        "extensions": {ABOUT_EXTENSION: {"name": config.lrs_name, "version": PARCOURS_VERSION}},
     }
     return Response(orjson.dumps(body), mimetype="application/json")

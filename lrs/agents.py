@@ -9,11 +9,10 @@ from flask import Blueprint, Response, request
 from lrs.auth import current_credential
 from lrs.db import read_transaction
 from lrs.params import AgentParam, ParamsSchema, load_params
-from lrs.statements.index_keys import safe_agent_key
 from lrs.tables import agent_names
+from validators.xapi.vocabulary import IFIS, agent_key_or_none, identifiers
 
 bp = Blueprint("agents", __name__)
-IFIS = ("mbox", "mbox_sha1sum", "openid", "account")
 
 
 class AgentsParams(ParamsSchema):
@@ -24,13 +23,13 @@ def person_for(connection: sqlalchemy.Connection, agent: dict) -> dict:
     """A Person: every name and identifier stored for the agent's IFI (at least the
     agent as asked, when the LRS has never seen it)."""
     person: dict[str, list] = {}
-    key = safe_agent_key(agent)
+    key = agent_key_or_none(agent)
     rows = connection.execute(
         sqlalchemy.select(agent_names.c.name, agent_names.c.agent)
         .where(agent_names.c.agent_key == key)
         .order_by(agent_names.c.name)
     ).all() if key else []
-    identities = [orjson.loads(row.agent) for row in rows] or [{k: agent[k] for k in IFIS if k in agent}]
+    identities = [orjson.loads(row.agent) for row in rows] or [identifiers(agent)]
     names = [row.name for row in rows if row.name]
     if not rows and isinstance(agent.get("name"), str):
         names = [agent["name"]]

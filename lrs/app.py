@@ -1,9 +1,7 @@
 """The LRS application factory.
 
-Resources are served under `/xapi/`: statements, agents, activities and about here;
-State, Activity Profile and Agent Profile by `lrs.documents.routes:bp` (registered
-under `/xapi` when present); reports by `lrs.reports.routes:bp` (registered with its
-own prefix when present).
+Resources are served under `/xapi/`: statements, agents, activities, about, and the
+documents (State, Activity Profile, Agent Profile); the reports under `/reports/`.
 
 Ingest hooks: `app.extensions["parcours.ingest_hooks"]` is a list of callables
 `hook(connection, stored_statements: list[dict], voided_ids: list[str])`, called in
@@ -14,28 +12,38 @@ transaction back, so a hook sees exactly what is committed.
 
 from __future__ import annotations
 
-import importlib
 import logging
 
-from flask import Flask
+from flask import Blueprint, Flask
 
+from lrs.about import bp as about_bp
+from lrs.activities import bp as activities_bp
+from lrs.agents import bp as agents_bp
 from lrs.config import Config
 from lrs.cors import register_cors
 from lrs.db import ENGINE_KEY, engine_for
+from lrs.documents.routes import bp as documents_bp
 from lrs.errors import register_error_handlers
 from lrs.middleware import LRSMiddleware, check_alternate_syntax
 from lrs.migrations import apply_migrations
+from lrs.reports import routes as reports
 from lrs.statements import backlog
+from lrs.statements.routes import bp as statements_bp
 from lrs.versioning import register_versioning
 
 log = logging.getLogger("parcours.lrs")
 
 INGEST_HOOKS = "parcours.ingest_hooks"
 CONFIG_KEY = "parcours.config"
-OPTIONAL_BLUEPRINTS = (
-    ("lrs.documents.routes", "/xapi"),
-    ("lrs.reports.routes", None),
-)
+# (blueprint, URL prefix): the xAPI resources, then the reports (whose routes carry their own prefix)
+BLUEPRINTS: list[tuple[Blueprint, str | None]] = [
+    (statements_bp, "/xapi"),
+    (agents_bp, "/xapi"),
+    (activities_bp, "/xapi"),
+    (about_bp, "/xapi"),
+    (documents_bp, "/xapi"),
+    (reports.bp, None),
+]
 
 
 def create_app(config: Config | None = None) -> Flask:
@@ -69,39 +77,10 @@ def create_app(config: Config | None = None) -> Flask:
     register_versioning(app)
     app.before_request(check_alternate_syntax)  # needs the version: 2.0 has no alternate syntax
 
-    from lrs.about import bp as about_bp
-    from lrs.activities import bp as activities_bp
-    from lrs.agents import bp as agents_bp
-    from lrs.statements.routes import bp as statements_bp
-
-    for blueprint in (statements_bp, agents_bp, activities_bp, about_bp):
-        app.register_blueprint(blueprint, url_prefix="/xapi")
-    for module_name, prefix in OPTIONAL_BLUEPRINTS:
-        _register_optional(app, module_name, prefix)
+    for blueprint, prefix in BLUEPRINTS:
+        app.register_blueprint(blueprint, url_prefix=prefix)
+    reports.init_app(app)  # the reports follow every stored statement (an ingest hook)
     backlog.attach(engine, app.extensions[INGEST_HOOKS], config.index_backlog)
 
     app.wsgi_app = LRSMiddleware(app.wsgi_app, config.max_body_bytes)  # type: ignore[method-assign]
     return app
-
-
-def _register_optional(app: Flask, module_name: str, prefix: str | None) -> None:
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError as error:
-        if error.name and module_name.startswith(error.name):
-            return  # not part of this checkout yet
-        raise
-    blueprint = getattr(module, "bp", None)
-    if blueprint is None:
-        return
-    if prefix is None:
-        app.register_blueprint(blueprint)
-    else:
-        app.register_blueprint(blueprint, url_prefix=prefix)
-    setup = getattr(module, "init_app", None)
-    if callable(setup):
-        setup(app)
-
-
-def app_config(app: Flask) -> Config:
-    return app.extensions[CONFIG_KEY]

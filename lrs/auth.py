@@ -11,7 +11,6 @@ and other workers' within that delay.
 from __future__ import annotations
 
 import base64
-import functools
 import hashlib
 import hmac
 import secrets
@@ -19,7 +18,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any, Callable, Hashable, Iterable, TypeVar
+from typing import Any, Hashable, Iterable
 
 import orjson
 import sqlalchemy
@@ -29,6 +28,7 @@ from sqlalchemy.engine import Connection, Engine
 from lrs.db import current_engine
 from lrs.errors import XAPIError
 from lrs.tables import credentials
+from validators.bilingual import BilingualError
 
 SCOPES = (
     "statements/write",
@@ -73,16 +73,8 @@ class Credential:
         return bool(self.scopes & {"all", "define"})
 
 
-class CredentialError(ValueError):
+class CredentialError(BilingualError, ValueError):
     """A credential that cannot be created: the message says why, in both languages."""
-
-    def __init__(self, message_en: str, message_fr: str) -> None:
-        super().__init__(message_en)
-        self.message_en = message_en
-        self.message_fr = message_fr
-
-    def message(self, lang: str) -> str:
-        return self.message_en if lang == "en" else self.message_fr
 
 
 def hash_secret(secret: str) -> str:
@@ -108,11 +100,11 @@ def parse_scopes(value: str | Iterable[str]) -> frozenset[str]:
     unknown = sorted(scopes - set(SCOPES))
     if unknown:
         raise CredentialError(
-            f"unknown scope(s): {', '.join(unknown)} (known: {', '.join(SCOPES)})",
             f"portée(s) inconnue(s) : {', '.join(unknown)} (portées connues : {', '.join(SCOPES)})",
+            f"unknown scope(s): {', '.join(unknown)} (known: {', '.join(SCOPES)})",
         )
     if not scopes:
-        raise CredentialError("at least one scope is required", "au moins une portée est requise")
+        raise CredentialError("au moins une portée est requise", "at least one scope is required")
     return scopes
 
 
@@ -155,11 +147,11 @@ def create_credential(
     key = key or secrets.token_urlsafe(18)
     secret = secret or secrets.token_urlsafe(24)
     if ":" in key:
-        raise CredentialError("the key must not contain ':'", "la clé ne doit pas contenir « : »")
+        raise CredentialError("la clé ne doit pas contenir « : »", "the key must not contain ':'")
     scope_set = parse_scopes(scopes)
     existing = connection.execute(sqlalchemy.select(credentials.c.key).where(credentials.c.key == key)).first()
     if existing:
-        raise CredentialError(f"the key {key!r} already exists", f"la clé {key!r} existe déjà")
+        raise CredentialError(f"la clé {key!r} existe déjà", f"the key {key!r} already exists")
     credential = Credential(
         key=key,
         scopes=scope_set,
@@ -201,8 +193,8 @@ def ensure_bootstrap_credential(engine: Engine, spec: str, authority_homepage: s
     parts = spec.split(":", 2)
     if len(parts) < 2 or not parts[0] or not parts[1]:
         raise CredentialError(
-            "PARCOURS_BOOTSTRAP_CREDENTIAL must be key:secret[:scope,scope]",
             "PARCOURS_BOOTSTRAP_CREDENTIAL doit être clé:secret[:portée,portée]",
+            "PARCOURS_BOOTSTRAP_CREDENTIAL must be key:secret[:scope,scope]",
         )
     key, secret = parts[0], parts[1]
     scopes = parts[2] if len(parts) == 3 and parts[2] else "all"
@@ -292,8 +284,8 @@ def current_credential() -> Credential:
     if pair is None:
         raise XAPIError(
             401,
-            "Authentication required: HTTP Basic with an LRS key and secret.",
             "Authentification requise : HTTP Basic avec une clé et un secret du LRS.",
+            "Authentication required: HTTP Basic with an LRS key and secret.",
             "Authorization",
         )
     credential = authenticate(
@@ -302,15 +294,12 @@ def current_credential() -> Credential:
     if credential is None:
         raise XAPIError(
             401,
-            "Unknown or revoked key, or wrong secret.",
             "Clé inconnue ou révoquée, ou secret incorrect.",
+            "Unknown or revoked key, or wrong secret.",
             "Authorization",
         )
     g.credential = credential
     return credential
-
-
-F = TypeVar("F", bound=Callable[..., Any])
 
 
 def check_scope(*scopes: str) -> Credential:
@@ -321,22 +310,8 @@ def check_scope(*scopes: str) -> Credential:
     if not credential.allows(*scopes, read_only=read_only):
         raise XAPIError(
             403,
-            f"This credential lacks the scope needed here ({' or '.join(scopes)}).",
             f"Cette clé n'a pas la portée nécessaire ici ({' ou '.join(scopes)}).",
+            f"This credential lacks the scope needed here ({' or '.join(scopes)}).",
             "Authorization",
         )
     return credential
-
-
-def require_scope(*scopes: str) -> Callable[[F], F]:
-    """Decorator of a view: 401 without valid credentials, 403 without one of `scopes`."""
-
-    def decorate(view: F) -> F:
-        @functools.wraps(view)
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            check_scope(*scopes)
-            return view(*args, **kwargs)
-
-        return wrapper  # type: ignore[return-value]
-
-    return decorate

@@ -5,21 +5,16 @@ Output is French by default, English with `--lang en` (or PARCOURS_LANG=en).
 
 from __future__ import annotations
 
-import os
 import sys
 
 import click
 
 from lrs.config import Config
+from validators.bilingual import choose
+from validators.language import language_option
 
 
-def _lang_option(function):  # type: ignore[no-untyped-def]
-    return click.option(
-        "--lang",
-        type=click.Choice(["fr", "en"]),
-        default=lambda: os.environ.get("PARCOURS_LANG", "fr") if os.environ.get("PARCOURS_LANG") in ("fr", "en") else "fr",
-        help="Langue des messages / message language (fr, en).",
-    )(function)
+_lang_option = language_option("Langue des messages / message language (fr, en).")
 
 
 def _database_option(function):  # type: ignore[no-untyped-def]
@@ -29,10 +24,6 @@ def _database_option(function):  # type: ignore[no-untyped-def]
         default=None,
         help="URL SQLAlchemy de la base (défaut : PARCOURS_DATABASE_URL ou sqlite:///parcours.db).",
     )(function)
-
-
-def _say(lang: str, fr: str, en: str) -> str:
-    return en if lang == "en" else fr
 
 
 def _config(database_url: str | None, lang: str) -> Config:
@@ -58,14 +49,14 @@ def serve(database_url: str | None, host: str, port: int, workers: int, threads:
     except CredentialError as error:
         raise click.ClickException(error.message(lang))
     except OSError as error:  # PARCOURS_BOOTSTRAP_CREDENTIAL_FILE unreadable
-        raise click.ClickException(_say(lang, f"fichier illisible : {error}", f"unreadable file: {error}"))
+        raise click.ClickException(choose(lang, f"fichier illisible : {error}", f"unreadable file: {error}"))
     except Exception as error:  # the database URL is the usual culprit: say so, no traceback
         raise click.ClickException(
-            _say(lang, f"base de données {config.database_url} inutilisable : {error}",
+            choose(lang, f"base de données {config.database_url} inutilisable : {error}",
                  f"cannot use database {config.database_url}: {error}")
         )
     click.echo(
-        _say(lang, f"LRS xAPI sur http://{host}:{port}/xapi/ (base : {config.database_url})",
+        choose(lang, f"LRS xAPI sur http://{host}:{port}/xapi/ (base : {config.database_url})",
              f"xAPI LRS on http://{host}:{port}/xapi/ (database: {config.database_url})"),
         err=True,
     )
@@ -92,7 +83,7 @@ def _engine(database_url: str | None, lang: str):  # type: ignore[no-untyped-def
 
 def _unusable_database(url: str, lang: str, error: Exception) -> click.ClickException:
     return click.ClickException(
-        _say(lang, f"base de données {url} inutilisable : {error}", f"cannot use database {url}: {error}")
+        choose(lang, f"base de données {url} inutilisable : {error}", f"cannot use database {url}: {error}")
     )
 
 
@@ -137,9 +128,9 @@ def create(key: str | None, secret: str | None, scopes: str, name: str, authorit
             )
     except CredentialError as error:
         raise click.ClickException(error.message(lang))
-    click.echo(_say(lang, f"clé : {credential.key}", f"key: {credential.key}"))
-    click.echo(_say(lang, f"secret : {secret}", f"secret: {secret}"))
-    click.echo(_say(lang, "portées : ", "scopes: ") + " ".join(sorted(credential.scopes)))
+    click.echo(choose(lang, f"clé : {credential.key}", f"key: {credential.key}"))
+    click.echo(choose(lang, f"secret : {secret}", f"secret: {secret}"))
+    click.echo(choose(lang, "portées : ", "scopes: ") + " ".join(sorted(credential.scopes)))
 
 
 @credentials.command("list")
@@ -154,9 +145,9 @@ def list_(database_url: str | None, lang: str) -> None:
     with read_transaction(engine) as connection:
         items = list_credentials(connection)
     if not items:
-        click.echo(_say(lang, "aucune clé", "no credentials"))
+        click.echo(choose(lang, "aucune clé", "no credentials"))
     for item in items:
-        state = (_say(lang, "révoquée le ", "revoked on ") + item.revoked_at) if item.revoked_at else _say(lang, "active", "active")
+        state = (choose(lang, "révoquée le ", "revoked on ") + item.revoked_at) if item.revoked_at else choose(lang, "active", "active")
         click.echo(f"{item.key}\t{item.name}\t{' '.join(sorted(item.scopes))}\t{state}")
 
 
@@ -174,9 +165,9 @@ def revoke(key: str, database_url: str | None, lang: str) -> None:
         done = revoke_credential(connection, key)
     if not done:
         raise click.ClickException(
-            _say(lang, f"clé inconnue ou déjà révoquée : {key}", f"unknown or already revoked key: {key}")
+            choose(lang, f"clé inconnue ou déjà révoquée : {key}", f"unknown or already revoked key: {key}")
         )
-    click.echo(_say(lang, f"clé révoquée : {key}", f"credential revoked: {key}"))
+    click.echo(choose(lang, f"clé révoquée : {key}", f"credential revoked: {key}"))
 
 
 if __name__ == "__main__":  # pragma: no cover

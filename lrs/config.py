@@ -6,8 +6,7 @@ import os
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-SUPPORTED_LANGS = ("fr", "en")
-
+from validators.language import DEFAULT_LANGUAGE, configured_language, language_of
 
 def _split(value: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in value.split(",") if part.strip())
@@ -31,7 +30,7 @@ class Config:
     database_url: str = "sqlite:///parcours.db"
     max_body_bytes: int = 32 * 1024 * 1024
     cors_origins: tuple[str, ...] = ("*",)
-    lang: str = "fr"
+    lang: str = DEFAULT_LANGUAGE  # the language answered when a request names none
     # The version answered to a request that names none (which is refused with a 400):
     # deployments serving only 1.0.x content may set 1.0.3.
     default_version: str = "2.0.0"
@@ -53,9 +52,9 @@ class Config:
         """Read `PARCOURS_DATABASE_URL`, `PARCOURS_MAX_BODY_BYTES`, `PARCOURS_CORS_ORIGINS`,
         `PARCOURS_LANG`, ... (the upper-cased field name after `PARCOURS_`)."""
         environ = dict(os.environ if environ is None else environ)
-        values: dict[str, Any] = {}
+        values: dict[str, Any] = {"lang": configured_language(environ)}
         for item in fields(cls):
-            if item.name == "extra":
+            if item.name in ("extra", "lang"):
                 continue
             raw = environ.get("PARCOURS_" + item.name.upper())
             if raw is None:
@@ -73,8 +72,7 @@ class Config:
                 values[item.name] = raw
         values.update({key: value for key, value in overrides.items() if value is not None})
         config = cls(**values)
-        if config.lang not in SUPPORTED_LANGS:
-            config.lang = "fr"
+        config.lang = language_of(config.lang) or DEFAULT_LANGUAGE
         return config
 
     def bootstrap_spec(self) -> str | None:

@@ -8,53 +8,52 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, Response, request
+from flask import Flask, Response, current_app, request
 from werkzeug.exceptions import HTTPException
 
 import orjson
 
+from validators.bilingual import BilingualError, Text
+from validators.language import resolve_language
+
 log = logging.getLogger("parcours.lrs")
 
 
-class XAPIError(Exception):
-    """A request the LRS refuses: the status and why, in English and French."""
+class XAPIError(BilingualError):
+    """A request the LRS refuses: the status and why, in French and English."""
 
-    def __init__(self, status: int, message_en: str, message_fr: str, field: str | None = None) -> None:
-        super().__init__(message_en)
+    def __init__(self, status: int, message_fr: str, message_en: str, field: str | None = None) -> None:
+        super().__init__(message_fr, message_en)
         self.status = status
-        self.message_en = message_en
-        self.message_fr = message_fr
         self.field = field
 
-    def message(self, lang: str) -> str:
-        return self.message_en if lang == "en" else self.message_fr
+    def __reduce__(self) -> tuple:
+        return (XAPIError, (self.status, self.message_fr, self.message_en, self.field))
 
 
 # Werkzeug's own errors (routing, body size), explained in both languages.
-HTTP_MESSAGES: dict[int, tuple[str, str]] = {
-    400: ("Bad request.", "Requête invalide."),
-    401: ("Authentication required.", "Authentification requise."),
-    403: ("Forbidden.", "Accès refusé."),
-    404: ("No such resource.", "Ressource introuvable."),
-    405: ("Method not allowed on this resource.", "Méthode non autorisée sur cette ressource."),
-    406: ("Not acceptable.", "Format de réponse non disponible."),
-    409: ("Conflict.", "Conflit."),
-    412: ("Precondition failed.", "Précondition non satisfaite."),
-    413: ("Request body too large.", "Corps de la requête trop volumineux."),
-    415: ("Unsupported media type.", "Type de contenu non pris en charge."),
-    500: ("Internal error.", "Erreur interne."),
+HTTP_MESSAGES: dict[int, Text] = {
+    400: Text("Requête invalide.", "Bad request."),
+    401: Text("Authentification requise.", "Authentication required."),
+    403: Text("Accès refusé.", "Forbidden."),
+    404: Text("Ressource introuvable.", "No such resource."),
+    405: Text("Méthode non autorisée sur cette ressource.", "Method not allowed on this resource."),
+    406: Text("Format de réponse non disponible.", "Not acceptable."),
+    409: Text("Conflit.", "Conflict."),
+    412: Text("Précondition non satisfaite.", "Precondition failed."),
+    413: Text("Corps de la requête trop volumineux.", "Request body too large."),
+    415: Text("Type de contenu non pris en charge.", "Unsupported media type."),
+    500: Text("Erreur interne.", "Internal error."),
 }
 
 
-def response_language() -> str:
-    """French unless the client prefers English (Accept-Language) or the LRS runs in English."""
-    from flask import current_app
-
-    default = current_app.config.get("PARCOURS_LANG", "fr")
+def response_language(explicit: str | None = None) -> str:
+    """The language of an answer: `explicit` (a page's `?lang=`) if it names one, else
+    what the client accepts, else the LRS's own language (French by default)."""
+    default = current_app.config.get("PARCOURS_LANG")
     if not request:
-        return default
-    best = request.accept_languages.best_match(["fr", "en"])
-    return best or default
+        return resolve_language(explicit, default=default)
+    return resolve_language(explicit, request.headers.get("Accept-Language"), default)
 
 
 def error_response(status: int, message: str, field: str | None = None, headers: dict[str, str] | None = None) -> Response:
@@ -76,8 +75,8 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def on_http_error(error: HTTPException) -> Response:
         status = error.code or 500
-        en, fr = HTTP_MESSAGES.get(status, (error.description or "Error.", error.description or "Erreur."))
-        response = error_response(status, en if response_language() == "en" else fr)
+        text = HTTP_MESSAGES.get(status) or Text(error.description or "Erreur.", error.description or "Error.")
+        response = error_response(status, text.pick(response_language()))
         if status == 405 and error.get_response().headers.get("Allow"):
             response.headers["Allow"] = error.get_response().headers["Allow"]
         return response
@@ -85,5 +84,4 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(Exception)
     def on_unexpected(error: Exception) -> Response:
         log.exception("unexpected error on %s %s", request.method, request.path)
-        en, fr = HTTP_MESSAGES[500]
-        return error_response(500, en if response_language() == "en" else fr)
+        return error_response(500, HTTP_MESSAGES[500].pick(response_language()))

@@ -109,34 +109,34 @@ def check_alternate_syntax() -> None:
     if problem == "query":
         raise XAPIError(
             400,
-            "Alternate request syntax: the query string may hold only 'method'; put the other parameters in the form.",
             "Syntaxe de requête alternative : la chaîne de requête ne peut contenir que « method » ; "
             "les autres paramètres vont dans le formulaire.",
+            "Alternate request syntax: the query string may hold only 'method'; put the other parameters in the form.",
             "method",
         )
     if problem == "method":
         raise XAPIError(
             400,
-            "Alternate request syntax: method must be PUT, POST, GET or DELETE.",
             "Syntaxe de requête alternative : method doit valoir PUT, POST, GET ou DELETE.",
+            "Alternate request syntax: method must be PUT, POST, GET or DELETE.",
             "method",
         )
     if problem == "content_type":
         raise XAPIError(
             400,
-            "Alternate request syntax: the body must be application/x-www-form-urlencoded.",
             "Syntaxe de requête alternative : le corps doit être en application/x-www-form-urlencoded.",
+            "Alternate request syntax: the body must be application/x-www-form-urlencoded.",
             "Content-Type",
         )
     if problem == "encoding":
-        raise XAPIError(400, "Alternate request syntax: the form is not UTF-8.",
-                        "Syntaxe de requête alternative : le formulaire n'est pas en UTF-8.", "content")
+        raise XAPIError(400, "Syntaxe de requête alternative : le formulaire n'est pas en UTF-8.",
+                        "Alternate request syntax: the form is not UTF-8.", "content")
     from lrs.versioning import request_version
 
     if request_version() != "1.0.3":
         raise XAPIError(
             400,
-            "The alternate request syntax (method=) exists only in xAPI 1.0.x.",
             "La syntaxe de requête alternative (method=) n'existe qu'en xAPI 1.0.x.",
+            "The alternate request syntax (method=) exists only in xAPI 1.0.x.",
             "method",
         )

@@ -16,18 +16,16 @@ from marshmallow import RAISE, Schema, ValidationError, fields
 
 from lrs.errors import XAPIError
 from lrs.versioning import request_version
+from validators.bilingual import Text
 
 
-def _fail(name: str, en: str, fr: str) -> XAPIError:
-    return XAPIError(400, f"{name}: {en}", f"{name} : {fr}", name)
+def _fail(name: str, fr: str, en: str) -> XAPIError:
+    return XAPIError(400, f"{name} : {fr}", f"{name}: {en}", name)
 
 
-_SEP = "\x1f"  # marshmallow keeps one message string: both languages travel in it
-
-
-class _Bilingual(ValidationError):
-    def __init__(self, en: str, fr: str) -> None:
-        super().__init__(en + _SEP + fr)
+def _invalid(fr: str, en: str) -> ValidationError:
+    """A bad value: marshmallow carries the bilingual text through to `load_params`."""
+    return ValidationError(Text(fr, en))
 
 
 class AgentParam(fields.Field):
@@ -39,13 +37,13 @@ class AgentParam(fields.Field):
         try:
             agent = orjson.loads(value)
         except orjson.JSONDecodeError:
-            raise _Bilingual("not valid JSON", "n'est pas du JSON valide")
+            raise _invalid("n'est pas du JSON valide", "not valid JSON")
         if not isinstance(agent, dict):
-            raise _Bilingual("must be a JSON object (an agent)", "doit être un objet JSON (un agent)")
+            raise _invalid("doit être un objet JSON (un agent)", "must be a JSON object (an agent)")
         findings = [f for f in validate_agent(agent, request_version(), "$") if f.severity == "error"]
         if findings:
             first = findings[0]
-            raise _Bilingual(f"{first.path}: {first.message('en')}", f"{first.path} : {first.message('fr')}")
+            raise _invalid(f"{first.path} : {first.message('fr')}", f"{first.path}: {first.message('en')}")
         return agent
 
 
@@ -55,7 +53,7 @@ class IRIParam(fields.Field):
     def _deserialize(self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any) -> str:
         scheme, sep, rest = str(value).partition(":")
         if not sep or not scheme or not rest or not scheme[0].isalpha() or " " in value:
-            raise _Bilingual("not an absolute IRI", "n'est pas une IRI absolue")
+            raise _invalid("n'est pas une IRI absolue", "not an absolute IRI")
         return str(value)
 
 
@@ -64,7 +62,7 @@ class UUIDParam(fields.Field):
         try:
             return str(uuid.UUID(str(value)))
         except ValueError:
-            raise _Bilingual("not a UUID", "n'est pas un UUID")
+            raise _invalid("n'est pas un UUID", "not a UUID")
 
 
 class TimestampParam(fields.Field):
@@ -76,7 +74,7 @@ class TimestampParam(fields.Field):
         try:
             return parse_timestamp(str(value))
         except (ValueError, TypeError):
-            raise _Bilingual("not an ISO 8601 timestamp", "n'est pas un horodatage ISO 8601")
+            raise _invalid("n'est pas un horodatage ISO 8601", "not an ISO 8601 timestamp")
 
 
 class BoolParam(fields.Field):
@@ -88,7 +86,7 @@ class BoolParam(fields.Field):
             return True
         if text in ("false", "0"):
             return False
-        raise _Bilingual("must be true or false", "doit valoir true ou false")
+        raise _invalid("doit valoir true ou false", "must be true or false")
 
 
 class NonNegativeIntParam(fields.Field):
@@ -96,9 +94,9 @@ class NonNegativeIntParam(fields.Field):
         try:
             number = int(str(value))
         except ValueError:
-            raise _Bilingual("must be a non-negative integer", "doit être un entier positif ou nul")
+            raise _invalid("doit être un entier positif ou nul", "must be a non-negative integer")
         if number < 0:
-            raise _Bilingual("must be a non-negative integer", "doit être un entier positif ou nul")
+            raise _invalid("doit être un entier positif ou nul", "must be a non-negative integer")
         return number
 
 
@@ -112,7 +110,7 @@ class ChoiceParam(fields.Field):
     def _deserialize(self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any) -> str:
         if value not in self.choices:
             listed = ", ".join(self.choices)
-            raise _Bilingual(f"must be one of {listed}", f"doit valoir l'une de ces valeurs : {listed}")
+            raise _invalid(f"doit valoir l'une de ces valeurs : {listed}", f"must be one of {listed}")
         return str(value)
 
 
@@ -129,7 +127,7 @@ def load_params(schema: Schema, values: Mapping[str, Any]) -> dict[str, Any]:
     for name in values:
         items = values.getlist(name) if hasattr(values, "getlist") else [values[name]]
         if len(items) > 1:
-            raise _fail(name, "given more than once", "donné plus d'une fois")
+            raise _fail(name, "donné plus d'une fois", "given more than once")
         data[name] = items[0]
     try:
         return schema.load(data)
@@ -137,14 +135,13 @@ def load_params(schema: Schema, values: Mapping[str, Any]) -> dict[str, Any]:
         messages = error.normalized_messages()
         name = sorted(messages)[0] if isinstance(messages, dict) and messages else "?"
         detail = messages.get(name) if isinstance(messages, dict) else None
+        if isinstance(detail, list) and detail and isinstance(detail[0], Text):
+            raise _fail(name, detail[0].fr, detail[0].en)
         text = " ".join(detail) if isinstance(detail, list) else str(detail)
-        if _SEP in text:
-            en, fr = text.split(_SEP, 1)
-            raise _fail(name, en, fr)
         if "Unknown field" in text:
-            raise _fail(name, "unknown parameter for this resource", "paramètre inconnu pour cette ressource")
+            raise _fail(name, "paramètre inconnu pour cette ressource", "unknown parameter for this resource")
         if "Missing data" in text:
-            raise _fail(name, "this parameter is required", "ce paramètre est obligatoire")
+            raise _fail(name, "ce paramètre est obligatoire", "this parameter is required")
         raise _fail(name, text, text)
 
 
@@ -153,4 +150,4 @@ def require_json_object(raw: bytes, name: str = "body") -> Any:
     try:
         return orjson.loads(raw)
     except orjson.JSONDecodeError as error:
-        raise _fail(name, f"not valid JSON ({error})", f"n'est pas du JSON valide ({error})")
+        raise _fail(name, f"n'est pas du JSON valide ({error})", f"not valid JSON ({error})")

@@ -52,14 +52,14 @@ def check_version() -> None:
     if header is None:
         raise XAPIError(
             400,
-            f"The {VERSION_HEADER} header is required.",
             f"L'en-tête {VERSION_HEADER} est obligatoire.",
+            f"The {VERSION_HEADER} header is required.",
             VERSION_HEADER,
         )
     raise XAPIError(
         400,
-        f"{VERSION_HEADER}: version {header!r} is not supported (supported: 1.0.x, 2.0.x).",
         f"{VERSION_HEADER} : la version {header!r} n'est pas prise en charge (versions prises en charge : 1.0.x, 2.0.x).",
+        f"{VERSION_HEADER}: version {header!r} is not supported (supported: 1.0.x, 2.0.x).",
         VERSION_HEADER,
     )
 

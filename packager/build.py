@@ -14,6 +14,7 @@ from packager.course import Course, load_course
 from packager.formats import DEFAULT_FORMAT, FORMATS
 from packager.messages import msg
 from packager.zipwriter import write_directory, write_zip
+from validators.bilingual import BilingualError
 from validators.findings import Finding
 
 WEB_MARKER = ".parcours-web"  # lets a rebuild replace its own previous preview folder, and nothing else
@@ -34,23 +35,15 @@ class PackageError(Exception):
 
     def format_message(self, lang: str = "fr") -> str:
         head = msg("package_invalid", file=self.target.name)
-        lines = [head.en if lang == "en" else head.fr]
+        lines = [head.pick(lang)]
         for finding in self.findings:
             where = finding.where()
             lines.append(f"  {where}: {finding.message(lang)}" if where else f"  {finding.message(lang)}")
         return "\n".join(lines)
 
 
-class OutputError(Exception):
+class OutputError(BilingualError):
     """The output location cannot be used."""
-
-    def __init__(self, message_fr: str, message_en: str):
-        self.message_fr = message_fr
-        self.message_en = message_en
-        super().__init__(message_en)
-
-    def __reduce__(self):
-        return (OutputError, (self.message_fr, self.message_en))
 
 
 @dataclass(frozen=True)
@@ -86,7 +79,7 @@ def build_format(course: Course, package_format: str, out: Path) -> Built:
     temporary_path = Path(temporary)
     try:
         write_zip(temporary_path, package.files)
-        findings = package_findings(package, temporary_path)
+        findings = package_findings(temporary_path)
         if findings:
             raise PackageError(package_format, target, findings)
         os.chmod(temporary_path, 0o644)

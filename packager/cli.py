@@ -10,7 +10,8 @@ import click
 from packager.build import OutputError, PackageError, build_packages, parse_formats
 from packager.course import CourseError
 from packager.formats import DEFAULT_FORMAT, FORMATS
-from packager.messages import default_lang, msg
+from packager.messages import msg
+from validators.language import language_option
 
 
 @click.command("build")
@@ -19,8 +20,7 @@ from packager.messages import default_lang, msg
               help=f"Formats séparés par des virgules / comma-separated formats: {', '.join(FORMATS)}.")
 @click.option("--out", "-o", type=click.Path(path_type=Path), default=Path("dist"), show_default=True,
               help="Dossier de sortie / output folder.")
-@click.option("--lang", type=click.Choice(["fr", "en"]), default=default_lang,
-              help="Langue des messages / message language (PARCOURS_LANG).")
+@language_option()
 def build_command(course_dir: Path, formats: str, out: Path, lang: str) -> None:
     """Construit les paquets d'un cours / builds a course's packages.
 
@@ -30,7 +30,7 @@ def build_command(course_dir: Path, formats: str, out: Path, lang: str) -> None:
         names = parse_formats(formats)
     except ValueError as error:
         message = error.args[0]
-        raise click.BadParameter(message.en if lang == "en" else message.fr, param_hint="--format") from None
+        raise click.BadParameter(message.pick(lang), param_hint="--format") from None
     try:
         results = build_packages(course_dir, names, out)
     except CourseError as error:
@@ -40,7 +40,7 @@ def build_command(course_dir: Path, formats: str, out: Path, lang: str) -> None:
         click.echo(error.format_message(lang), err=True)
         sys.exit(1)
     except OutputError as error:
-        click.echo(error.message_en if lang == "en" else error.message_fr, err=True)
+        click.echo(error.message(lang), err=True)
         sys.exit(1)
     except OSError as error:
         name = error.filename or out
@@ -48,7 +48,7 @@ def build_command(course_dir: Path, formats: str, out: Path, lang: str) -> None:
         sys.exit(1)
     for result in results:
         message = msg("built", file=str(result.path))
-        click.echo(message.en if lang == "en" else message.fr)
+        click.echo(message.pick(lang))
 
 
 build = build_command  # the name parcours.cli looks up (packager.cli:build)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import os
+from validators.bilingual import Text
 
 # code -> (French, English); str.format placeholders
 CATALOGUE: dict[str, tuple[str, str]] = {
@@ -162,26 +162,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
 }
 
 
-class Bilingual(str):
-    """A message that reads as English (for logs and marshmallow) and carries French too."""
-
-    fr: str
-    en: str
-
-    def __new__(cls, fr: str, en: str) -> "Bilingual":
-        value = super().__new__(cls, en)
-        value.fr = fr
-        value.en = en
-        return value
-
-
-def msg(code: str, **params: object) -> Bilingual:
+def msg(code: str, **params: object) -> Text:
     """The message `code` with its parameters filled in, in both languages."""
     fr, en = CATALOGUE[code]
-    return Bilingual(fr.format(**params), en.format(**params))
-
-
-def default_lang() -> str:
-    """The interface language: PARCOURS_LANG if it is fr or en, else French."""
-    value = os.environ.get("PARCOURS_LANG", "fr").strip().lower()[:2]
-    return value if value in ("fr", "en") else "fr"
+    return Text(fr, en).fill(**params)

@@ -1,53 +1,36 @@
 """The `parcours` command: one entry point, each subcommand a thin shell over a library.
 
-Subcommands are imported only when they run, so `parcours validate` does not pay
-for Flask and SQLAlchemy, and `packager` and `lrs` stay independent.
+Every subcommand is imported here, by name. The shells keep their heavy imports
+(Flask, SQLAlchemy, the package renderers) inside the commands, so that
+`parcours validate` does not load the LRS; `packager` and `lrs` stay independent.
 """
 
 from __future__ import annotations
 
-import importlib
-
 import click
 
-from parcours import __version__
+from lrs.cli import credentials, serve
+from lrs.reports.cli import export, import_, privacy, report
+from packager.cli import build
+from parcours.demo import demo
+from validators.cli import validate
 
-# name -> "module:attribute" of a click command or group
-SUBCOMMANDS: dict[str, str] = {
-    "validate": "validators.cli:validate",
-    "build": "packager.cli:build",
-    "serve": "lrs.cli:serve",
-    "credentials": "lrs.cli:credentials",
-    "report": "lrs.reports.cli:report",
-    "export": "lrs.reports.cli:export",
-    "import": "lrs.reports.cli:import_",
-    "privacy": "lrs.reports.cli:privacy",
-    "demo": "parcours.demo:demo",
+# name -> click command or group; add a subcommand by importing it above and listing it here
+SUBCOMMANDS: dict[str, click.Command] = {
+    "validate": validate,
+    "build": build,
+    "serve": serve,
+    "credentials": credentials,
+    "report": report,
+    "export": export,
+    "import": import_,
+    "privacy": privacy,
+    "demo": demo,
 }
 
 
-class LazyGroup(click.Group):
-    """A click group whose subcommands are imported on first use."""
-
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted(SUBCOMMANDS)
-
-    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
-        target = SUBCOMMANDS.get(name)
-        if target is None:
-            return None
-        module_name, attribute = target.split(":")
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as error:
-            if error.name and module_name.startswith(error.name):
-                return None  # not built yet in this checkout
-            raise
-        return getattr(module, attribute, None)
-
-
-@click.group(cls=LazyGroup)
-@click.version_option(__version__, prog_name="parcours")
+@click.group(commands=SUBCOMMANDS)
+@click.version_option(package_name="parcours", prog_name="parcours")
 def main() -> None:
     """parcours : paquets de cours (SCORM, cmi5, xAPI), validation et LRS xAPI.
 

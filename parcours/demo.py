@@ -14,13 +14,16 @@ from pathlib import Path
 import click
 import orjson
 
+from validators.bilingual import choose
+from validators.language import language_option
+
 SAMPLE_COURSE = "samples/courses/numerique-responsable"
 SAMPLE_STATEMENTS = Path("samples/statements/valid")
 FORMATS = "scorm12,scorm2004,cmi5,xapi,web"
 
 
 def _say(lang: str, fr: str, en: str) -> None:
-    click.secho(en if lang == "en" else fr, bold=True)
+    click.secho(choose(lang, fr, en), bold=True)
 
 
 def _run(arguments: list[str]) -> int:
@@ -82,7 +85,7 @@ def _load_samples(database_url: str, key: str, secret: str, lang: str) -> int:
               help="Fichier SQLite du LRS. / The LRS's SQLite file.")
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--serve/--no-serve", default=True, help="Servir le LRS à la fin. / Serve the LRS at the end.")
-@click.option("--lang", type=click.Choice(["fr", "en"]), envvar="PARCOURS_LANG", default="fr")
+@language_option()
 def demo(database: Path, port: int, serve: bool, lang: str) -> None:
     """Construit, valide, charge et sert l'exemple. / Builds, validates, loads and serves the sample."""
     import os

@@ -9,36 +9,25 @@ A directory, a `.zip` or an `.xml` file is a package, checked by
 from __future__ import annotations
 
 import dataclasses
-import os
 import sys
 from pathlib import Path
 from typing import IO, Any, Callable
 
 import click
 
+from validators.bilingual import Text
 from validators.findings import Finding
+from validators.language import language_option
 from validators.reporting import RENDERERS, FileReport, Renderer
 from validators.xapi import validate_statement
 from validators.xapi.files import Item, UnreadableFile, line_of_path, read_statements
 
 PACKAGE_SUFFIXES = (".zip", ".xml")
 MESSAGES = {
-    "fr": {
-        "syntax": "JSON invalide : {error}",
-        "no_packages": "{file} : la validation des paquets n'est pas disponible dans cette installation",
-        "progress": "Validation de {file}",
-    },
-    "en": {
-        "syntax": "invalid JSON: {error}",
-        "no_packages": "{file}: package validation is not available in this installation",
-        "progress": "Validating {file}",
-    },
+    "syntax": Text("JSON invalide : {error}", "invalid JSON: {error}"),
+    "progress": Text("Validation de {file}", "Validating {file}"),
+    "missing": Text("{file} : fichier introuvable", "{file}: no such file"),
 }
-
-
-def _default_lang() -> str:
-    lang = os.environ.get("PARCOURS_LANG", "fr")
-    return lang if lang in ("fr", "en") else "fr"
 
 
 def is_package(path: Path) -> bool:
@@ -46,10 +35,11 @@ def is_package(path: Path) -> bool:
 
 
 def _syntax_finding(item: Item, file: str) -> Finding:
+    text = MESSAGES["syntax"].fill(error=item.error)
     return Finding(
         code="json.syntax",
-        message_fr=MESSAGES["fr"]["syntax"].format(error=item.error),
-        message_en=MESSAGES["en"]["syntax"].format(error=item.error),
+        message_fr=text.fr,
+        message_en=text.en,
         path=item.path,
         file=file,
         line=item.line,
@@ -103,11 +93,8 @@ def validate_statement_file(
 
 
 def validate_package_path(path: Path, report: FileReport, renderer: Renderer, target: str, lang: str) -> None:
-    try:
-        from validators.packages import UnreadablePackage, validate_package
-    except ImportError:
-        report.unreadable = MESSAGES[lang]["no_packages"].format(file=path)
-        return
+    from validators.packages import UnreadablePackage, validate_package  # lxml and the XSDs: only for packages
+
     try:
         result = validate_package(path, target=target)
     except UnreadablePackage as error:
@@ -128,7 +115,7 @@ def _progress_for(path: Path, lang: str) -> Any:
     if not sys.stderr.isatty():
         return None
     return click.progressbar(
-        length=path.stat().st_size, label=MESSAGES[lang]["progress"].format(file=path.name), file=sys.stderr
+        length=path.stat().st_size, label=MESSAGES["progress"].fill(file=path.name).pick(lang), file=sys.stderr
     )
 
 
@@ -143,9 +130,7 @@ def run(
         report = FileReport(file=name)
         reports.append(report)
         if not path.exists():
-            report.unreadable = (
-                f"{name} : fichier introuvable" if lang == "fr" else f"{name}: no such file"
-            )
+            report.unreadable = MESSAGES["missing"].fill(file=name).pick(lang)
         elif is_package(path):
             validate_package_path(path, report, renderer, target, lang)
         else:
@@ -174,10 +159,7 @@ def run(
     "--xapi-version", type=click.Choice(["1.0.3", "2.0.0"]), default="1.0.3", show_default=True,
     help="Règles xAPI appliquées aux déclarations. / xAPI rules applied to statements.",
 )
-@click.option(
-    "--lang", type=click.Choice(["fr", "en"]), default=_default_lang,
-    help="Langue des messages (défaut : PARCOURS_LANG, sinon fr). / Message language.",
-)
+@language_option()
 @click.option(
     "--target", type=click.Choice(["moodle", "strict"]), default="moodle", show_default=True,
     help="Exigences appliquées aux paquets. / Requirements applied to packages.",

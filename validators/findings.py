@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from validators.bilingual import choose
+
 Severity = Literal["error", "warning", "info"]
 LANGUAGES = ("fr", "en")
 
@@ -27,7 +29,7 @@ class Finding:
     spec: str | None = None
 
     def message(self, lang: str = "fr") -> str:
-        return self.message_en if lang == "en" else self.message_fr
+        return choose(lang, self.message_fr, self.message_en)
 
     def where(self) -> str:
         """The location as an author reads it: `file:line $.path`."""

@@ -78,17 +78,17 @@ def parse_target(resource: Resource, method: str, args: Mapping[str, Any]) -> Ta
     values = load_params(resource.schema(method), args)
     document_id = values.get(resource.id_param)
     if document_id is not None and not document_id:
-        raise XAPIError(400, f"{resource.id_param}: must not be empty",
-                        f"{resource.id_param} : ne doit pas être vide", resource.id_param)
+        raise XAPIError(400, f"{resource.id_param} : ne doit pas être vide",
+                        f"{resource.id_param}: must not be empty", resource.id_param)
     registration = values.get("registration")
     owner = ""
     if "agent" in values:
         try:
             owner = agent_key(values["agent"])
         except ValueError as error:  # an anonymous group: no one to keep documents for
-            raise XAPIError(400, f"agent: an identified agent or group is required ({error})",
-                            "agent : un agent ou un groupe identifié est requis (un groupe anonyme n'a pas "
-                            "d'identifiant)", "agent") from error
+            raise XAPIError(400, "agent : un agent ou un groupe identifié est requis (un groupe anonyme n'a pas "
+                            "d'identifiant)",
+                            f"agent: an identified agent or group is required ({error})", "agent") from error
     address = Address(
         kind=resource.kind,
         activity_id=values.get("activityId", ""),

@@ -70,7 +70,7 @@ def serve(resource: Resource) -> Response:
 def read_one(target: Target, preconditions: Preconditions) -> Response:
     document = store.fetch(current_engine(), target.address)
     if document is None:
-        raise XAPIError(404, "No such document.", "Document introuvable.", target_field(target))
+        raise XAPIError(404, "Document introuvable.", "No such document.", target_field(target))
     if preconditions.not_modified(document):
         return with_validators(Response(status=304), document)
     return with_validators(Response(document.content, status=200, content_type=document.content_type), document)
@@ -99,19 +99,19 @@ def put(resource: Resource, target: Target, preconditions: Preconditions) -> Res
         if refused_when_new and current is None:
             raise XAPIError(
                 400,
-                "A profile PUT needs If-None-Match: * to create the document, or If-Match with its ETag "
-                "to replace it (xAPI 1.0.3 Communication 3.1).",
                 "Un PUT de profil exige If-None-Match: * pour créer le document, ou If-Match avec son ETag "
                 "pour le remplacer (xAPI 1.0.3, Communication 3.1).",
+                "A profile PUT needs If-None-Match: * to create the document, or If-Match with its ETag "
+                "to replace it (xAPI 1.0.3 Communication 3.1).",
                 "If-None-Match",
             )
         if required and current is not None:
             raise XAPIError(
                 409,
-                "This document already exists: send If-Match with its ETag to replace it "
-                "(or If-None-Match: * to create it only if absent).",
                 "Ce document existe déjà : envoyez If-Match avec son ETag pour le remplacer "
                 "(ou If-None-Match: * pour ne le créer que s'il n'existe pas).",
+                "This document already exists: send If-Match with its ETag to replace it "
+                "(or If-None-Match: * to create it only if absent).",
                 "If-Match",
             )
         return store.Store(content, content_type)
@@ -125,17 +125,17 @@ def post(target: Target, preconditions: Preconditions) -> Response:
     if not is_json(content_type):
         raise XAPIError(
             400,
-            f"POST merges JSON documents: the Content-Type must be application/json, not {content_type or 'absent'} "
-            "(use PUT to store other content).",
             f"POST fusionne des documents JSON : le Content-Type doit être application/json, et non "
             f"{content_type or 'absent'} (utilisez PUT pour enregistrer un autre contenu).",
+            f"POST merges JSON documents: the Content-Type must be application/json, not {content_type or 'absent'} "
+            "(use PUT to store other content).",
             "Content-Type",
         )
     try:
         posted = parse_object(content)
     except NotAJSONObject as error:
-        raise XAPIError(400, f"The document is not a JSON object ({error}).",
-                        f"Le document n'est pas un objet JSON ({error}).", "content") from error
+        raise XAPIError(400, f"Le document n'est pas un objet JSON ({error}).",
+                        f"The document is not a JSON object ({error}).", "content") from error
 
     def decide(current: store.Document | None) -> store.Store:
         check(preconditions, current)
@@ -144,17 +144,17 @@ def post(target: Target, preconditions: Preconditions) -> Response:
         if not is_json(current.content_type):
             raise XAPIError(
                 400,
-                f"The stored document is {current.content_type}, not application/json: it cannot be merged.",
                 f"Le document enregistré est en {current.content_type}, et non en application/json : "
                 "il ne peut pas être fusionné.",
+                f"The stored document is {current.content_type}, not application/json: it cannot be merged.",
                 "content",
             )
         try:
             stored = parse_object(current.content)
         except NotAJSONObject as error:
-            raise XAPIError(400, f"The stored document is not a JSON object ({error}): it cannot be merged.",
-                            f"Le document enregistré n'est pas un objet JSON ({error}) : il ne peut pas être "
-                            "fusionné.", "content") from error
+            raise XAPIError(400, f"Le document enregistré n'est pas un objet JSON ({error}) : il ne peut pas être "
+                            "fusionné.",
+                            f"The stored document is not a JSON object ({error}): it cannot be merged.", "content") from error
         return store.Store(merged(stored, posted), "application/json")
 
     return written(store.write(current_engine(), target.address, decide))
@@ -178,15 +178,15 @@ def check(preconditions: Preconditions, current: store.Document | None) -> None:
     if failed == "If-Match":
         raise XAPIError(
             412,
-            "If-Match: the document has changed (or does not exist); fetch it again for its current ETag.",
             "If-Match : le document a changé (ou n'existe pas) ; relisez-le pour obtenir son ETag actuel.",
+            "If-Match: the document has changed (or does not exist); fetch it again for its current ETag.",
             "If-Match",
         )
     if failed == "If-None-Match":
         raise XAPIError(
             412,
-            "If-None-Match: the document already exists.",
             "If-None-Match : le document existe déjà.",
+            "If-None-Match: the document already exists.",
             "If-None-Match",
         )
 

@@ -12,11 +12,12 @@ from typing import IO, Any
 import click
 import orjson
 
-from lrs.cli import _database_option, _indexed_engine, _lang_option, _say
+from lrs.cli import _database_option, _indexed_engine, _lang_option
+from validators.bilingual import choose
 
 
 def _fail(lang: str, fr: str, en: str) -> click.ClickException:
-    return click.ClickException(_say(lang, fr, en))
+    return click.ClickException(choose(lang, fr, en))
 
 
 def _agent_key(agent_json: str, lang: str) -> tuple[dict[str, Any], str]:
@@ -52,7 +53,7 @@ def _progress(total: int, lang: str, label_fr: str, label_en: str):  # type: ign
     """A progress bar on stderr when it is a terminal, nothing otherwise."""
     if not sys.stderr.isatty():
         return None
-    return click.progressbar(length=total, label=_say(lang, label_fr, label_en), file=sys.stderr)
+    return click.progressbar(length=total, label=choose(lang, label_fr, label_en), file=sys.stderr)
 
 
 # --- parcours report -------------------------------------------------------------------
@@ -129,7 +130,7 @@ def rebuild_command(database_url: str | None, lang: str) -> None:
     config, engine = _indexed_engine(database_url, lang)
     with write_transaction(engine) as connection:
         count = rebuild(connection, report_settings(config).group_extensions)
-    click.echo(_say(lang, f"{count} déclarations relues", f"{count} statements read"))
+    click.echo(choose(lang, f"{count} déclarations relues", f"{count} statements read"))
 
 
 def _write(data: bytes, output: Path | None) -> None:
@@ -189,7 +190,7 @@ def export_statements(fmt: str, output: Path | None, since: str | None, until: s
             out.close()
         else:
             out.flush()
-    click.echo(_say(lang, f"{written} déclarations exportées", f"{written} statements exported"), err=True)
+    click.echo(choose(lang, f"{written} déclarations exportées", f"{written} statements exported"), err=True)
 
 
 # --- parcours import ---------------------------------------------------------------------
@@ -234,7 +235,7 @@ def import_(source: Path, batch_size: int, database_url: str | None, lang: str) 
         bar.render_finish()
     for problem in summary.problems:
         click.echo(f"{source}:{problem.line}: {problem.field}: {problem.message(lang)}", err=True)
-    click.echo(_say(
+    click.echo(choose(
         lang,
         f"{summary.read} lignes lues, {summary.stored} déclarations importées, "
         f"{summary.already} déjà présentes, {summary.rejected} refusées",
@@ -266,9 +267,9 @@ def privacy_export(agent: str, output: Path | None, database_url: str | None, la
     agent_object, key = _agent_key(agent, lang)
     _, engine = _indexed_engine(database_url, lang)
     data = export_learner(engine, key, agent_object)
-    target = output or Path("apprenant.zip" if lang != "en" else "learner.zip")
+    target = output or Path(choose(lang, "apprenant.zip", "learner.zip"))
     target.write_bytes(data)
-    click.echo(_say(lang, f"données écrites dans {target}", f"data written to {target}"))
+    click.echo(choose(lang, f"données écrites dans {target}", f"data written to {target}"))
 
 
 @privacy.command("erase")
@@ -283,9 +284,9 @@ def privacy_erase(agent: str, yes: bool, database_url: str | None, lang: str) ->
     _agent, key = _agent_key(agent, lang)
     _, engine = _indexed_engine(database_url, lang)
     if not yes:
-        click.confirm(_say(lang, f"Effacer définitivement {key} ?", f"Erase {key} for good?"), abort=True)
+        click.confirm(choose(lang, f"Effacer définitivement {key} ?", f"Erase {key} for good?"), abort=True)
     summary = erase_learner(engine, key)
-    click.echo(_say(
+    click.echo(choose(
         lang,
         f"effacés : {summary.statements} déclarations, {summary.documents} documents, "
         f"{summary.report_rows} lignes de rapport, {summary.names} noms",
@@ -293,7 +294,7 @@ def privacy_erase(agent: str, yes: bool, database_url: str | None, lang: str) ->
         f"{summary.report_rows} report rows, {summary.names} names",
     ))
     if summary.mentioned_elsewhere:
-        click.echo(_say(
+        click.echo(choose(
             lang,
             f"{summary.mentioned_elsewhere} déclarations d'autres personnes le mentionnent encore (équipe, formateur)",
             f"{summary.mentioned_elsewhere} statements about others still mention them (team, instructor)",

@@ -39,8 +39,8 @@ import orjson
 
 from lrs.reports import vocabulary as v
 from lrs.timeutil import to_micros
-from validators.xapi.normalize import agent_key
 from validators.xapi.syntax import duration_seconds, parse_timestamp
+from validators.xapi.vocabulary import agent_key_or_none, context_activities
 
 
 @dataclass(slots=True)
@@ -94,22 +94,6 @@ class Fact:
 FACT_FIELDS = tuple(item.name for item in fields(Fact) if item.name != "course_typed")
 _stored_values = operator.attrgetter(*FACT_FIELDS)
 REGISTRATION_PREFIX = "registration:"  # in `known`: a cmi5 registration -> its course
-
-
-def learner_key(actor: dict[str, Any]) -> str | None:
-    """The agent's key as the LRS indexes it (its inverse functional identifier)."""
-    try:
-        return agent_key(actor)
-    except (ValueError, KeyError, TypeError):
-        return None
-
-
-def _as_list(value: Any) -> list[dict[str, Any]]:
-    if isinstance(value, dict):
-        return [value]
-    if isinstance(value, list):
-        return [item for item in value if isinstance(item, dict) and isinstance(item.get("id"), str)]
-    return []
 
 
 def _type(activity: dict[str, Any]) -> str:
@@ -216,15 +200,14 @@ def extract_fact(
         return None
     if obj.get("objectType", "Activity") != "Activity" or not isinstance(obj.get("id"), str):
         return None
-    key = learner_key(actor)
+    key = agent_key_or_none(actor)
     verb = (statement.get("verb") or {}).get("id")
     if key is None or not isinstance(verb, str) or verb == v.VOIDED:
         return None
     context = statement.get("context") if isinstance(statement.get("context"), dict) else {}
-    activities = context.get("contextActivities") if isinstance(context.get("contextActivities"), dict) else {}
-    parents = _as_list(activities.get("parent"))
-    grouping = _as_list(activities.get("grouping"))
-    category_ids = {a["id"] for a in _as_list(activities.get("category"))}
+    parents = context_activities(context, "parent")
+    grouping = context_activities(context, "grouping")
+    category_ids = {a["id"] for a in context_activities(context, "category")}
     cmi5 = v.CMI5_CATEGORY in category_ids
     registration = context.get("registration") if isinstance(context.get("registration"), str) else ""
     known = known or {}

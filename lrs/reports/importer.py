@@ -22,6 +22,7 @@ from lrs.statements.backlog import ensure_indexed
 from lrs.errors import XAPIError
 from lrs.statements.store import StoreResult, store_statements
 from lrs.tables import statements
+from validators.bilingual import choose
 from validators.xapi import errors_only, statements_equivalent, validate_statement
 
 BATCH = 500
@@ -36,7 +37,7 @@ class Problem:
     message_en: str
 
     def message(self, lang: str) -> str:
-        return self.message_en if lang == "en" else self.message_fr
+        return choose(lang, self.message_fr, self.message_en)
 
 
 @dataclass

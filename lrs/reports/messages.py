@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from validators.bilingual import choose
+
 MESSAGES: dict[str, dict[str, str]] = {
     "fr": {
         "site": "Rapports parcours",
@@ -97,5 +99,5 @@ MESSAGES: dict[str, dict[str, str]] = {
 
 
 def text(lang: str, key: str, **values: str) -> str:
-    catalogue = MESSAGES["en" if lang == "en" else "fr"]
+    catalogue = MESSAGES[choose(lang, "fr", "en")]
     return catalogue[key].format(**values) if values else catalogue[key]

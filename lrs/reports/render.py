@@ -9,6 +9,7 @@ from typing import Any
 import orjson
 
 from lrs.reports.report_table import Column, ReportTable
+from validators.bilingual import choose
 
 _WORDS = {
     "fr": {True: "oui", False: "non", "passed": "réussi", "failed": "échoué"},
@@ -41,7 +42,7 @@ def cell_text(column: Column, value: Any, lang: str = "fr") -> str:
     """A value as a person reads it."""
     if value is None or value == "":
         return "—" if column.kind not in ("text", "course", "learner") else ""
-    words = _WORDS["en" if lang == "en" else "fr"]
+    words = _WORDS[choose(lang, "fr", "en")]
     kind = column.kind
     if kind == "bool":
         return words[bool(value)]
@@ -103,5 +104,5 @@ def to_text(table: ReportTable, lang: str = "fr") -> str:
     out = [table.caption(lang), fmt(headers), "  ".join("-" * w for w in widths)]
     out += [fmt(line) for line in lines]
     if not lines:
-        out.append("(aucune donnée)" if lang != "en" else "(no data)")
+        out.append(choose(lang, "(aucune donnée)", "(no data)"))
     return "\n".join(out) + "\n"

@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from validators.bilingual import choose
+
 
 @dataclass(frozen=True)
 class Column:
@@ -15,7 +17,7 @@ class Column:
     kind: str = "text"  # text | int | percent | score | seconds | datetime | bool | success | link
 
     def label(self, lang: str) -> str:
-        return self.en if lang == "en" else self.fr
+        return choose(lang, self.fr, self.en)
 
 
 @dataclass
@@ -27,7 +29,7 @@ class ReportTable:
     rows: list[dict[str, Any]] = field(default_factory=list)
 
     def caption(self, lang: str) -> str:
-        return self.caption_en if lang == "en" else self.caption_fr
+        return choose(lang, self.caption_fr, self.caption_en)
 
     def as_records(self) -> list[dict[str, Any]]:
         """Rows with exactly the table's columns, in order (for JSON and CSV)."""

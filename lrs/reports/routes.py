@@ -16,7 +16,7 @@ from markupsafe import Markup, escape
 
 from lrs.auth import check_scope
 from lrs.db import current_engine, read_transaction
-from lrs.errors import error_response
+from lrs.errors import error_response, response_language
 from lrs.reports import queries
 from lrs.reports.charts import bar_chart
 from lrs.reports.inputs import ReportInputError, parse_interval, parse_range
@@ -54,11 +54,7 @@ def _statements_indexed() -> None:
 
 
 def page_lang() -> str:
-    wanted = request.args.get("lang")
-    if wanted in ("fr", "en"):
-        return wanted
-    default = current_app.config.get("PARCOURS_LANG", "fr")
-    return request.accept_languages.best_match(["fr", "en"], default=default) or default
+    return response_language(request.args.get("lang"))
 
 
 def _filters(lang: str) -> queries.Filters:

@@ -1,4 +1,6 @@
-"""The verbs, activity types and cmi5 identifiers the learner-activity model understands.
+"""How the learner-activity model reads verbs and activity types: which start an attempt,
+close a session, are administration, which types are a course, structure or an item.
+The IRIs used elsewhere too are defined in `validators.xapi.vocabulary`.
 
 Sources: the ADL vocabulary (SCORM-derived verbs), cmi5 (section 9), and the verbs
 that Moodle's xAPI log store emits (activitystrea.ms, tincanapi, TLA, EDLM LMS).
@@ -6,38 +8,33 @@ that Moodle's xAPI log store emits (activitystrea.ms, tincanapi, TLA, EDLM LMS).
 
 from __future__ import annotations
 
-ADL = "http://adlnet.gov/expapi/verbs/"
-CMI5_SATISFIED = "https://w3id.org/xapi/adl/verbs/satisfied"
-CMI5_CATEGORY = "https://w3id.org/xapi/cmi5/context/categories/cmi5"
-CMI5_MOVEON_CATEGORY = "https://w3id.org/xapi/cmi5/context/categories/moveon"
-CMI5_SESSION = "https://w3id.org/xapi/cmi5/context/extensions/sessionid"
-CMI5_MOVEON = "https://w3id.org/xapi/cmi5/context/extensions/moveon"
+from validators.xapi import vocabulary as xapi
+from validators.xapi.vocabulary import CMI5_CATEGORY, CMI5_MOVEON, CMI5_SESSION, VOIDED  # noqa: F401 (read as v.*)
 
-COMPLETED = {ADL + "completed"}
-PASSED = {ADL + "passed"}
-FAILED = {ADL + "failed"}
-SATISFIED = {CMI5_SATISFIED}
+COMPLETED = {xapi.COMPLETED}
+PASSED = {xapi.PASSED}
+FAILED = {xapi.FAILED}
+SATISFIED = {xapi.SATISFIED}
 UNCOMPLETED = {"https://xapi.edlm/profiles/edlm-lms/concepts/verbs/uncompleted"}
-VOIDED = "http://adlnet.gov/expapi/verbs/voided"
 
 # A new attempt (SCORM: initialized or attempted; cmi5: the LMS's launched; Moodle:
 # quiz and lesson "start", lesson "restarted", SCO "launched").
 ATTEMPT_START = {
-    ADL + "launched",
-    ADL + "initialized",
-    ADL + "attempted",
+    xapi.LAUNCHED,
+    xapi.INITIALIZED,
+    xapi.ATTEMPTED,
     "http://activitystrea.ms/start",
     "http://activitystrea.ms/schema/1.0/start",
     "https://xapi.edlm/profiles/edlm-lms/concepts/verbs/restarted",
 }
 # A new session of an attempt already under way.
-SESSION_START = ATTEMPT_START | {ADL + "resumed"}
+SESSION_START = ATTEMPT_START | {xapi.RESUMED}
 # Closing a session: its result.duration is the session time.
 SESSION_END = {
-    ADL + "terminated",
-    ADL + "suspended",
-    ADL + "exited",
-    "http://adlnet.gov/expapi/verbs/abandoned",
+    xapi.TERMINATED,
+    xapi.SUSPENDED,
+    xapi.EXITED,
+    xapi.ADL_VERBS + "abandoned",
     "https://w3id.org/xapi/adl/verbs/abandoned",
     "https://w3id.org/xapi/adl/verbs/waived",
     "https://w3id.org/xapi/tla/verbs/suspended",
@@ -45,7 +42,7 @@ SESSION_END = {
 # Administration, not learning: these make a learner known to a course (enrolled)
 # without counting as having started it.
 ADMINISTRATIVE = {
-    ADL + "registered",
+    xapi.REGISTERED,
     "https://xapi.edlm/profiles/edlm-lms/concepts/verbs/enrolled",
     "http://id.tincanapi.com/verb/unregistered",
     "http://activitystrea.ms/schema/1.0/assign",
@@ -59,18 +56,18 @@ ADMINISTRATIVE = {
     "https://w3id.org/xapi/acrossx/verbs/edited",
     "http://activitystrea.ms/update",
     "https://w3id.org/xapi/dod-isd/verbs/deleted",
-    "http://adlnet.gov/expapi/verbs/imported",
+    xapi.ADL_VERBS + "imported",
 }
 
 COURSE_TYPES = {
-    "https://w3id.org/xapi/cmi5/activitytype/course",
-    "http://adlnet.gov/expapi/activities/course",
+    xapi.CMI5_COURSE_TYPE,
+    xapi.COURSE_TYPE,
     "http://id.tincanapi.com/activitytype/lms/course",  # Moodle's log store before it used cmi5's type
 }
 # Structure without learning content of its own: skipped when looking for the module.
 STRUCTURE_TYPES = {
     "http://id.tincanapi.com/activitytype/section",
-    "https://w3id.org/xapi/cmi5/activitytype/block",
+    xapi.CMI5_BLOCK_TYPE,
     "http://id.tincanapi.com/activitytype/lms",
     "https://xapi.edlm/profiles/edlm-lms/concepts/activity-types/course-category",
 }
@@ -89,14 +86,14 @@ PLATFORM_TYPES = {
 }
 # An attempt or session of a module, as its own activity (Moodle): one attempt each.
 ATTEMPT_TYPES = {
-    "http://adlnet.gov/expapi/activities/attempt",
+    xapi.ATTEMPT_TYPE,
     "https://xapi.edlm/profiles/edlm-lms/concepts/activity-types/lesson-session",
 }
 # Items inside a module: they count as activity but never carry the module's outcome.
 ITEM_TYPES = {
-    "http://adlnet.gov/expapi/activities/cmi.interaction",
-    "http://adlnet.gov/expapi/activities/question",
-    "http://adlnet.gov/expapi/activities/interaction",
+    xapi.INTERACTION_TYPE,
+    xapi.ADL_ACTIVITIES + "question",
+    xapi.ADL_ACTIVITIES + "interaction",
 }
 
 MOVE_ON_VALUES = ("Passed", "Completed", "CompletedAndPassed", "CompletedOrPassed", "NotApplicable")

@@ -11,9 +11,9 @@ from sqlalchemy.engine import Connection
 
 from lrs.auth import Credential
 from lrs.db import insert_ignoring_duplicates
-from lrs.statements.index_keys import activities_with_definitions
 from lrs.statements.seen_cache import nothing_to_remember, seen
 from lrs.tables import activities
+from validators.xapi.vocabulary import statement_activities
 
 
 def merge_definition(current: dict | None, update: dict) -> dict:
@@ -31,7 +31,7 @@ def definitions_sent(prepared: list[dict]) -> dict[str, list[dict]]:
     """Activity id -> the definitions sent for it, in order (empty when sent bare)."""
     found: dict[str, list[dict]] = {}
     for statement in prepared:
-        for activity in activities_with_definitions(statement):
+        for _role, activity in statement_activities(statement):
             definitions = found.setdefault(activity["id"], [])
             if isinstance(activity.get("definition"), dict):
                 definitions.append(activity["definition"])

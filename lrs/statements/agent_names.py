@@ -9,24 +9,28 @@ import orjson
 from sqlalchemy.engine import Connection
 
 from lrs.db import insert_ignoring_duplicates
-from lrs.statements.index_keys import agents_seen, safe_agent_key
 from lrs.statements.seen_cache import nothing_to_remember, seen
 from lrs.tables import agent_names
+from validators.xapi.vocabulary import agent_key_or_none, identifiers, statement_agents
+
+
+def _is_agent_seen(role: str, agent: dict) -> bool:
+    """Agents (not groups) the statement is about: the authority only vouches for it."""
+    return not role.startswith("authority") and agent.get("objectType", "Agent") == "Agent"
 
 
 def agent_rows(prepared: list[dict]) -> dict[tuple[str, str], dict]:
     """(agent key, name) -> the `agent_names` row, for every agent of these statements."""
     rows: dict[tuple[str, str], dict] = {}
     for statement in prepared:
-        for agent in agents_seen(statement):
-            key = safe_agent_key(agent)
+        for role, agent in statement_agents(statement):
+            key = agent_key_or_none(agent) if _is_agent_seen(role, agent) else None
             if key is None:
                 continue
             name = agent.get("name") if isinstance(agent.get("name"), str) else ""
             if (key, name) in rows:
                 continue
-            ifi = {k: agent[k] for k in ("mbox", "mbox_sha1sum", "openid", "account") if k in agent}
-            rows[(key, name)] = {"agent_key": key, "name": name, "agent": orjson.dumps(ifi).decode()}
+            rows[(key, name)] = {"agent_key": key, "name": name, "agent": orjson.dumps(identifiers(agent)).decode()}
     return rows
 
 

@@ -8,13 +8,14 @@ import hashlib
 
 from lrs.errors import XAPIError
 from lrs.statements.multipart import Part
-from lrs.statements.signature import SIGNATURE_USAGE, verify_signature
+from lrs.statements.signature import verify_signature
+from validators.xapi.vocabulary import SIGNATURE_USAGE
 
 _HASHES = {64: hashlib.sha256, 96: hashlib.sha384, 128: hashlib.sha512}
 
 
-def _bad(path: str, en: str, fr: str) -> XAPIError:
-    return XAPIError(400, f"{path}: {en}", f"{path} : {fr}", path)
+def _bad(path: str, fr: str, en: str) -> XAPIError:
+    return XAPIError(400, f"{path} : {fr}", f"{path}: {en}", path)
 
 
 def _matches(sha2: str, content: bytes) -> bool:
@@ -33,13 +34,13 @@ def collect_attachment_parts(
         sha2 = part.headers.get("x-experience-api-hash", "").strip()
         where = f"multipart part {number}"
         if not sha2:
-            raise _bad(where, "the X-Experience-API-Hash header is missing", "l'en-tête X-Experience-API-Hash est absent")
+            raise _bad(where, "l'en-tête X-Experience-API-Hash est absent", "the X-Experience-API-Hash header is missing")
         encoding = part.headers.get("content-transfer-encoding", "").strip().lower()
         if encoding != "binary":
-            raise _bad(where, "the Content-Transfer-Encoding header must be binary",
-                       "l'en-tête Content-Transfer-Encoding doit valoir binary")
+            raise _bad(where, "l'en-tête Content-Transfer-Encoding doit valoir binary",
+                       "the Content-Transfer-Encoding header must be binary")
         if not _matches(sha2, part.content):
-            raise _bad(where, f"the content does not hash to {sha2}", f"le contenu n'a pas l'empreinte {sha2}")
+            raise _bad(where, f"le contenu n'a pas l'empreinte {sha2}", f"the content does not hash to {sha2}")
         by_hash[sha2.lower()] = part
 
     wanted: set[str] = set()
@@ -51,21 +52,21 @@ def collect_attachment_parts(
             sha2 = str(attachment.get("sha2", "")).lower()
             is_signature = attachment.get("usageType") == SIGNATURE_USAGE
             if is_signature and attachment.get("contentType") != "application/octet-stream":
-                raise _bad(f"{where}.contentType", "a signature must be application/octet-stream",
-                           "une signature doit être en application/octet-stream")
+                raise _bad(f"{where}.contentType", "une signature doit être en application/octet-stream",
+                           "a signature must be application/octet-stream")
             part = by_hash.get(sha2)
             if part is None:
                 if attachment.get("fileUrl") and not is_signature:
                     continue
-                raise _bad(where, f"no multipart part carries the content of sha2 {sha2}",
-                           f"aucune partie multipart ne porte le contenu d'empreinte {sha2}")
+                raise _bad(where, f"aucune partie multipart ne porte le contenu d'empreinte {sha2}",
+                           f"no multipart part carries the content of sha2 {sha2}")
             wanted.add(sha2)
             if is_signature:
                 verify_signature(statement, part.content, where)
     unused = sorted(set(by_hash) - wanted)
     if unused:
-        raise _bad("multipart", f"the part with hash {unused[0]} matches no attachment of the statements",
-                   f"la partie d'empreinte {unused[0]} ne correspond à aucune pièce jointe des déclarations")
+        raise _bad("multipart", f"la partie d'empreinte {unused[0]} ne correspond à aucune pièce jointe des déclarations",
+                   f"the part with hash {unused[0]} matches no attachment of the statements")
     return {
         sha2: (by_hash[sha2].content_type or "application/octet-stream", by_hash[sha2].content) for sha2 in wanted
     }
@@ -80,6 +81,6 @@ def require_no_missing_content(statements: list[dict], paths: list[str]) -> None
             ):
                 raise _bad(
                     f"{path}.attachments[{index}]",
-                    "this attachment has no fileUrl: send its content in a multipart/mixed request",
                     "cette pièce jointe n'a pas de fileUrl : envoyez son contenu dans une requête multipart/mixed",
+                    "this attachment has no fileUrl: send its content in a multipart/mixed request",
                 )

@@ -35,8 +35,9 @@ from sqlalchemy.engine import Connection, Engine
 
 from lrs.db import bulk_insert, write_transaction, writer_queue
 from lrs.statements.index_writer import IndexEntry, IngestHook, index_statements
-from lrs.statements.index_keys import index_keys, is_voiding, statement_ref_target
+from lrs.statements.index_keys import index_keys
 from lrs.tables import index_queue, statements
+from validators.xapi.vocabulary import is_voiding, statement_ref_target
 
 log = logging.getLogger("parcours.lrs")
 

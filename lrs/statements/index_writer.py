@@ -15,8 +15,9 @@ import sqlalchemy
 from sqlalchemy.engine import Connection
 
 from lrs.db import bulk_insert
-from lrs.statements.index_keys import index_key, statement_ref_target
+from lrs.statements.index_keys import index_key
 from lrs.tables import index_queue, statement_keys, statements
+from validators.xapi.vocabulary import statement_ref_target
 
 IngestHook = Callable[[Connection, list[dict], list[str]], None]
 # (seq, stored_us, statement, its own (kind, value) index keys)

@@ -23,8 +23,8 @@ class Part:
         return self.headers.get("content-type", "")
 
 
-def _bad(en: str, fr: str) -> XAPIError:
-    return XAPIError(400, f"multipart/mixed body: {en}", f"corps multipart/mixed : {fr}", "Content-Type")
+def _bad(fr: str, en: str) -> XAPIError:
+    return XAPIError(400, f"corps multipart/mixed : {fr}", f"multipart/mixed body: {en}", "Content-Type")
 
 
 def boundary_of(content_type_header: str) -> str:
@@ -36,7 +36,7 @@ def boundary_of(content_type_header: str) -> str:
                 value = value[1:-1]
             if value:
                 return value
-    raise _bad("the Content-Type has no boundary", "le Content-Type n'indique pas de frontière (boundary)")
+    raise _bad("le Content-Type n'indique pas de frontière (boundary)", "the Content-Type has no boundary")
 
 
 def parse_multipart(body: bytes, content_type_header: str) -> list[Part]:
@@ -44,7 +44,7 @@ def parse_multipart(body: bytes, content_type_header: str) -> list[Part]:
     delimiter = b"--" + boundary_of(content_type_header).encode("latin-1")
     chunks = body.split(delimiter)
     if len(chunks) < 3:
-        raise _bad("no part found for the boundary given", "aucune partie trouvée pour la frontière donnée")
+        raise _bad("aucune partie trouvée pour la frontière donnée", "no part found for the boundary given")
     parts: list[Part] = []
     for chunk in chunks[1:]:
         if chunk.startswith(b"--"):
@@ -62,7 +62,7 @@ def parse_multipart(body: bytes, content_type_header: str) -> list[Part]:
             head, sep, content = chunk.partition(b"\n\n")
         if not sep:
             if chunk.strip():
-                raise _bad("a part has no blank line after its headers", "une partie n'a pas de ligne vide après ses en-têtes")
+                raise _bad("une partie n'a pas de ligne vide après ses en-têtes", "a part has no blank line after its headers")
             continue
         headers: dict[str, str] = {}
         for line in head.replace(b"\r\n", b"\n").split(b"\n"):
@@ -70,13 +70,13 @@ def parse_multipart(body: bytes, content_type_header: str) -> list[Part]:
                 continue
             name, colon, value = line.decode("latin-1").partition(":")
             if not colon:
-                raise _bad(f"malformed part header {line[:60]!r}", f"en-tête de partie mal formé {line[:60]!r}")
+                raise _bad(f"en-tête de partie mal formé {line[:60]!r}", f"malformed part header {line[:60]!r}")
             headers[name.strip().lower()] = value.strip()
         parts.append(Part(headers, content))
     else:
-        raise _bad("the closing boundary is missing", "la frontière de fin est absente")
+        raise _bad("la frontière de fin est absente", "the closing boundary is missing")
     if not parts:
-        raise _bad("no part found", "aucune partie trouvée")
+        raise _bad("aucune partie trouvée", "no part found")
     return parts
 
 

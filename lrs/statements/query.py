@@ -63,7 +63,7 @@ def decode_cursor(token: str) -> StatementQuery:
             data["after"] = tuple(int(x) for x in data["after"])
         return StatementQuery(**data)
     except (binascii.Error, ValueError, TypeError, orjson.JSONDecodeError):
-        raise XAPIError(400, "more: not a cursor given by this LRS.", "more : ce n'est pas un curseur donné par ce LRS.", "more")
+        raise XAPIError(400, "more : ce n'est pas un curseur donné par ce LRS.", "more: not a cursor given by this LRS.", "more")
 
 
 def run_query(

@@ -28,7 +28,6 @@ from lrs.params import (
 from lrs.statements.attachments_in import collect_attachment_parts, require_no_missing_content
 from lrs.statements.backlog import ensure_indexed, storing
 from lrs.statements.formats import FORMATS, canonical, ids_format
-from lrs.statements.index_keys import safe_agent_key
 from lrs.statements.multipart import Part, build_multipart, parse_multipart
 from lrs.statements.query import (
     StatementQuery,
@@ -43,6 +42,7 @@ from lrs.statements.store import prepare_batch, write_batch
 from lrs.timeutil import from_micros, http_date, now_utc, rfc3339, to_micros
 from lrs.versioning import request_version
 from validators.xapi import errors_only, validate_statement
+from validators.xapi.vocabulary import agent_key_or_none
 
 bp = Blueprint("statements", __name__)
 
@@ -96,16 +96,16 @@ def _read_statements_body() -> tuple[Any, list[Part] | None]:
     if mimetype == "multipart/mixed":
         parts = parse_multipart(raw, request.headers.get("Content-Type", ""))
         if parts[0].content_type.split(";")[0].strip().lower() != "application/json":
-            raise XAPIError(400, "multipart/mixed body: the first part must be application/json.",
-                            "corps multipart/mixed : la première partie doit être en application/json.", "Content-Type")
+            raise XAPIError(400, "corps multipart/mixed : la première partie doit être en application/json.",
+                            "multipart/mixed body: the first part must be application/json.", "Content-Type")
         return require_json_object(parts[0].content), parts[1:]
     if mimetype not in ("application/json", "") and not mimetype.endswith("+json"):
-        raise XAPIError(400, f"Content-Type {mimetype!r}: send application/json or multipart/mixed.",
-                        f"Content-Type {mimetype!r} : envoyez du application/json ou du multipart/mixed.",
+        raise XAPIError(400, f"Content-Type {mimetype!r} : envoyez du application/json ou du multipart/mixed.",
+                        f"Content-Type {mimetype!r}: send application/json or multipart/mixed.",
                         "Content-Type")
     if not raw.strip():
-        raise XAPIError(400, "The request has no body: send a statement.",
-                        "La requête n'a pas de corps : envoyez une déclaration.", "body")
+        raise XAPIError(400, "La requête n'a pas de corps : envoyez une déclaration.",
+                        "The request has no body: send a statement.", "body")
     return require_json_object(raw), None
 
 
@@ -118,7 +118,7 @@ def _validate(items: list[Any], paths: list[str]) -> None:
             lang_en, lang_fr = first.message("en"), first.message("fr")
             more_en = f" ({len(findings) - 1} more problem(s))" if len(findings) > 1 else ""
             more_fr = f" ({len(findings) - 1} autre(s) problème(s))" if len(findings) > 1 else ""
-            raise XAPIError(400, f"{first.path}: {lang_en}{more_en}", f"{first.path} : {lang_fr}{more_fr}", first.path)
+            raise XAPIError(400, f"{first.path} : {lang_fr}{more_fr}", f"{first.path}: {lang_en}{more_en}", first.path)
 
 
 def _store(items: list[Any], paths: list[str], parts: list[Part] | None, credential: Credential) -> list[str]:
@@ -142,8 +142,8 @@ def _store(items: list[Any], paths: list[str], parts: list[Part] | None, credent
             return result.ids
         except IntegrityError:
             if attempt == 2:
-                raise XAPIError(409, "A statement with one of these ids was stored concurrently.",
-                                "Une déclaration ayant l'un de ces identifiants a été enregistrée en même temps.", "$.id")
+                raise XAPIError(409, "Une déclaration ayant l'un de ces identifiants a été enregistrée en même temps.",
+                                "A statement with one of these ids was stored concurrently.", "$.id")
     return []
 
 
@@ -153,12 +153,12 @@ def put_statement() -> Response:
     params = load_params(PUT_PARAMS, request.args)
     body, parts = _read_statements_body()
     if not isinstance(body, dict):
-        raise XAPIError(400, "PUT takes one statement (a JSON object).",
-                        "PUT attend une seule déclaration (un objet JSON).", "body")
+        raise XAPIError(400, "PUT attend une seule déclaration (un objet JSON).",
+                        "PUT takes one statement (a JSON object).", "body")
     statement_id = params["statementId"]
     if "id" in body and str(body["id"]).lower() != statement_id:
-        raise XAPIError(400, "$.id: differs from the statementId parameter.",
-                        "$.id : diffère du paramètre statementId.", "$.id")
+        raise XAPIError(400, "$.id : diffère du paramètre statementId.",
+                        "$.id: differs from the statementId parameter.", "$.id")
     _store([{**body, "id": statement_id}], ["$"], parts, credential)
     return Response(status=204)
 
@@ -230,16 +230,16 @@ def _get_single(params: dict, credential: Credential) -> Response:
         extra.add("voidedStatementId")
     if extra:
         name = sorted(extra)[0]
-        raise XAPIError(400, f"{name}: not allowed with statementId or voidedStatementId.",
-                        f"{name} : interdit avec statementId ou voidedStatementId.", name)
+        raise XAPIError(400, f"{name} : interdit avec statementId ou voidedStatementId.",
+                        f"{name}: not allowed with statementId or voidedStatementId.", name)
     voided = "voidedStatementId" in params
     statement_id = params["voidedStatementId"] if voided else params["statementId"]
     with read_transaction() as connection:
         row = find_statement(connection, statement_id)
         mine = _mine_only(credential)
         if row is None or bool(row.voided) != voided or (mine is not None and row.credential_key != mine):
-            raise XAPIError(404, f"No {'voided ' if voided else ''}statement with id {statement_id}.",
-                            f"Aucune déclaration {'annulée ' if voided else ''}d'identifiant {statement_id}.",
+            raise XAPIError(404, f"Aucune déclaration {'annulée ' if voided else ''}d'identifiant {statement_id}.",
+                            f"No {'voided ' if voided else ''}statement with id {statement_id}.",
                             "voidedStatementId" if voided else "statementId")
         payload = _render([row.body], params.get("format", "exact"), connection)[0]
         parts = _attachment_parts(connection, [row.body]) if params.get("attachments") else None
@@ -247,10 +247,10 @@ def _get_single(params: dict, credential: Credential) -> Response:
 
 
 def _query_from_params(params: dict) -> StatementQuery:
-    agent_key = safe_agent_key(params["agent"]) if "agent" in params else None
+    agent_key = agent_key_or_none(params["agent"]) if "agent" in params else None
     if "agent" in params and agent_key is None:
-        raise XAPIError(400, "agent: an anonymous group cannot be searched for; give an agent or an identified group.",
-                        "agent : un groupe anonyme ne peut pas être recherché ; donnez un agent ou un groupe identifié.",
+        raise XAPIError(400, "agent : un groupe anonyme ne peut pas être recherché ; donnez un agent ou un groupe identifié.",
+                        "agent: an anonymous group cannot be searched for; give an agent or an identified group.",
                         "agent")
     return StatementQuery(
         agent=agent_key,

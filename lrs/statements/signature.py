@@ -19,8 +19,8 @@ from joserfc.jwk import RSAKey
 
 from lrs.errors import XAPIError
 from validators.xapi import statements_equivalent
+from validators.xapi.vocabulary import SIGNATURE_USAGE
 
-SIGNATURE_USAGE = "http://adlnet.gov/expapi/attachments/signature"
 ALGORITHMS = ("RS256", "RS384", "RS512")
 
 
@@ -36,16 +36,8 @@ def _registry() -> jws.JWSRegistry:
 _REGISTRY = _registry()
 
 
-def _bad(path: str, en: str, fr: str) -> XAPIError:
-    return XAPIError(400, f"{path}: {en}", f"{path} : {fr}", path)
-
-
-def signature_attachments(statement: dict) -> list[tuple[int, dict]]:
-    return [
-        (index, attachment)
-        for index, attachment in enumerate(statement.get("attachments") or [])
-        if isinstance(attachment, dict) and attachment.get("usageType") == SIGNATURE_USAGE
-    ]
+def _bad(path: str, fr: str, en: str) -> XAPIError:
+    return XAPIError(400, f"{path} : {fr}", f"{path}: {en}", path)
 
 
 def _unsigned(statement: dict) -> dict:
@@ -63,7 +55,7 @@ def _verify_chain(chain: list[x509.Certificate], path: str) -> None:
         try:
             child.verify_directly_issued_by(issuer)
         except Exception:
-            raise _bad(path, "the x5c certificate chain is broken", "la chaîne de certificats x5c est rompue")
+            raise _bad(path, "la chaîne de certificats x5c est rompue", "the x5c certificate chain is broken")
 
 
 def verify_signature(statement: dict, content: bytes, path: str) -> None:
@@ -72,27 +64,27 @@ def verify_signature(statement: dict, content: bytes, path: str) -> None:
         token = content.decode("ascii").strip()
         extracted = jws.extract_compact(token.encode(), registry=_REGISTRY)
     except (UnicodeDecodeError, JoseError, ValueError):
-        raise _bad(path, "the signature is not a JWS compact serialization", "la signature n'est pas un JWS compact")
+        raise _bad(path, "la signature n'est pas un JWS compact", "the signature is not a JWS compact serialization")
     header = extracted.protected
     algorithm = header.get("alg")
     if algorithm not in ALGORITHMS:
-        raise _bad(path, f"signature algorithm {algorithm!r} is not RS256, RS384 or RS512",
-                   f"l'algorithme de signature {algorithm!r} n'est pas RS256, RS384 ni RS512")
+        raise _bad(path, f"l'algorithme de signature {algorithm!r} n'est pas RS256, RS384 ni RS512",
+                   f"signature algorithm {algorithm!r} is not RS256, RS384 or RS512")
     try:
         payload = orjson.loads(extracted.payload)
     except orjson.JSONDecodeError:
-        raise _bad(path, "the signature's payload is not JSON", "le contenu signé n'est pas du JSON")
+        raise _bad(path, "le contenu signé n'est pas du JSON", "the signature's payload is not JSON")
     if not isinstance(payload, dict):
-        raise _bad(path, "the signature's payload is not a statement", "le contenu signé n'est pas une déclaration")
+        raise _bad(path, "le contenu signé n'est pas une déclaration", "the signature's payload is not a statement")
 
     chain_b64 = header.get("x5c")
     if chain_b64 is not None:
         try:
             chain = [x509.load_der_x509_certificate(base64.b64decode(item)) for item in chain_b64]
         except (ValueError, TypeError):
-            raise _bad(path, "the x5c header holds no valid certificate", "l'en-tête x5c ne contient pas de certificat valide")
+            raise _bad(path, "l'en-tête x5c ne contient pas de certificat valide", "the x5c header holds no valid certificate")
         if not chain:
-            raise _bad(path, "the x5c header is empty", "l'en-tête x5c est vide")
+            raise _bad(path, "l'en-tête x5c est vide", "the x5c header is empty")
         _verify_chain(chain, path)
         pem = chain[0].public_key().public_bytes(
             serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
@@ -101,12 +93,12 @@ def verify_signature(statement: dict, content: bytes, path: str) -> None:
             key = RSAKey.import_key(pem)
             jws.deserialize_compact(token, key, algorithms=[algorithm], registry=_REGISTRY)
         except (JoseError, ValueError):
-            raise _bad(path, "the signature does not verify with the x5c certificate",
-                       "la signature ne se vérifie pas avec le certificat x5c")
+            raise _bad(path, "la signature ne se vérifie pas avec le certificat x5c",
+                       "the signature does not verify with the x5c certificate")
 
     original = _unsigned(statement)
     if "id" in original and "id" not in payload:
         payload["id"] = original["id"]
     if not statements_equivalent(payload, original):
-        raise _bad(path, "the signed payload differs from the statement",
-                   "le contenu signé diffère de la déclaration")
+        raise _bad(path, "le contenu signé diffère de la déclaration",
+                   "the signed payload differs from the statement")

@@ -25,10 +25,11 @@ from lrs.statements import backlog
 from lrs.statements.index_writer import IngestHook, index_statements, referrers
 from lrs.statements.activity_definitions import definitions_sent, store_activities
 from lrs.statements.agent_names import agent_rows, store_agents
-from lrs.statements.index_keys import index_keys, is_voiding, statement_ref_target
+from lrs.statements.index_keys import index_keys
 from lrs.tables import attachments, statements
 from lrs.timeutil import now_utc, rfc3339, to_micros
 from validators.xapi import normalize_statement, statements_equivalent
+from validators.xapi.vocabulary import is_voiding, statement_ref_target
 
 
 @dataclass
@@ -57,8 +58,8 @@ def prepare_statement(raw: dict, version: str, credential: Credential) -> dict:
 def _conflict(statement_id: str) -> XAPIError:
     return XAPIError(
         409,
-        f"A different statement with id {statement_id} is already stored.",
         f"Une déclaration différente d'identifiant {statement_id} est déjà enregistrée.",
+        f"A different statement with id {statement_id} is already stored.",
         "$.id",
     )
 
@@ -96,8 +97,8 @@ def prepare_batch(
         if statement["id"] in seen_ids:
             raise XAPIError(
                 400,
-                f"{path}.id: the id {statement['id']} appears twice in this batch.",
                 f"{path}.id : l'identifiant {statement['id']} apparaît deux fois dans ce lot.",
+                f"{path}.id: the id {statement['id']} appears twice in this batch.",
                 f"{path}.id",
             )
         seen_ids.add(statement["id"])
@@ -223,8 +224,8 @@ def _check_voiding_targets(connection: Connection, new: list[dict], paths: list[
         path = targets[target]
         raise XAPIError(
             400,
-            f"{path}.object.id: statement {target} is itself a voiding statement and cannot be voided.",
             f"{path}.object.id : la déclaration {target} annule déjà une autre déclaration et ne peut pas être annulée.",
+            f"{path}.object.id: statement {target} is itself a voiding statement and cannot be voided.",
             f"{path}.object.id",
         )
 

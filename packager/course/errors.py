@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from validators.bilingual import choose
+
 
 @dataclass(frozen=True, slots=True)
 class SourceError:
@@ -16,7 +18,7 @@ class SourceError:
     message_en: str
 
     def message(self, lang: str = "fr") -> str:
-        return self.message_en if lang == "en" else self.message_fr
+        return choose(lang, self.message_fr, self.message_en)
 
     def format(self, lang: str = "fr") -> str:
         """`course.yaml:12: modules[1].pages[0]: message` — the shape editors and CI logs link."""

@@ -20,8 +20,9 @@ from markdown_it.token import Token
 from mdit_py_plugins.container import container_plugin
 
 from packager.layout import ASSET_DIR
-from packager.messages import Bilingual, msg
+from packager.messages import msg
 from packager.strings import interface_strings
+from validators.bilingual import Text
 
 ADMONITIONS = ("note", "tip", "important", "warning", "caution")
 AUDIO_TYPES = {".mp3": "audio/mpeg", ".ogg": "audio/ogg", ".oga": "audio/ogg", ".opus": "audio/ogg",
@@ -37,7 +38,7 @@ class RenderedPage:
     title: str
     html: str
     assets: set[str] = field(default_factory=set)  # course-relative paths
-    problems: list[tuple[int | None, Bilingual]] = field(default_factory=list)
+    problems: list[tuple[int | None, Text]] = field(default_factory=list)
 
 
 def _admonition_validate(params: str, *args: object) -> bool:

@@ -6,7 +6,8 @@ from typing import Any
 
 from packager.course.errors import SourceError
 from packager.course.marked_yaml import line_of
-from packager.messages import Bilingual, msg
+from packager.messages import msg
+from validators.bilingual import Text
 
 # marshmallow's built-in English messages, by meaning
 _BUILTIN = {
@@ -24,13 +25,13 @@ _BUILTIN = {
 }
 
 
-def bilingual(message: Any) -> Bilingual:
-    if isinstance(message, Bilingual):
+def bilingual(message: Any) -> Text:
+    if isinstance(message, Text):
         return message
     code = _BUILTIN.get(str(message))
     if code:
         return msg(code)
-    return Bilingual(f"valeur invalide ({message})", str(message))
+    return Text(f"valeur invalide ({message})", str(message))
 
 
 def _flatten(errors: Any, prefix: list[str | int]) -> list[tuple[list[str | int], Any]]:
@@ -68,6 +69,6 @@ def located_errors(errors: dict, data: Any, file: str, base: list[str | int] | N
     return result
 
 
-def error_at(file: str, data: Any, path: list[str | int], message: Bilingual,
+def error_at(file: str, data: Any, path: list[str | int], message: Text,
              base: list[str | int] | None = None) -> SourceError:
     return SourceError(file, line_of(data, path), format_path((base or []) + path), message.fr, message.en)

@@ -8,12 +8,10 @@ from packager.course.model import Course, Text
 from packager.formats.base import Package, module_files, shared_files, sub, xml_bytes
 from packager.layout import module_document
 from packager.render import index_html
+from validators.xapi.vocabulary import ASSESSMENT_TYPE, COURSE_TYPE, MODULE_TYPE
 
 NAME = "xapi"
 TINCAN = "http://projecttincan.com/tincan.xsd"
-COURSE_TYPE = "http://adlnet.gov/expapi/activities/course"
-MODULE_TYPE = "http://adlnet.gov/expapi/activities/module"
-ASSESSMENT_TYPE = "http://adlnet.gov/expapi/activities/assessment"
 
 
 def _t(tag: str) -> str:

@@ -10,7 +10,7 @@ import pytest
 from lxml import etree
 
 from packager.build import build_packages
-from packager.checks import manifest_findings, package_findings
+from packager.checks import package_findings
 from packager.zipwriter import write_zip
 from packager.course import load_course
 from packager.formats import FORMATS
@@ -153,13 +153,15 @@ def test_web_rebuild_replaces_its_own_folder_only(sample_course: Path, tmp_path:
     assert (tmp_path / "numerique-responsable-web" / "notes.txt").read_text() == "à garder"
 
 
-def test_invalid_manifest_is_reported(sample_course: Path) -> None:
+def test_invalid_manifest_is_reported(sample_course: Path, tmp_path: Path) -> None:
     course = load_course(sample_course)
     package = FORMATS["scorm2004"].package(course)
     package.files["imsmanifest.xml"] = package.files["imsmanifest.xml"].replace(
         b'<imsss:controlMode choice="true" flow="true"/>', b'<imsss:controlMode choice="maybe"/>')
-    findings = manifest_findings(package)
-    assert findings and findings[0].file == "imsmanifest.xml" and findings[0].line
+    target = tmp_path / "invalid.zip"
+    write_zip(target, package.files)
+    schema = [f for f in package_findings(target) if f.code == "XML-SCHEMA"]
+    assert schema and schema[0].file == "imsmanifest.xml" and schema[0].line
 
 
 def test_package_validator_rejects_a_broken_package(sample_course: Path, tmp_path: Path) -> None:
@@ -168,7 +170,7 @@ def test_package_validator_rejects_a_broken_package(sample_course: Path, tmp_pat
         b'identifierref="RES-shared"', b'identifierref="RES-absent"')
     target = tmp_path / "broken.zip"
     write_zip(target, package.files)
-    findings = package_findings(package, target)
+    findings = package_findings(target)
     assert findings and all(f.severity == "error" for f in findings)
     assert any(f.file == "imsmanifest.xml" for f in findings)
 

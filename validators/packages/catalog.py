@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from validators.bilingual import Text
 from validators.findings import Finding, Severity
 
 
@@ -40,32 +41,16 @@ def _cp_rule(suffix: str, severity: Severity, fr: str, en: str, spec12: str, spe
     _rule(f"SCORM2004-{suffix}", severity, fr, en, f"SCORM 2004 4th Ed. CAM, {spec2004}")
 
 
-class Bilingual(tuple):
-    """A message parameter that differs by language: `Bilingual(("vide", "empty"))`."""
-
-    @property
-    def fr(self) -> str:
-        return self[0]
-
-    @property
-    def en(self) -> str:
-        return self[1]
-
-
-def bilingual(fr: str, en: str) -> Bilingual:
-    return Bilingual((fr, en))
-
-
 def finding(code: str, *, file: str | None = None, line: int | None = None,
             severity: Severity | None = None, **params: Any) -> Finding:
-    """A finding for a catalogued code, its messages filled with `params`."""
+    """A finding for a catalogued code, its messages filled with `params` (a `Text`
+    parameter differs by language)."""
     rule = RULES[code]
-    french = {key: value.fr if isinstance(value, Bilingual) else value for key, value in params.items()}
-    english = {key: value.en if isinstance(value, Bilingual) else value for key, value in params.items()}
+    text = Text(rule.fr, rule.en).fill(**params)
     return Finding(
         code=code,
-        message_fr=rule.fr.format(**french),
-        message_en=rule.en.format(**english),
+        message_fr=text.fr,
+        message_en=text.en,
         severity=severity or rule.severity,
         file=file,
         line=line,

@@ -6,8 +6,9 @@ from urllib.parse import parse_qsl, urlsplit
 
 from lxml import etree
 
+from validators.bilingual import Text
 from validators.findings import Finding
-from validators.packages.catalog import bilingual, finding
+from validators.packages.catalog import finding
 from validators.packages.refs import local_paths, lookup, resolve
 from validators.packages.source import PackageSource
 from validators.xapi.syntax import is_iri
@@ -85,7 +86,7 @@ def _au(au: etree._Element, file: str, source: PackageSource | None, standalone:
         return found + [finding("CMI5-URL-INVALID", file=file, line=line, url=url, reason=str(error))]
     if not url or any(character.isspace() for character in url):
         return found + [finding("CMI5-URL-INVALID", file=file, line=line, url=url,
-                                reason=bilingual("vide ou contient des espaces", "empty or contains spaces"))]
+                                reason=Text("vide ou contient des espaces", "empty or contains spaces"))]
     for name, _value in parse_qsl(parts.query, keep_blank_values=True):
         if name in RESERVED_PARAMETERS:
             found.append(finding("CMI5-RESERVED-PARAMETER", file=file, line=line, url=url, name=name))
@@ -100,7 +101,7 @@ def _au(au: etree._Element, file: str, source: PackageSource | None, standalone:
     ref = resolve(url)
     if ref.kind != "local":
         return found + [finding("CMI5-URL-INVALID", file=file, line=line, url=url,
-                                reason=bilingual("hors du paquet", "outside the package"))]
+                                reason=Text("hors du paquet", "outside the package"))]
     status, _actual = lookup(source, ref.path)
     if status != "ok":
         found.append(finding("CMI5-URL-MISSING", file=file, line=line, url=url))

@@ -12,8 +12,9 @@ import codecs
 import re
 from html.parser import HTMLParser
 
+from validators.bilingual import Text
 from validators.findings import Finding, Severity
-from validators.packages.catalog import Bilingual, bilingual, finding
+from validators.packages.catalog import finding
 from validators.packages.refs import folder_of, lookup, resolve
 from validators.packages.source import TEXT_LIMIT, EntryUnreadable, PackageSource, is_junk
 from validators.xapi.syntax import is_language_tag
@@ -158,14 +159,14 @@ class _PageParser(HTMLParser):
             self._close_media(tag)
         if not any(open_tag == tag for open_tag, _ in self.stack):
             if tag not in _OPTIONAL_END:
-                self._malformed(line, bilingual(f"</{tag}> sans <{tag}> ouvert", f"</{tag}> with no open <{tag}>"))
+                self._malformed(line, Text(f"</{tag}> sans <{tag}> ouvert", f"</{tag}> with no open <{tag}>"))
             return
         while self.stack:
             open_tag, open_line = self.stack.pop()
             if open_tag == tag:
                 break
             if open_tag not in _OPTIONAL_END:
-                self._malformed(open_line, bilingual(f"<{open_tag}> non fermé avant </{tag}>",
+                self._malformed(open_line, Text(f"<{open_tag}> non fermé avant </{tag}>",
                                                      f"<{open_tag}> not closed before </{tag}>"))
 
     def handle_data(self, data: str) -> None:
@@ -228,7 +229,7 @@ class _PageParser(HTMLParser):
         code = "HTML-MEDIA-CAPTIONS" if media["tag"] == "video" else "HTML-AUDIO-TRANSCRIPT"
         self.findings.append(finding(code, file=self.name, line=media["line"], src=media["src"]))
 
-    def _malformed(self, line: int, detail: Bilingual) -> None:
+    def _malformed(self, line: int, detail: Text) -> None:
         self.malformed += 1
         if self.malformed <= MAX_MALFORMED_PER_FILE:
             self.findings.append(finding("HTML-MALFORMED", file=self.name, line=line, detail=detail))
@@ -240,7 +241,7 @@ class _PageParser(HTMLParser):
         self.media = []
         for open_tag, open_line in [] if truncated else self.stack:
             if open_tag not in _OPTIONAL_END:
-                self._malformed(open_line, bilingual(f"<{open_tag}> jamais fermé", f"<{open_tag}> never closed"))
+                self._malformed(open_line, Text(f"<{open_tag}> jamais fermé", f"<{open_tag}> never closed"))
         if self.has_document:
             if not self.html_lang:
                 found.append(finding("HTML-LANG-MISSING", file=self.name, line=self.html_line))

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Iterable, Literal
 from urllib.parse import unquote, urlsplit
 
-from validators.packages.catalog import Bilingual, bilingual
+from validators.bilingual import Text
 from validators.packages.source import PackageSource
 
 RefKind = Literal["local", "external", "absolute-path", "outside", "invalid", "ignored"]
@@ -19,7 +19,7 @@ class Ref:
     path: str = ""  # the package path, for a local reference
     host: str = ""  # for an external reference
     scheme: str = ""
-    reason: str | Bilingual = ""
+    reason: str | Text = ""
 
 
 def resolve(reference: str, base_dir: str = "") -> Ref:
@@ -37,11 +37,11 @@ def resolve(reference: str, base_dir: str = "") -> Ref:
     if scheme in _IGNORED_SCHEMES:
         return Ref("ignored")
     if len(scheme) == 1:
-        return Ref("absolute-path", reason=bilingual("lettre de lecteur", "drive letter"))
+        return Ref("absolute-path", reason=Text("lettre de lecteur", "drive letter"))
     if scheme or value.startswith("//"):
         return Ref("external", host=parts.hostname or "", scheme=scheme or "https")
     if "\\" in value:
-        return Ref("invalid", reason=bilingual("« \\ » n'est pas un séparateur d'URL", "'\\' is not a URL separator"))
+        return Ref("invalid", reason=Text("« \\ » n'est pas un séparateur d'URL", "'\\' is not a URL separator"))
     path = unquote(parts.path)
     if not path:
         return Ref("ignored")  # `?page=2` alone: the same document

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from validators.bilingual import BilingualError
 from validators.findings import Finding
 
 KINDS = ("scorm12", "scorm2004-2nd", "scorm2004-3rd", "scorm2004-4th", "cmi5", "xapi", "aicc", "zip", "unknown")
@@ -12,17 +13,15 @@ TARGETS = ("moodle", "strict")
 _SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
 
-class UnreadablePackage(Exception):
+class UnreadablePackage(BilingualError):
     """The path does not exist or cannot be read at all (the CLI exits with status 2)."""
 
     def __init__(self, path: str, message_fr: str, message_en: str) -> None:
-        super().__init__(message_en)
+        super().__init__(message_fr, message_en)
         self.path = path
-        self.message_fr = message_fr
-        self.message_en = message_en
 
-    def message(self, lang: str = "fr") -> str:
-        return self.message_en if lang == "en" else self.message_fr
+    def __reduce__(self) -> tuple:
+        return (UnreadablePackage, (self.path, self.message_fr, self.message_en))
 
 
 @dataclass

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from lxml import etree
 
+from validators.bilingual import Text
 from validators.findings import Finding
-from validators.packages.catalog import bilingual, finding
+from validators.packages.catalog import finding
 from validators.packages.refs import local_paths, lookup, resolve
 from validators.packages.source import PackageSource
 from validators.xapi.syntax import is_iri, is_language_tag
@@ -62,7 +63,7 @@ def _launch(launch: etree._Element, file: str, source: PackageSource | None) -> 
     ref = resolve(url)
     if not url or ref.kind in ("invalid", "absolute-path", "outside", "ignored"):
         return [finding("XAPI-LAUNCH-INVALID", file=file, line=line, url=url,
-                        reason=ref.reason or bilingual("hors du paquet ou vide", "outside the package or empty"))]
+                        reason=ref.reason or Text("hors du paquet ou vide", "outside the package or empty"))]
     if ref.kind != "local" or source is None:
         return []
     status, _actual = lookup(source, ref.path)

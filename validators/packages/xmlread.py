@@ -6,8 +6,9 @@ import re
 
 from lxml import etree
 
+from validators.bilingual import Text
 from validators.findings import Finding
-from validators.packages.catalog import bilingual, finding
+from validators.packages.catalog import finding
 from validators.schemas import load_schema
 
 MAX_SCHEMA_FINDINGS = 50
@@ -45,7 +46,7 @@ def parse(data: bytes, file: str | None) -> tuple[etree._ElementTree | None, lis
     try:
         root = etree.fromstring(data, parser())
     except etree.XMLSyntaxError as error:
-        detail = error.msg or bilingual("document vide", "empty document")
+        detail = error.msg or Text("document vide", "empty document")
         return None, [finding("XML-NOT-WELL-FORMED", file=file, line=error.lineno or None, detail=detail)]
     tree = root.getroottree()
     dtd = tree.docinfo.internalDTD

@@ -13,8 +13,9 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from validators.bilingual import Text
 from validators.findings import Finding
-from validators.packages.catalog import bilingual, finding
+from validators.packages.catalog import finding
 from validators.packages.source import JUNK_NAMES, ZipSource
 
 STORED, DEFLATED = zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED
@@ -149,7 +150,7 @@ def _junk_findings(names: list[str], label: str) -> list[Finding]:
             counts[what] += 1
     return [
         finding("ZIP-JUNK", file=label, name=first[what], count=counts[what],
-                what=bilingual(f"créé par {what}", f"made by {what}"))
+                what=Text(f"créé par {what}", f"made by {what}"))
         for what in first
     ]
 

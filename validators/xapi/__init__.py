@@ -10,7 +10,7 @@ from typing import Any, Callable
 
 from validators.findings import Finding
 from validators.xapi.equivalence import statements_equivalent
-from validators.xapi.normalize import agent_key, canonical_format, normalize_statement, pick_language
+from validators.xapi.normalize import canonical_format, normalize_statement, pick_language
 from validators.xapi.rules import (
     check_activity,
     check_actor,
@@ -21,6 +21,7 @@ from validators.xapi.rules import (
     fail,
 )
 from validators.xapi.strict_json import loads_statements
+from validators.xapi.vocabulary import agent_key
 from validators.xapi.syntax import (
     format_timestamp,
     is_duration,

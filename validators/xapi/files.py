@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
+from validators.bilingual import BilingualError
 from validators.findings import Finding
 from validators.xapi.strict_json import StrictDecoder
 
@@ -33,16 +34,8 @@ class Item:
     repeated: list[Finding] | None = None  # keys used twice in one object
 
 
-class UnreadableFile(Exception):
+class UnreadableFile(BilingualError):
     """The file is missing, not readable, not UTF-8, or not JSON at all."""
-
-    def __init__(self, message_fr: str, message_en: str) -> None:
-        super().__init__(message_en)
-        self.message_fr = message_fr
-        self.message_en = message_en
-
-    def message(self, lang: str) -> str:
-        return self.message_en if lang == "en" else self.message_fr
 
 
 def read_statements(path: Path, progress: Callable[[int], None] | None = None) -> Iterator[Item]:

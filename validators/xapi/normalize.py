@@ -1,4 +1,4 @@
-"""What the LRS stores and returns: normalised statements, actor keys, the canonical format.
+"""What the LRS stores and returns: normalised statements and the canonical format.
 
 These functions expect statements that passed validation. They never mutate
 their input: changed objects are copied, unchanged nested parts are shared.
@@ -10,6 +10,7 @@ import re
 from typing import Any
 
 from validators.xapi.syntax import parse_timestamp
+from validators.xapi.vocabulary import COMPONENT_KEYS, replace_parts
 
 _FRACTION = re.compile(r"\.(\d+)")
 
@@ -56,22 +57,6 @@ def normalize_statement(statement: dict, version: str) -> dict:
     return _normalize(statement, version.startswith("2"))
 
 
-def agent_key(agent: dict) -> str:
-    """The canonical key of an Agent or identified Group: its inverse functional identifier."""
-    if "mbox" in agent:
-        return f"mbox:{agent['mbox']}"
-    if "mbox_sha1sum" in agent:
-        return f"mbox_sha1sum:{str(agent['mbox_sha1sum']).lower()}"
-    if "openid" in agent:
-        return f"openid:{agent['openid']}"
-    account = agent.get("account")
-    if type(account) is dict and "homePage" in account and "name" in account:
-        return f"account:{account['homePage']} {account['name']}"
-    if agent.get("objectType") == "Group":
-        raise ValueError("an anonymous group has no identifier")
-    raise ValueError("an agent needs an inverse functional identifier")
-
-
 # --- the `format=canonical` language filtering ---------------------------------
 
 
@@ -104,7 +89,7 @@ def _definition(definition: dict, languages: list[str]) -> dict:
     for key in ("name", "description"):
         if type(result.get(key)) is dict:
             result[key] = pick_language(result[key], languages)
-    for key in ("choices", "scale", "source", "target", "steps"):
+    for key in COMPONENT_KEYS:
         if type(result.get(key)) is list:
             result[key] = [_described(component, languages) for component in result[key]]
     return result
@@ -120,32 +105,15 @@ def _described(item: Any, languages: list[str]) -> Any:
     return result
 
 
-def _activity(activity: Any, languages: list[str]) -> Any:
-    if type(activity) is dict and type(activity.get("definition")) is dict:
-        return {**activity, "definition": _definition(activity["definition"], languages)}
-    return activity
-
-
 def canonical_format(statement: dict, languages: list[str]) -> dict:
     """The statement with every language map reduced to the reader's best language."""
-    result = dict(statement)
-    verb = result.get("verb")
-    if type(verb) is dict:
-        result["verb"] = _described(verb, languages)
-    obj = result.get("object")
-    if type(obj) is dict:
-        kind = obj.get("objectType", "Activity")
-        if kind == "Activity":
-            result["object"] = _activity(obj, languages)
-        elif kind == "SubStatement":
-            result["object"] = canonical_format(obj, languages)
-    context = result.get("context")
-    if type(context) is dict and type(context.get("contextActivities")) is dict:
-        activities = {
-            key: [_activity(a, languages) for a in value] if type(value) is list else _activity(value, languages)
-            for key, value in context["contextActivities"].items()
-        }
-        result["context"] = {**context, "contextActivities": activities}
-    if type(result.get("attachments")) is list:
-        result["attachments"] = [_described(a, languages) for a in result["attachments"]]
-    return result
+
+    def activity(item: dict) -> dict:
+        if type(item.get("definition")) is dict:
+            return {**item, "definition": _definition(item["definition"], languages)}
+        return item
+
+    def described(item: dict) -> dict:
+        return _described(item, languages)
+
+    return replace_parts(statement, activity=activity, verb=described, attachment=described)

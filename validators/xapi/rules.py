@@ -28,14 +28,11 @@ from validators.xapi.syntax import (
     is_version,
     timestamp_problem,
 )
+from validators.xapi.vocabulary import COMPONENT_KEYS, IFIS, SIGNATURE_USAGE, VOIDED
 
 Out = list[Finding]
 Check = Callable[[Any, str, Out, bool], None]
 
-VOIDED = "http://adlnet.gov/expapi/verbs/voided"
-SIGNATURE = "http://adlnet.gov/expapi/attachments/signature"
-IFIS = ("mbox", "mbox_sha1sum", "openid", "account")
-COMPONENT_KEYS = ("choices", "scale", "source", "target", "steps")
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _MEDIA_TYPE = re.compile(r"[A-Za-z0-9][A-Za-z0-9!#$&^_.+\-]*/[A-Za-z0-9][A-Za-z0-9!#$&^_.+\-]*(?:\s*;.*)?\Z", re.S)
 
@@ -204,7 +201,7 @@ def _account(value: Any, path: str, out: Out, v2: bool) -> None:
 
 
 def _ifi_count(value: dict) -> int:
-    return ("mbox" in value) + ("mbox_sha1sum" in value) + ("openid" in value) + ("account" in value)
+    return sum(key in value for key in IFIS)
 
 
 # the inverse functional identifiers, shared by Agents and identified Groups
@@ -586,7 +583,7 @@ def _attachment(value: Any, path: str, out: Out, v2: bool) -> None:
         return
     require(value, path, out, ("usageType", "display", "contentType", "length", "sha2"))
     content_type = value.get("contentType")
-    if value.get("usageType") == SIGNATURE and type(content_type) is str and content_type != "application/octet-stream":
+    if value.get("usageType") == SIGNATURE_USAGE and type(content_type) is str and content_type != "application/octet-stream":
         fail(out, "attachment.signature_type", f"{path}.contentType", value=content_type)
 
 
