@@ -53,6 +53,16 @@ def test_gigabyte_bomb_is_refused_without_inflating(gigabyte_bomb: Path, no_infl
     assert _listing(tmp_path) == []
 
 
+def test_the_crafted_bomb_is_a_real_zip(tmp_path: Path) -> None:
+    """The bomb above is written, not compressed: the same writer, at a size worth
+    inflating here, gives an entry that inflates to its declared zeros, CRC included."""
+    for size in (1 + 258 * 8, 1 + 258 * 9 + 3, 1 + 258 * 100_000):
+        with zipfile.ZipFile(zero_bomb(tmp_path / f"{size}.zip", size)) as archive:
+            assert archive.testzip() is None
+            assert archive.getinfo("zeros.bin").file_size == size
+            assert archive.read("zeros.bin") == bytes(size)
+
+
 def test_crafted_declared_size_is_a_bomb(tmp_path: Path, no_inflation: None) -> None:
     path = write_zip(tmp_path / "p.zip", {**scorm12(), "filler.txt": "a" * 2000})
     patch(path, "filler.txt", size=1024**3)
