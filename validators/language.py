@@ -11,6 +11,8 @@ from __future__ import annotations
 import os
 from typing import Any, Callable, Mapping
 
+import click
+
 LANGUAGES = ("fr", "en")
 DEFAULT_LANGUAGE = "fr"
 ENVIRONMENT_VARIABLE = "PARCOURS_LANG"
@@ -65,10 +67,12 @@ def resolve_language(
     )
 
 
-def language_option(help_text: str = "Langue des messages (défaut : PARCOURS_LANG, sinon fr). / Message language.") -> Callable:
+OPTION_HELP = "Langue des messages (défaut : PARCOURS_LANG, sinon fr). / Message language."
+
+
+def language_option(help_text: str = OPTION_HELP) -> Callable:
     """The `--lang` option of every command: fr or en in any case, defaulting to
     `PARCOURS_LANG`."""
-    import click
 
     def normalize(_context: Any, _param: Any, value: str | None) -> str:
         return resolve_language(value)

@@ -137,6 +137,17 @@ def test_errors_are_french_by_default_and_english_on_request(xapi_sqlite: XAPICl
     assert french.json["error"]["message"].startswith("$.verb.id : ")
 
 
+def test_an_lrs_set_to_english_answers_in_english_unless_asked_otherwise(sqlite_database: str) -> None:
+    from lrs.config import Config
+
+    assert Config.from_env({"PARCOURS_LANG": "EN"}).lang == "en"
+    client = make_client(sqlite_database, lang=Config.from_env({"PARCOURS_LANG": "en-GB"}).lang)
+    bad = statement(verb={"id": "not an iri"})
+    assert client.post(bad).json["error"]["message"].startswith("$.verb.id: ")
+    french = client.post(bad, headers={"Accept-Language": "fr-FR, en;q=0.8"})
+    assert french.json["error"]["message"].startswith("$.verb.id : ")
+
+
 def test_missing_and_unsupported_versions_are_400_and_echoed(xapi_sqlite: XAPIClient) -> None:
     missing = xapi_sqlite.post(statement(), version=None)
     assert missing.status_code == 400
