@@ -14,12 +14,15 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from packager.course.model import Course, Module, Question
 from packager.layout import runtime_scripts
+from packager.mastery import mastery_percent
 from packager.strings import interface_strings
 
 # the interface strings the runtime shows (the rest are for the templates)
+# Every string the runtime shows: it has no text of its own.
 RUNTIME_STRINGS = (
     "next", "previous", "submit", "progress", "correct", "incorrect", "score", "passed",
-    "failed", "completed", "answer_required", "retry",
+    "failed", "completed", "answer_required", "retry", "invalid_number", "invalid_sequence",
+    "incomplete_quiz", "no_lms", "lms_error", "exit_module", "decimal_mark",
 )
 
 
@@ -87,8 +90,14 @@ def module_config(course: Course, module: Module, package_format: str) -> dict[s
         },
         "pages": pages,
         "quiz": quiz,
-        "strings": {name: strings[name] for name in RUNTIME_STRINGS},
+        "strings": runtime_strings(course.language),
     }
+
+
+def runtime_strings(language: str) -> dict[str, str]:
+    """Every string the runtime shows, in the course's interface language."""
+    strings = interface_strings(language)
+    return {name: strings[name] for name in RUNTIME_STRINGS}
 
 
 def _common(course: Course) -> dict[str, Any]:
@@ -106,12 +115,13 @@ def module_html(course: Course, module: Module, package_format: str) -> bytes:
     """`modules/<key>/index.html`: every page of the module, one section each."""
     number = course.modules.index(module) + 1
     mastery = module.mastery_score
+    decimal_mark = interface_strings(course.language)["decimal_mark"]
     text = _environment().get_template("module.html.j2").render(
         **_common(course),
         module=module,
         module_number=number,
         quiz=module.quiz,
-        mastery_percent=None if mastery is None else round(mastery * 100),
+        mastery_percent=None if mastery is None else mastery_percent(mastery, decimal_mark),
         root="../../",
         config_json=script_json(module_config(course, module, package_format)),
         scripts=runtime_scripts(),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from validators.language import DEFAULT_LANGUAGE, language_of
+
 STRINGS: dict[str, dict[str, str]] = {
     "fr": {
         "skip": "Aller au contenu",
@@ -14,7 +16,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "incorrect": "Réponse incorrecte.",
         "score": "Score : {score} %",
         "passed": "Module réussi.",
-        "failed": "Score insuffisant : relisez le module et réessayez.",
+        "failed": "Score insuffisant (seuil de réussite : {mastery} %) : relisez le module et réessayez.",
         "completed": "Module terminé.",
         "retry": "Réessayer",
         "choose": "— choisir —",
@@ -22,6 +24,13 @@ STRINGS: dict[str, dict[str, str]] = {
         "match": "« {item} » correspond à",
         "numeric_hint": "un nombre ; la virgule est acceptée",
         "answer_required": "Répondez à la question avant de valider.",
+        "invalid_number": "Saisissez un nombre, par exemple 12 ou 3,5.",
+        "invalid_sequence": "Donnez un rang différent à chaque élément.",
+        "incomplete_quiz": "{count} question(s) sans réponse valide : complétez-les puis validez à nouveau.",
+        "no_lms": "Aucune plateforme de formation n’a été détectée : votre progression est conservée sur cet appareil uniquement.",
+        "lms_error": "La liaison avec la plateforme de formation a échoué : votre progression risque de ne pas être enregistrée.",
+        "exit_module": "Quitter le module",
+        "decimal_mark": ",",
         "licence": "Licence",
         "authors": "Auteurs",
         "version": "Version",
@@ -61,7 +70,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "incorrect": "Incorrect.",
         "score": "Score: {score}%",
         "passed": "Module passed.",
-        "failed": "Score too low: review the module and try again.",
+        "failed": "Score too low (pass mark: {mastery}%): review the module and try again.",
         "completed": "Module completed.",
         "retry": "Try again",
         "choose": "— choose —",
@@ -69,6 +78,13 @@ STRINGS: dict[str, dict[str, str]] = {
         "match": "'{item}' matches",
         "numeric_hint": "a number",
         "answer_required": "Answer the question before submitting.",
+        "invalid_number": "Enter a number, for example 12 or 3.5.",
+        "invalid_sequence": "Give each item a different rank.",
+        "incomplete_quiz": "{count} question(s) without a valid answer: complete them, then submit again.",
+        "no_lms": "No learning platform was found: your progress is kept on this device only.",
+        "lms_error": "The connection to the learning platform failed: your progress may not be saved.",
+        "exit_module": "Exit module",
+        "decimal_mark": ".",
         "licence": "Licence",
         "authors": "Authors",
         "version": "Version",
@@ -102,7 +118,7 @@ STRINGS: dict[str, dict[str, str]] = {
 
 def interface_language(language: str) -> str:
     """French unless the course language is English (the two interfaces shipped)."""
-    return "en" if language.lower().split("-")[0] == "en" else "fr"
+    return language_of(language) or DEFAULT_LANGUAGE
 
 
 def interface_strings(language: str) -> dict[str, str]:

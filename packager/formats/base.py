@@ -82,13 +82,6 @@ def ncname(text: str) -> str:
     return value if value[:1].isalpha() or value[:1] == "_" else f"id-{value}"
 
 
-def mastery_percent(module: Module) -> str | None:
-    if module.mastery_score is None:
-        return None
-    value = round(module.mastery_score * 100, 2)
-    return str(int(value)) if value.is_integer() else str(value)
-
-
 def vcard(name: str, organisation: str | None, email: str | None) -> str:
     """The vCard 3.0 LOM uses for contributors."""
     escaped = name.replace("\\", "\\\\").replace(",", "\\,").replace(";", "\\;")

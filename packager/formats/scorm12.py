@@ -6,7 +6,8 @@ from lxml import etree
 
 from packager.course.model import Course, Module, Text
 from packager.formats import content_package
-from packager.formats.base import Package, lang_strings, licence_text, mastery_percent, qualified, sub, vcard
+from packager.formats.base import Package, lang_strings, licence_text, qualified, sub, vcard
+from packager.mastery import mastery_percent
 from validators.schemas import SCORM12_DIR
 
 NAME = "scorm12"
@@ -73,9 +74,8 @@ def lom(course: Course) -> etree._Element:
 
 
 def _mastery(item: etree._Element, module: Module) -> None:
-    score = mastery_percent(module)
-    if score is not None:
-        sub(item, f"{{{ADLCP}}}masteryscore", score)
+    if module.mastery_score is not None:
+        sub(item, f"{{{ADLCP}}}masteryscore", mastery_percent(module.mastery_score))
 
 
 def manifest(course: Course, shared: list[str]) -> bytes:

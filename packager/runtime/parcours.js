@@ -14,58 +14,13 @@
   "use strict";
 
   /* ------------------------------------------------------------------ *
-   * 1. Interface strings (the package's own strings take precedence)     *
+   * 1. Interface strings: all of them come with the configuration      *
    * ------------------------------------------------------------------ */
 
-  var DEFAULT_STRINGS = {
-    fr: {
-      next: "Suivant",
-      previous: "Précédent",
-      submit: "Valider",
-      progress: "Page {current} sur {total}",
-      correct: "Bonne réponse.",
-      incorrect: "Réponse incorrecte.",
-      answer_required: "Répondez à la question avant de valider.",
-      invalidNumber: "Saisissez un nombre, par exemple 12 ou 3,5.",
-      invalidSequence: "Donnez un rang différent à chaque élément.",
-      incompleteQuiz: "{count} question(s) sans réponse valide : complétez-les puis validez à nouveau.",
-      score: "Score : {score} %",
-      passed: "Module réussi.",
-      failed: "Score insuffisant : relisez le module et réessayez.",
-      completed: "Module terminé.",
-      retry: "Réessayer",
-      noLms: "Aucune plateforme de formation n’a été détectée : votre progression est conservée sur cet appareil uniquement.",
-      lmsError: "La liaison avec la plateforme de formation a échoué : votre progression risque de ne pas être enregistrée.",
-      exit: "Quitter le module"
-    },
-    en: {
-      next: "Next",
-      previous: "Previous",
-      submit: "Submit",
-      progress: "Page {current} of {total}",
-      correct: "Correct.",
-      incorrect: "Incorrect.",
-      answer_required: "Answer the question before submitting.",
-      invalidNumber: "Enter a number, for example 12 or 3.5.",
-      invalidSequence: "Give each item a different rank.",
-      incompleteQuiz: "{count} question(s) without a valid answer: complete them, then submit again.",
-      score: "Score: {score}%",
-      passed: "Module passed.",
-      failed: "Score too low: review the module and try again.",
-      completed: "Module completed.",
-      retry: "Try again",
-      noLms: "No learning platform was found: your progress is kept on this device only.",
-      lmsError: "The connection to the learning platform failed: your progress may not be saved.",
-      exit: "Exit module"
-    }
-  };
-
   function makeStrings(config) {
-    var lang = String(config.language || "fr").toLowerCase().split("-")[0];
-    var base = DEFAULT_STRINGS[lang] || DEFAULT_STRINGS.fr;
     var own = config.strings || {};
     return function text(key, vars) {
-      var template = typeof own[key] === "string" ? own[key] : base[key] || key;
+      var template = typeof own[key] === "string" ? own[key] : key;
       return template.replace(/\{(\w+)\}/g, function (whole, name) {
         return vars && vars[name] !== undefined ? String(vars[name]) : whole;
       });
@@ -133,6 +88,19 @@
     return Math.round(value * f) / f;
   }
 
+  // A mastery score (0..1) as a percentage: two decimals at most, none when whole
+  // (packager/mastery.py is the same rule for the manifest and the page).
+  function percentText(scaled, decimalMark) {
+    return String(round(scaled * 100, 2)).replace(".", decimalMark || ".");
+  }
+
+  // Floating-point sums of question weights may land a hair under the mastery score.
+  var PASS_TOLERANCE = 1e-9;
+
+  function reaches(scaled, mastery) {
+    return scaled >= mastery - PASS_TOLERANCE;
+  }
+
   function warn(message, detail) {
     if (window.console && console.warn) console.warn("parcours: " + message, detail === undefined ? "" : detail);
   }
@@ -191,7 +159,7 @@
       if (!raw) return { error: "answer_required" };
       if (q.type === "fill-in") return { value: raw.replace(/\s+/g, " ") };
       var number = parseNumber(raw);
-      return number === null ? { error: "invalidNumber" } : { value: number };
+      return number === null ? { error: "invalid_number" } : { value: number };
     }
     if (q.type === "matching") {
       var pairs = [];
@@ -208,7 +176,7 @@
       for (var j = 0; j < ranked.length; j++) {
         var rank = ranked[j].el.value;
         if (!rank) return { error: "answer_required" };
-        if (ranks[rank]) return { error: "invalidSequence" };
+        if (ranks[rank]) return { error: "invalid_sequence" };
         ranks[rank] = true;
       }
       if (!ranked.length) return { error: "answer_required" };
@@ -1186,7 +1154,7 @@
     var p = this.progress;
     var seenAll = this.pageKeys.every(function (k) { return p.seen.indexOf(k) >= 0; });
     var judged = this.quiz && p.best !== null;
-    var success = judged && this.mastery !== null ? p.best >= this.mastery - 1e-9 : null;
+    var success = judged && this.mastery !== null ? reaches(p.best, this.mastery) : null;
     var completed = this.config.module.completion === "quiz" && this.quiz
       ? (this.mastery !== null ? success === true : p.attempts > 0)
       : seenAll;
@@ -1216,7 +1184,7 @@
       warn("reporting failed", e && e.message);
     }
     // The learner is told once when the LMS or the LRS stops answering.
-    if (this.reporter.broken()) this.notice("lmsError");
+    if (this.reporter.broken()) this.notice("lms_error");
   };
 
   /* --- 8a. navigation --- */
@@ -1351,7 +1319,7 @@
     });
     var resultNode = this.form.querySelector(".pc-result");
     if (invalid.length) {
-      if (resultNode) resultNode.textContent = this.text("incompleteQuiz", { count: invalid.length });
+      if (resultNode) resultNode.textContent = this.text("incomplete_quiz", { count: invalid.length });
       var first = this.fieldset(invalid[0].key);
       var control = first && first.querySelector("input, select, textarea");
       if (control) control.focus();
@@ -1375,7 +1343,7 @@
     // The best attempt counts, as learners and LMS gradebooks expect.
     if (p.best === null || scaled > p.best) p.best = scaled;
     if (resultNode) resultNode.textContent = this.resultText(scaled);
-    this.retryButton().hidden = !(this.mastery !== null && scaled < this.mastery - 1e-9);
+    this.retryButton().hidden = !(this.mastery !== null && !reaches(scaled, this.mastery));
     this.report("result");
     this.showProgress();
   };
@@ -1383,8 +1351,8 @@
   Module.prototype.resultText = function (scaled) {
     var message = this.text("score", { score: Math.round(scaled * 100) });
     if (this.mastery !== null) {
-      var passed = scaled >= this.mastery - 1e-9;
-      message += " " + this.text(passed ? "passed" : "failed", { mastery: Math.round(this.mastery * 100) });
+      var passed = reaches(scaled, this.mastery);
+      message += " " + this.text(passed ? "passed" : "failed", { mastery: percentText(this.mastery, this.text("decimal_mark")) });
     }
     return message;
   };
@@ -1423,7 +1391,7 @@
     if (this.progress.best !== null) {
       var resultNode = this.form.querySelector(".pc-result");
       if (resultNode) resultNode.textContent = this.resultText(this.progress.best);
-      this.retryButton().hidden = !(this.mastery !== null && this.progress.best < this.mastery - 1e-9);
+      this.retryButton().hidden = !(this.mastery !== null && !reaches(this.progress.best, this.mastery));
     }
   };
 
@@ -1465,7 +1433,7 @@
     var button = document.createElement("button");
     button.type = "button";
     button.setAttribute("data-action", "exit");
-    button.textContent = this.text("exit");
+    button.textContent = this.text("exit_module");
     button.addEventListener("click", function () {
       self.exit();
       // Give the keepalive requests a moment to leave before the page goes.
@@ -1479,20 +1447,20 @@
     this.reporter = chooseReporter(this.config);
     if (!this.reporter) {
       // No LMS: the learner reads and the bookmark stays in this browser.
-      if (this.config.format !== "web") this.notice("noLms");
+      if (this.config.format !== "web") this.notice("no_lms");
       this.reporter = localReporter(this.config);
     }
     var reporter = this.reporter;
     return reporter.start().then(function (launch) {
       if (!launch) {
-        self.notice("lmsError");
+        self.notice("lms_error");
         self.reporter = localReporter(self.config);
         return self.reporter.start();
       }
       return launch;
     }, function (error) {
       warn("launch failed", error && error.message);
-      self.notice("lmsError");
+      self.notice("lms_error");
       self.reporter = localReporter(self.config);
       return self.reporter.start();
     }).then(function (launch) {
@@ -1552,7 +1520,7 @@
     window.parcours = {
       module: module,
       // Exposed for tests and for authors who script their pages.
-      formats: { scorm12Timespan: scorm12Timespan, isoDuration: isoDuration }
+      formats: { scorm12Timespan: scorm12Timespan, isoDuration: isoDuration, percentText: percentText }
     };
     module.start().catch(function (e) { warn("start failed", e && e.message); });
   }

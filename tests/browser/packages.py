@@ -14,10 +14,13 @@ from pathlib import Path
 
 from lxml import etree
 
+from packager.render import runtime_strings
+
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURE_COURSE = Path(__file__).resolve().parent / "fixtures" / "course"
 RUNTIME_DIR = ROOT / "packager" / "runtime"
 SAMPLE_COURSES = ROOT / "samples" / "courses"
+CONFIG_START = '<script type="application/json" id="pc-config">'
 
 # The sample courses the tests build, and the hand-made module.
 SOURCES = ("fixture", "numerique-responsable", "minimal")
@@ -31,13 +34,18 @@ class Package:
     launches: tuple[str, ...]  # launch documents, in course order, relative to root
 
 
-def fixture_package(destination: Path, package_format: str) -> Package:
-    """The hand-made module with its `format` set, and the runtime at runtime/parcours.js."""
+def fixture_package(destination: Path, package_format: str, language: str = "fr") -> Package:
+    """The hand-made module with its `format` and `language` set, the runtime's strings
+    as the packager writes them, and the runtime at runtime/parcours.js."""
     shutil.copytree(FIXTURE_COURSE, destination)
     shutil.copytree(RUNTIME_DIR, destination / "runtime", ignore=shutil.ignore_patterns("*.md"))
     page = destination / "modules" / "m1" / "index.html"
-    text = page.read_text(encoding="utf-8")
-    page.write_text(text.replace('"format": "scorm12"', json.dumps({"format": package_format})[1:-1]), encoding="utf-8")
+    html = page.read_text(encoding="utf-8")
+    start = html.index(CONFIG_START) + len(CONFIG_START)
+    end = html.index("</script>", start)
+    config = json.loads(html[start:end])
+    config.update(format=package_format, language=language, strings=runtime_strings(language))
+    page.write_text(html[:start] + json.dumps(config, ensure_ascii=False) + html[end:], encoding="utf-8")
     return Package("fixture", package_format, destination, ("modules/m1/index.html",))
 
 

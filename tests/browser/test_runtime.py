@@ -125,15 +125,7 @@ def test_web_preview_keeps_the_bookmark_in_the_browser(page: Page, server: LiveS
 
 
 def test_english_interface(page: Page, server: LiveServer, console: ConsoleWatch, tmp_path: Path) -> None:
-    package = fixture_package(tmp_path / "en", "scorm12")
-    document = package.root / package.launches[0]
-    html = document.read_text(encoding="utf-8")
-    start = html.index('<script type="application/json" id="pc-config">') + len('<script type="application/json" id="pc-config">')
-    end = html.index("</script>", start)
-    config = json.loads(html[start:end])
-    config["language"] = "en"
-    del config["strings"]  # the runtime's own English strings
-    document.write_text(html[:start] + json.dumps(config) + html[end:], encoding="utf-8")
+    package = fixture_package(tmp_path / "en", "scorm12", language="en")  # the packager's English strings
     server.serve_package(package.root)
     page.goto(f"{server.base}/pkg/{package.launches[0]}")
     wait_ready(page.main_frame)
@@ -160,3 +152,44 @@ def test_an_lrs_that_refuses_the_credentials_is_reported_to_the_learner(
     assert "La liaison avec la plateforme de formation a échoué" in page.locator(".pc-notice").text_content()
     assert not uncaught
     assert not server.lrs.statements
+
+
+def test_mastery_percentage_reads_the_same_in_manifest_page_and_runtime(
+        page: Page, server: LiveServer, console: ConsoleWatch, tmp_path: Path) -> None:
+    """One rule (packager/mastery.py, `percentText` in the runtime) for a pass mark that is not whole."""
+    import re
+    import shutil
+    import zipfile
+
+    from packager.build import build_packages
+    from packager.mastery import mastery_percent
+    from tests.browser.packages import SAMPLE_COURSES, Package, launch_documents
+
+    mastery = 2 / 3
+    course = tmp_path / "course"
+    shutil.copytree(SAMPLE_COURSES / "numerique-responsable", course)
+    yaml = (course / "course.yaml").read_text(encoding="utf-8")
+    (course / "course.yaml").write_text(re.sub(r"(?m)^mastery_score: .*$", f"mastery_score: {mastery!r}", yaml),
+                                        encoding="utf-8")
+    [built] = build_packages(course, ["scorm12"], tmp_path / "dist")
+    root = tmp_path / "unpacked"
+    with zipfile.ZipFile(built.path) as archive:
+        archive.extractall(root)
+    package = Package("mastery", "scorm12", root, launch_documents(root, "scorm12"))
+
+    manifest = (root / "imsmanifest.xml").read_text(encoding="utf-8")
+    assert set(re.findall(r"<adlcp:masteryscore>([^<]*)</adlcp:masteryscore>", manifest)) == {"66.67"}
+    assert mastery_percent(mastery) == "66.67"
+
+    launch = next(doc for doc in package.launches if "pc-mastery" in (root / doc).read_text(encoding="utf-8"))
+    frame = open_in_lms(page, server, package, launch)
+    assert _text(frame, ".pc-mastery") == "Seuil de réussite : 66,67 %"
+    config = read_config(frame)
+    walk_module(page, frame, None)
+    answer_quiz(page, frame, config, wrong_answers(config))
+    assert "(seuil de réussite : 66,67 %)" in _text(frame, ".pc-result")
+
+    for value in (mastery, 0.7, 0.75, 0.8, 0.123456, 0.005, 0.335, 0.66665, 0.12345, 0.1 + 0.2, 1, 0):
+        for mark in (",", "."):
+            runtime = frame.evaluate("([v, m]) => window.parcours.formats.percentText(v, m)", [value, mark])
+            assert runtime == mastery_percent(value, mark), value
