@@ -16,8 +16,19 @@ from packager.course.model import Course, Module, Question
 from packager.layout import runtime_scripts
 from packager.mastery import mastery_percent
 from packager.strings import interface_strings
+from validators.xapi import vocabulary
 
 # the interface strings the runtime shows (the rest are for the templates)
+# The xAPI IRIs of the statements the runtime sends (cmi5, xapi formats).
+RUNTIME_VOCABULARY = {
+    "verbs": vocabulary.ADL_VERBS,
+    "moduleType": vocabulary.MODULE_TYPE,
+    "pageType": vocabulary.PAGE_TYPE,
+    "interactionType": vocabulary.INTERACTION_TYPE,
+    "cmi5Category": vocabulary.CMI5_CATEGORY,
+    "cmi5MoveOn": vocabulary.CMI5_MOVEON_CATEGORY,
+    "cmi5MasteryScore": vocabulary.CMI5_MASTERY_SCORE,
+}
 # Every string the runtime shows: it has no text of its own.
 RUNTIME_STRINGS = (
     "next", "previous", "submit", "progress", "correct", "incorrect", "score", "passed",
@@ -91,6 +102,7 @@ def module_config(course: Course, module: Module, package_format: str) -> dict[s
         "pages": pages,
         "quiz": quiz,
         "strings": runtime_strings(course.language),
+        "vocabulary": RUNTIME_VOCABULARY,
     }
 
 

@@ -730,16 +730,17 @@
     };
   }
 
-  function verb(name) {
+  // The xAPI IRIs come with the configuration (validators/xapi/vocabulary.py): `vocabulary`.
+  function verb(config, name) {
     var display = {};
     display["en-US"] = name;
-    return { id: "http://adlnet.gov/expapi/verbs/" + name, display: display };
+    return { id: config.vocabulary.verbs + name, display: display };
   }
 
   // The interaction activity of an answered statement (xAPI cmi.interaction).
   function interactionActivity(config, q) {
     var definition = {
-      type: "http://adlnet.gov/expapi/activities/cmi.interaction",
+      type: config.vocabulary.interactionType,
       name: languageMap(config, q.description || q.key),
       description: languageMap(config, q.description || q.key),
       interactionType: q.type,
@@ -786,13 +787,6 @@
 
   /* --- 7c. cmi5 --- */
 
-  var CMI5 = {
-    category: "https://w3id.org/xapi/cmi5/context/categories/cmi5",
-    moveOn: "https://w3id.org/xapi/cmi5/context/categories/moveon",
-    sessionId: "https://w3id.org/xapi/cmi5/context/extensions/sessionid",
-    masteryScore: "https://w3id.org/xapi/cmi5/context/extensions/masteryscore"
-  };
-
   function cmi5Reporter(config, params) {
     var client = xapiClient(params.endpoint, "");
     var actor = JSON.parse(params.actor);
@@ -811,8 +805,8 @@
       ctx.contextActivities = ctx.contextActivities || {};
       if (defined) {
         var category = ctx.contextActivities.category || [];
-        category.push({ id: CMI5.category, objectType: "Activity" });
-        if (moveOn) category.push({ id: CMI5.moveOn, objectType: "Activity" });
+        category.push({ id: config.vocabulary.cmi5Category, objectType: "Activity" });
+        if (moveOn) category.push({ id: config.vocabulary.cmi5MoveOn, objectType: "Activity" });
         ctx.contextActivities.category = category;
       }
       return ctx;
@@ -823,7 +817,7 @@
         id: uuid(),
         timestamp: new Date().toISOString(),
         actor: actor,
-        verb: verb(verbName),
+        verb: verb(config, verbName),
         object: object || { objectType: "Activity", id: auId },
         context: context(defined, moveOn)
       };
@@ -850,7 +844,7 @@
       var s = statement(snap.success ? "passed" : "failed", result, true, true);
       if (typeof launchData.masteryScore === "number") {
         s.context.extensions = s.context.extensions || {};
-        s.context.extensions[CMI5.masteryScore] = launchData.masteryScore;
+        s.context.extensions[config.vocabulary.cmi5MasteryScore] = launchData.masteryScore;
       }
       if (snap.success) {
         // At most one of passed/failed a session, and one passed a registration.
@@ -957,7 +951,7 @@
     var actor = normaliseActor(JSON.parse(params.actor));
     var agentParam = JSON.stringify(actor);
     var module = { objectType: "Activity", id: config.module.id, definition: {
-      type: "http://adlnet.gov/expapi/activities/module",
+      type: config.vocabulary.moduleType,
       name: languageMap(config, config.module.title)
     } };
     var startedAt = 0;
@@ -982,7 +976,7 @@
     }
 
     function statement(verbName, object, result) {
-      var s = { id: uuid(), timestamp: new Date().toISOString(), actor: actor, verb: verb(verbName), object: object, context: context(object) };
+      var s = { id: uuid(), timestamp: new Date().toISOString(), actor: actor, verb: verb(config, verbName), object: object, context: context(object) };
       if (result) s.result = result;
       return s;
     }
@@ -996,7 +990,7 @@
     function pageActivity(key) {
       var page = config.pages.filter(function (p) { return p.key === key; })[0] || { key: key, title: key };
       return { objectType: "Activity", id: config.module.id + "/pages/" + encodeURIComponent(key), definition: {
-        type: "http://activitystrea.ms/schema/1.0/page", name: languageMap(config, page.title)
+        type: config.vocabulary.pageType, name: languageMap(config, page.title)
       } };
     }
 

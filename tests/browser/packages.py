@@ -14,7 +14,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from packager.render import runtime_strings
+from packager.render import RUNTIME_VOCABULARY, runtime_strings
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURE_COURSE = Path(__file__).resolve().parent / "fixtures" / "course"
@@ -36,7 +36,7 @@ class Package:
 
 def fixture_package(destination: Path, package_format: str, language: str = "fr") -> Package:
     """The hand-made module with its `format` and `language` set, the runtime's strings
-    as the packager writes them, and the runtime at runtime/parcours.js."""
+    and xAPI vocabulary as the packager writes them, and the runtime at runtime/parcours.js."""
     shutil.copytree(FIXTURE_COURSE, destination)
     shutil.copytree(RUNTIME_DIR, destination / "runtime", ignore=shutil.ignore_patterns("*.md"))
     page = destination / "modules" / "m1" / "index.html"
@@ -44,7 +44,8 @@ def fixture_package(destination: Path, package_format: str, language: str = "fr"
     start = html.index(CONFIG_START) + len(CONFIG_START)
     end = html.index("</script>", start)
     config = json.loads(html[start:end])
-    config.update(format=package_format, language=language, strings=runtime_strings(language))
+    config.update(format=package_format, language=language, strings=runtime_strings(language),
+                  vocabulary=RUNTIME_VOCABULARY)
     page.write_text(html[:start] + json.dumps(config, ensure_ascii=False) + html[end:], encoding="utf-8")
     return Package("fixture", package_format, destination, ("modules/m1/index.html",))
 

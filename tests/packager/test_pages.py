@@ -31,7 +31,7 @@ def test_config_block_follows_the_contract(built_sample: dict[str, Path], sample
         runtime = doc.xpath('//script[@src="../../runtime/parcours.js"]')[0]
         assert list(doc.iter("script")).index(blocks[0]) < list(doc.iter("script")).index(runtime)
         config = json.loads(blocks[0].text)
-        assert list(config) == ["format", "language", "course", "module", "pages", "quiz", "strings"]
+        assert list(config) == ["format", "language", "course", "module", "pages", "quiz", "strings", "vocabulary"]
         assert config["format"] == package_format and config["language"] == "fr"
         assert config["course"] == {"id": course.id, "title": course.title_text()}
         assert config["module"] == {"id": module.id, "key": module.key, "title": module.title,
@@ -40,6 +40,7 @@ def test_config_block_follows_the_contract(built_sample: dict[str, Path], sample
         assert [p["key"] for p in config["pages"]] == [s.get("data-page") for s in sections]
         assert [s.get("hidden") is not None for s in sections] == [False] + [True] * (len(sections) - 1)
         assert config["strings"]["next"] == "Suivant" and config["strings"]["submit"] == "Valider"
+        assert config["vocabulary"]["verbs"] == "http://adlnet.gov/expapi/verbs/"
         quiz = config["quiz"]
         assert quiz["id"] == module.quiz.id and quiz["key"] == "quiz" == config["pages"][-1]["key"]
         for question, source in zip(quiz["questions"], module.quiz.questions):

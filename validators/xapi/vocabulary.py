@@ -40,6 +40,7 @@ MODULE_TYPE = ADL_ACTIVITIES + "module"
 ASSESSMENT_TYPE = ADL_ACTIVITIES + "assessment"
 INTERACTION_TYPE = ADL_ACTIVITIES + "cmi.interaction"
 ATTEMPT_TYPE = ADL_ACTIVITIES + "attempt"
+PAGE_TYPE = "http://activitystrea.ms/schema/1.0/page"
 CMI5_COURSE_TYPE = "https://w3id.org/xapi/cmi5/activitytype/course"
 CMI5_BLOCK_TYPE = "https://w3id.org/xapi/cmi5/activitytype/block"
 
