@@ -40,6 +40,7 @@ SCOPES = (
     "define",
     "profile",
     "reports/read",  # read-only analyst access to /reports (lrs.reports)
+    "metrics/read",  # /metrics for a monitoring system (lrs.metrics)
 )
 DEFAULT_SCOPES = ("statements/write", "statements/read/mine")
 # The scopes of a read-only request are also granted by `all/read`.

@@ -10,6 +10,7 @@ import sys
 
 import click
 
+from lrs.auth import SCOPES
 from lrs.config import Config
 
 
@@ -116,8 +117,7 @@ def _indexed_engine(database_url: str | None, lang: str):  # type: ignore[no-unt
 @click.option("--key", default=None, help="Clé (générée si absente).")
 @click.option("--secret", default=None, help="Secret (généré si absent).")
 @click.option("--scopes", default="statements/write,statements/read/mine", show_default=True,
-              help="Portées séparées par des virgules (all, all/read, statements/write, statements/read, "
-                   "statements/read/mine, state, define, profile).")
+              help="Portées séparées par des virgules / comma-separated scopes: " + ", ".join(SCOPES) + ".")
 @click.option("--name", default="", help="Nom de l'autorité (affiché dans les déclarations).")
 @click.option("--authority-email", default=None, help="Adresse électronique de l'autorité.")
 @_database_option
