@@ -308,6 +308,7 @@ def current_credential() -> Credential:
             "Authorization",
         )
     g.credential = credential
+    request.environ["parcours.credential_key"] = credential.key  # for the request log
     return credential
 
 

@@ -18,6 +18,8 @@ SUBCOMMANDS: dict[str, str] = {
     "build": "packager.cli:build",
     "serve": "lrs.cli:serve",
     "credentials": "lrs.cli:credentials",
+    "backup": "lrs.cli:backup",
+    "restore": "lrs.cli:restore",
     "report": "lrs.reports.cli:report",
     "export": "lrs.reports.cli:export",
     "import": "lrs.reports.cli:import_",

@@ -51,6 +51,13 @@ def applied_migrations(connection: Connection) -> set[str]:
     return set(connection.execute(sqlalchemy.select(schema_migrations.c.name)).scalars())
 
 
+def applied_migrations_read_only(connection: Connection) -> set[str]:
+    """The applied migrations, without creating the table (a health check only reads)."""
+    if not sqlalchemy.inspect(connection).has_table(schema_migrations.name):
+        return set()
+    return set(connection.execute(sqlalchemy.select(schema_migrations.c.name)).scalars())
+
+
 def _lock(connection: Connection) -> None:
     if not is_sqlite(connection):
         connection.execute(sqlalchemy.text("SELECT pg_advisory_xact_lock(:id)"), {"id": LOCK_ID})
