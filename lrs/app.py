@@ -38,6 +38,7 @@ OPTIONAL_BLUEPRINTS = (
     ("lrs.reports.routes", None),
     ("lrs.health", None),
     ("lrs.metrics", None),
+    ("lrs.openapi", "/xapi"),
 )
 
 
