@@ -2,7 +2,7 @@
 `statement_keys` replaces `statement_index`, whose rows are converted here.
 
 Frozen: the table and the hash are this migration's own (see `lrs.migrations`); the
-live ones are `lrs.tables.statement_keys` and `lrs.statements.indexing.index_key`,
+live ones are `lrs.tables.statement_keys` and `lrs.statements.index_keys.index_key`,
 which must keep giving the same keys.
 """
 

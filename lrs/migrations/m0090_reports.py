@@ -1,7 +1,7 @@
 """The report tables (learner-activity model).
 
 Frozen: these definitions are this migration's own (see `lrs.migrations`); the live
-tables are in `lrs.reports.tables`. Every release created them together with the
+tables are in `lrs.reports.db_tables`. Every release created them together with the
 core tables, so they never met statements stored before them; `parcours report
 rebuild` recomputes them from the statements should that ever be needed.
 """

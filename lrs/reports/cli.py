@@ -86,7 +86,7 @@ def _report_command(kind: str, help_text: str):  # type: ignore[no-untyped-def]
         from lrs.reports import queries
         from lrs.reports.render import to_csv, to_json, to_text
         from lrs.reports.settings import report_settings
-        from lrs.reports.tables_model import ReportTable
+        from lrs.reports.report_table import ReportTable
 
         config, engine = _indexed_engine(database_url, lang)
         start, end = _range(since, until, lang)

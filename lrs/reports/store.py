@@ -19,7 +19,7 @@ from lrs.db import bulk_insert, driver_marker, upsert_clause
 from lrs.reports.facts import FACT_FIELDS, REGISTRATION_PREFIX, Fact, extract_fact
 from lrs.reports.progress import rows_for
 from lrs.reports.settings import DEFAULT_GROUP_EXTENSIONS
-from lrs.reports.tables import report_facts, report_names, report_progress
+from lrs.reports.db_tables import report_facts, report_names, report_progress
 
 Key = tuple[str, str, str]  # learner, course, registration
 CHUNK = 400  # keys per IN list: well under SQLite's parameter limit

@@ -24,7 +24,7 @@ from lrs.documents import store
 from lrs.documents.store import Address
 from lrs.documents.table import STATE
 from lrs.migrations import available_migrations, schema_migrations
-from lrs.statements.indexing import index_keys
+from lrs.statements.index_keys import index_keys
 from tests.lrs.xapi_client import ACTIVITY, SECRET_HASH, XAPIClient, agent, statement
 from validators.xapi import agent_key
 
