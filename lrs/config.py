@@ -45,6 +45,11 @@ class Config:
     # writes (lower: shorter waits for the first reader after a burst; see lrs.statements.backlog).
     index_backlog: int = 100_000
     lrs_name: str = "parcours"
+    # Published course zips (lrs.courses.blobs): None = `<db name>-blobs/` beside the
+    # SQLite file; with several nodes, one directory shared by all of them.
+    blob_dir: str | None = None
+    max_package_bytes: int = 1024 * 1024 * 1024  # the largest zip `POST /courses` accepts
+    catalogue_public: bool = True  # the catalogue readable without credentials
     debug: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
 
