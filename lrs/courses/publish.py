@@ -1,0 +1,327 @@
+"""Publishing and unpublishing course packages.
+
+A package is streamed into the blob directory under a temporary name, validated with
+`validators` (zip safety first), its structure read (`validators.packages.structure`),
+then kept under its SHA-256 and registered in one transaction. A refused package
+leaves nothing: no row, no blob, no temporary file. The formats of one course (same
+IRI and version) are one course with one download per format; a new version keeps
+the older ones, and the most recently first-published version is `latest`.
+Unpublishing removes a version from the catalogue and its blobs that no other
+download uses; statements are never touched.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, Callable
+
+import orjson
+import sqlalchemy
+from sqlalchemy.engine import Connection, Engine
+
+from lrs.courses.blobs import BlobStore, PackageTooLarge, ReceivedBlob
+from lrs.courses.registry import course_structure
+from lrs.courses.tables import course_downloads, course_modules, course_pages, course_questions, courses
+from lrs.db import write_transaction
+from validators.findings import Finding
+from validators.packages import validate_package
+from validators.packages.structure import (
+    COURSE_DESCRIPTION,
+    CourseStructure,
+    StructureUnreadable,
+    merge_structures,
+    read_structure,
+)
+
+# A `web` build has no LMS manifest: its course description stands for one.
+WEB_FORMAT = "web"
+NO_MANIFEST = "PACKAGE-NO-MANIFEST"
+VALIDATION_TARGET = "moodle"  # the LMS the campus runs; `strict` would refuse what Moodle plays
+
+
+class PackageRefused(Exception):
+    """A package that is not published, with the findings that say why."""
+
+    def __init__(self, findings: list[Finding]) -> None:
+        super().__init__("; ".join(f"{item.code} {item.where()} {item.message_en}" for item in findings))
+        self.findings = findings
+
+
+class CourseNotFound(LookupError):
+    def __init__(self, iri: str, version: str | None) -> None:
+        super().__init__(iri if version is None else f"{iri} {version}")
+        self.iri = iri
+        self.version = version
+
+
+@dataclass(frozen=True)
+class Publication:
+    """What publishing one package did. `status`: `created` (a new course version),
+    `added` (a format added to it), `replaced` (that format's zip changed),
+    `unchanged` (the same zip again)."""
+
+    iri: str
+    version: str
+    format: str
+    formats: tuple[str, ...]
+    module_count: int
+    sha256: str
+    size: int
+    status: str
+    filename: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "course": self.iri,
+            "version": self.version,
+            "format": self.format,
+            "formats": list(self.formats),
+            "modules": self.module_count,
+            "sha256": self.sha256,
+            "size": self.size,
+            "status": self.status,
+            "filename": self.filename,
+        }
+
+
+@dataclass(frozen=True)
+class Removal:
+    iri: str
+    version: str
+    formats: tuple[str, ...]
+    module_count: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"course": self.iri, "version": self.version, "formats": list(self.formats), "modules": self.module_count}
+
+
+def publish_stream(engine: Engine, store: BlobStore, read: Callable[[int], bytes], *, filename: str,
+                   max_bytes: int) -> Publication:
+    """Publish the zip read from `read(n)` (a request body, a file); PackageRefused if it is not fit."""
+    try:
+        received = store.receive(read, max_bytes)
+    except PackageTooLarge as error:
+        raise PackageRefused([too_large(filename, error.limit)]) from error
+    try:
+        structure = _checked_structure(received, filename)
+        return _register(engine, store, received, structure, filename)
+    finally:
+        store.discard(received)  # already renamed when kept: then a no-op
+
+
+def publish_file(engine: Engine, store: BlobStore, path: str | Path, *, max_bytes: int) -> Publication:
+    location = Path(path)
+    with open(location, "rb") as stream:
+        return publish_stream(engine, store, stream.read, filename=location.name, max_bytes=max_bytes)
+
+
+def too_large(filename: str, limit: int) -> Finding:
+    return Finding(
+        code="PACKAGE-TOO-LARGE",
+        message_fr=f"Le paquet dépasse la taille maximale de publication ({limit} octets, PARCOURS_MAX_PACKAGE_BYTES).",
+        message_en=f"The package is larger than the publishing limit ({limit} bytes, PARCOURS_MAX_PACKAGE_BYTES).",
+        file=filename,
+    )
+
+
+def _checked_structure(received: ReceivedBlob, filename: str) -> CourseStructure:
+    report = validate_package(received.path, VALIDATION_TARGET)
+    # Findings name the zip by the name it was published under, not the temporary file.
+    findings = [replace(item, file=filename) if item.file == received.path.name else item for item in report.findings]
+    errors = [item for item in findings if item.severity == "error"]
+    structure = None
+    if not errors or {item.code for item in errors} == {NO_MANIFEST}:
+        try:
+            structure = read_structure(received.path)
+        except StructureUnreadable as error:
+            errors.append(Finding(code="COURSE-DESCRIPTION-INVALID", message_fr=f"Description du cours illisible : {error}",
+                                  message_en=f"Unreadable course description: {error}", file=COURSE_DESCRIPTION))
+    if structure is not None and structure.package_format == WEB_FORMAT and structure.source == COURSE_DESCRIPTION:
+        errors = [item for item in errors if item.code != NO_MANIFEST]
+    if errors:
+        raise PackageRefused(errors)
+    assert structure is not None
+    if not structure.iri:  # AICC or a plain zip: the content names the course
+        structure = replace(structure, iri=f"urn:parcours:package:{received.sha256}")
+    if structure.package_format == "zip" and report.kind != "zip":
+        structure = replace(structure, package_format=report.kind)
+    if structure.package_format.startswith("scorm2004"):
+        structure = replace(structure, package_format="scorm2004")
+    return structure
+
+
+def _register(engine: Engine, store: BlobStore, received: ReceivedBlob, structure: CourseStructure,
+              filename: str) -> Publication:
+    blob_existed = store.exists(received.sha256)
+    store.keep(received)
+    released: list[str] = []
+    try:
+        with write_transaction(engine) as connection:
+            publication, released = _store(connection, received, structure, filename)
+    except BaseException:
+        if not blob_existed:
+            _delete_unused(engine, store, [received.sha256])
+        raise
+    _delete_unused(engine, store, released)
+    return publication
+
+
+def _store(connection: Connection, received: ReceivedBlob, structure: CourseStructure,
+           filename: str) -> tuple[Publication, list[str]]:
+    now = _now_us()
+    existing = course_structure(connection, structure.iri, structure.version)
+    fmt = structure.package_format
+    released: list[str] = []
+    if existing is None:
+        course_id = _insert_course(connection, structure, now)
+        _insert_modules(connection, course_id, structure)
+        _mark_latest(connection, structure.iri)
+        status = "created"
+    else:
+        course_id = existing.id
+        # The richer structure leads (a course description beats a manifest); the other completes it.
+        if structure.source == COURSE_DESCRIPTION or existing.structure.source != COURSE_DESCRIPTION:
+            merged = merge_structures(structure, existing.structure)
+        else:
+            merged = merge_structures(existing.structure, structure)
+        _replace_course(connection, course_id, merged, now)
+        previous = next((item for item in existing.downloads if item.format == fmt), None)
+        if previous is None:
+            status = "added"
+        elif previous.sha256 == received.sha256:
+            status = "unchanged"
+        else:
+            status = "replaced"
+            released.append(previous.sha256)
+        connection.execute(
+            course_downloads.delete().where(course_downloads.c.course_id == course_id, course_downloads.c.format == fmt)
+        )
+    connection.execute(course_downloads.insert().values(
+        course_id=course_id, format=fmt, sha256=received.sha256, size=received.size, filename=filename,
+        launch=structure.launch, published_us=now,
+    ))
+    formats = tuple(connection.execute(
+        sqlalchemy.select(course_downloads.c.format).where(course_downloads.c.course_id == course_id)
+        .order_by(course_downloads.c.format)
+    ).scalars())
+    module_count = connection.execute(
+        sqlalchemy.select(courses.c.module_count).where(courses.c.id == course_id)
+    ).scalar_one()
+    publication = Publication(structure.iri, structure.version, fmt, formats, module_count, received.sha256,
+                              received.size, status, filename)
+    return publication, released
+
+
+def unpublish(engine: Engine, store: BlobStore, iri: str, version: str | None = None) -> list[Removal]:
+    """Remove one version of a course (every version when `version` is None) from the
+    catalogue; CourseNotFound when there is none. Statements are not touched."""
+    with write_transaction(engine) as connection:
+        query = sqlalchemy.select(courses.c.id, courses.c.version, courses.c.module_count).where(courses.c.iri == iri)
+        if version is not None:
+            query = query.where(courses.c.version == version)
+        rows = connection.execute(query.order_by(courses.c.published_us)).all()
+        if not rows:
+            raise CourseNotFound(iri, version)
+        ids = [row.id for row in rows]
+        downloads = connection.execute(
+            sqlalchemy.select(course_downloads.c.course_id, course_downloads.c.format, course_downloads.c.sha256)
+            .where(course_downloads.c.course_id.in_(ids)).order_by(course_downloads.c.format)
+        ).all()
+        for table in (course_questions, course_pages, course_modules, course_downloads):
+            connection.execute(table.delete().where(table.c.course_id.in_(ids)))
+        connection.execute(courses.delete().where(courses.c.id.in_(ids)))
+        _mark_latest(connection, iri)
+    _delete_unused(engine, store, sorted({row.sha256 for row in downloads}))
+    return [
+        Removal(iri, row.version, tuple(d.format for d in downloads if d.course_id == row.id), row.module_count)
+        for row in rows
+    ]
+
+
+def _delete_unused(engine: Engine, store: BlobStore, digests: list[str]) -> None:
+    """Delete the blobs of `digests` that no download refers to any more."""
+    if not digests:
+        return
+    with engine.connect() as connection:
+        used = set(connection.execute(
+            sqlalchemy.select(course_downloads.c.sha256).where(course_downloads.c.sha256.in_(digests))
+        ).scalars())
+    for digest in digests:
+        if digest not in used:
+            store.delete(digest)
+
+
+def _now_us() -> int:
+    return time.time_ns() // 1000
+
+
+def _json(value: Any) -> str | None:
+    return None if value is None else orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode()
+
+
+def _course_values(structure: CourseStructure) -> dict[str, Any]:
+    return {
+        "language": structure.language,
+        "title": _json(structure.title),
+        "description": _json(structure.description),
+        "licence_name": structure.licence_name,
+        "licence_url": structure.licence_url,
+        "authors": _json(list(structure.authors)),
+        "keywords": _json(list(structure.keywords)),
+        "duration": structure.duration,
+        "mastery_score": structure.mastery_score,
+        "accessibility": _json(structure.accessibility),
+        "source": structure.source,
+        "module_count": len(structure.modules),
+    }
+
+
+def _insert_course(connection: Connection, structure: CourseStructure, now: int) -> int:
+    result = connection.execute(courses.insert().values(
+        iri=structure.iri, version=structure.version, published_us=now, updated_us=now, latest=False,
+        **_course_values(structure),
+    ))
+    return int(result.inserted_primary_key[0])
+
+
+def _replace_course(connection: Connection, course_id: int, structure: CourseStructure, now: int) -> None:
+    connection.execute(courses.update().where(courses.c.id == course_id).values(updated_us=now, **_course_values(structure)))
+    for table in (course_questions, course_pages, course_modules):
+        connection.execute(table.delete().where(table.c.course_id == course_id))
+    _insert_modules(connection, course_id, structure)
+
+
+def _insert_modules(connection: Connection, course_id: int, structure: CourseStructure) -> None:
+    modules, pages, questions = [], [], []
+    for position, module in enumerate(structure.modules):
+        modules.append({
+            "course_id": course_id, "position": position, "iri": module.iri, "key": module.key,
+            "au_id": module.au_id, "sco_id": module.sco_id, "title": _json(module.title),
+            "description": _json(module.description), "completion": module.completion, "move_on": module.move_on,
+            "mastery_score": module.mastery_score, "launch": module.launch, "block": _json(module.block),
+            "quiz_iri": module.quiz_iri, "quiz_title": _json(module.quiz_title),
+        })
+        for index, page in enumerate(module.pages):
+            pages.append({"course_id": course_id, "module_position": position, "position": index, "key": page.key,
+                          "iri": page.iri, "title": _json(page.title)})
+        for index, question in enumerate(module.questions):
+            questions.append({
+                "course_id": course_id, "module_position": position, "position": index, "key": question.key,
+                "iri": question.iri, "type": question.type, "text": _json(question.text),
+                "multiple": question.multiple, "components": _json(question.components),
+                "correct_responses": _json(list(question.correct_responses)), "weight": question.weight,
+            })
+    for table, rows in ((course_modules, modules), (course_pages, pages), (course_questions, questions)):
+        if rows:
+            connection.execute(table.insert(), rows)
+
+
+def _mark_latest(connection: Connection, iri: str) -> None:
+    """`latest` on the version of `iri` first published most recently, off on the others."""
+    newest = connection.execute(
+        sqlalchemy.select(courses.c.id).where(courses.c.iri == iri)
+        .order_by(courses.c.published_us.desc(), courses.c.id.desc()).limit(1)
+    ).scalar()
+    connection.execute(courses.update().where(courses.c.iri == iri).values(latest=courses.c.id == newest))
