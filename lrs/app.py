@@ -35,6 +35,8 @@ CONFIG_KEY = "parcours.config"
 OPTIONAL_BLUEPRINTS = (
     ("lrs.documents.routes", "/xapi"),
     ("lrs.reports.routes", None),
+    ("lrs.courses.routes", None),
+    ("lrs.catalogue.routes", None),  # the home page `/` and the catalogue
 )
 
 
