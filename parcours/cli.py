@@ -23,6 +23,7 @@ SUBCOMMANDS: dict[str, str] = {
     "import": "lrs.reports.cli:import_",
     "privacy": "lrs.reports.cli:privacy",
     "demo": "parcours.demo:demo",
+    "publish": "lrs.courses.cli:publish", "unpublish": "lrs.courses.cli:unpublish",
 }
 
 

@@ -114,7 +114,12 @@ class BlobStore:
         return self.path_of(sha256).is_file()
 
     def delete(self, sha256: str) -> None:
-        self.path_of(sha256).unlink(missing_ok=True)
+        path = self.path_of(sha256)
+        path.unlink(missing_ok=True)
+        try:
+            path.parent.rmdir()  # the last blob of its prefix folder
+        except OSError:
+            pass  # other blobs there, or already gone
 
     def temporary_files(self) -> list[Path]:
         if not self.directory.is_dir():

@@ -12,7 +12,11 @@ download uses; statements are never touched.
 
 from __future__ import annotations
 
+import re
+import shutil
+import tempfile
 import time
+import zipfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Callable
@@ -21,12 +25,14 @@ import orjson
 import sqlalchemy
 from sqlalchemy.engine import Connection, Engine
 
-from lrs.courses.blobs import BlobStore, PackageTooLarge, ReceivedBlob
+from lrs.courses.blobs import CHUNK_BYTES, TEMPORARY_PREFIX, BlobStore, PackageTooLarge, ReceivedBlob
 from lrs.courses.registry import course_structure
 from lrs.courses.tables import course_downloads, course_modules, course_pages, course_questions, courses
 from lrs.db import write_transaction
 from validators.findings import Finding
 from validators.packages import validate_package
+from validators.packages.catalog import finding
+from validators.packages.source import DirectorySource
 from validators.packages.structure import (
     COURSE_DESCRIPTION,
     CourseStructure,
@@ -38,6 +44,7 @@ from validators.packages.structure import (
 # A `web` build has no LMS manifest: its course description stands for one.
 WEB_FORMAT = "web"
 NO_MANIFEST = "PACKAGE-NO-MANIFEST"
+FOLDER_ZIP_TIME = (2000, 1, 1, 0, 0, 0)
 VALIDATION_TARGET = "moodle"  # the LMS the campus runs; `strict` would refuse what Moodle plays
 
 
@@ -97,24 +104,54 @@ class Removal:
         return {"course": self.iri, "version": self.version, "formats": list(self.formats), "modules": self.module_count}
 
 
-def publish_stream(engine: Engine, store: BlobStore, read: Callable[[int], bytes], *, filename: str,
+def publish_stream(engine: Engine, store: BlobStore, read: Callable[[int], bytes], *, filename: str | None,
                    max_bytes: int) -> Publication:
-    """Publish the zip read from `read(n)` (a request body, a file); PackageRefused if it is not fit."""
+    """Publish the zip read from `read(n)` (a request body, a file); PackageRefused if it
+    is not fit. `filename` names the download (default: from the course IRI and format)."""
+    label = filename or "package.zip"
     try:
         received = store.receive(read, max_bytes)
     except PackageTooLarge as error:
-        raise PackageRefused([too_large(filename, error.limit)]) from error
+        raise PackageRefused([too_large(label, error.limit)]) from error
     try:
-        structure = _checked_structure(received, filename)
-        return _register(engine, store, received, structure, filename)
+        structure = _checked_structure(received, label)
+        return _register(engine, store, received, structure, filename or default_filename(structure))
     finally:
         store.discard(received)  # already renamed when kept: then a no-op
 
 
 def publish_file(engine: Engine, store: BlobStore, path: str | Path, *, max_bytes: int) -> Publication:
+    """Publish a zip, or a package folder (a `web` build) zipped first."""
     location = Path(path)
+    if location.is_dir():
+        return _publish_folder(engine, store, location, max_bytes)
     with open(location, "rb") as stream:
         return publish_stream(engine, store, stream.read, filename=location.name, max_bytes=max_bytes)
+
+
+def _publish_folder(engine: Engine, store: BlobStore, folder: Path, max_bytes: int) -> Publication:
+    """Zip the folder's files (sorted, fixed timestamps: the same folder gives the same
+    zip) into a temporary file, then publish that. Symbolic links are refused."""
+    source = DirectorySource(folder)
+    if source.symlinks:
+        raise PackageRefused([finding("PACKAGE-SYMLINK", file=name, name=name) for name in source.symlinks])
+    store.directory.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryFile(dir=store.directory, prefix=TEMPORARY_PREFIX) as archive:
+        with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as output:
+            for name in source.names():
+                info = zipfile.ZipInfo(name, date_time=FOLDER_ZIP_TIME)
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.external_attr = 0o644 << 16
+                with open(folder / name, "rb") as file, output.open(info, "w") as entry:
+                    shutil.copyfileobj(file, entry, CHUNK_BYTES)
+        archive.seek(0)
+        return publish_stream(engine, store, archive.read, filename=folder.name + ".zip", max_bytes=max_bytes)
+
+
+def default_filename(structure: CourseStructure) -> str:
+    """`<last segment of the course IRI>-<format>.zip`, in safe characters."""
+    stem = re.sub(r"[^A-Za-z0-9._-]+", "-", structure.iri.rstrip("/").rsplit("/", 1)[-1].rsplit(":", 1)[-1]).strip("-.")
+    return f"{stem[:80] or 'course'}-{structure.package_format}.zip"
 
 
 def too_large(filename: str, limit: int) -> Finding:
