@@ -23,10 +23,9 @@ from lrs.reports.inputs import ReportInputError, parse_interval, parse_range
 from lrs.reports.messages import text
 from lrs.reports.render import cell_text, to_csv, to_json
 from lrs.reports.settings import report_settings
-from lrs.reports.store import ingest
+from lrs.reports.store import ingest, ready_for_reading
 from lrs.reports.tables import report_progress
 from lrs.reports.tables_model import ReportTable
-from lrs.statements.backlog import ensure_indexed
 
 bp = Blueprint("reports", __name__, url_prefix="/reports", template_folder="templates", static_folder="static")
 
@@ -46,8 +45,10 @@ def init_app(app: Flask) -> None:
 
 @bp.before_request
 def _statements_indexed() -> None:
-    """Reports include every stored statement, queued ones too (`lrs.statements.backlog`)."""
-    ensure_indexed(current_engine())
+    """Reports include every stored statement, queued ones too (`lrs.statements.backlog`),
+    placed in the courses published since they arrived."""
+    settings = current_app.extensions.get(SETTINGS_KEY) or report_settings()
+    ready_for_reading(current_engine(), settings.group_extensions)
 
 
 # --- request helpers ---------------------------------------------------------------
@@ -217,7 +218,7 @@ def course_page(connection, filters: queries.Filters, lang: str) -> ViewResult: 
     scores = queries.score_distribution(connection, filters, merged)
     modules = queries.modules(connection, filters)
     learners = queries.learners(connection, filters, merged)
-    name = queries.names_of(connection, [course], "course", lang)[course]
+    name = queries.course_name(connection, course, lang)
     chart = bar_chart(
         "chart-scores",
         text(lang, "chart.scores"),
