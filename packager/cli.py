@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from packager.build import OutputError, PackageError, build_packages, parse_formats
+from packager.build import OutputError, PackageError, build_packages, parse_formats, written_paths
 from packager.course import CourseError
 from packager.formats import DEFAULT_FORMAT, FORMATS
 from packager.messages import default_lang, msg
@@ -46,8 +46,8 @@ def build_command(course_dir: Path, formats: str, out: Path, lang: str) -> None:
         name = error.filename or out
         click.echo(f"{name}: {error.strerror}", err=True)
         sys.exit(1)
-    for result in results:
-        message = msg("built", file=str(result.path))
+    for path in (path for result in results for path in written_paths(result)):
+        message = msg("built", file=str(path))
         click.echo(message.en if lang == "en" else message.fr)
 
 

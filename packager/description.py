@@ -65,7 +65,10 @@ def _module(course: Course, module: Module) -> dict[str, Any]:
             {"key": page.key, "id": page_activity_id(module, page.key), "title": _text(course, page.title)}
             for page in module.pages
         ],
-        "quiz": {"key": quiz.key, "id": quiz.id, "title": _text(course, quiz_title)} if quiz else None,
+        "quiz": {
+            "key": quiz.key, "id": quiz.id, "title": _text(course, quiz_title),
+            "page_id": page_activity_id(module, quiz.key),  # the quiz is also the module's last page
+        } if quiz else None,
         "questions": [_question(course, question) for question in quiz.questions] if quiz else [],
     }
 

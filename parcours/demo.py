@@ -91,7 +91,8 @@ def demo(database: Path, port: int, serve: bool, lang: str) -> None:
          f"1. Building the sample course ({FORMATS}) into dist/")
     if _run(["build", SAMPLE_COURSE, "--format", FORMATS, "--out", "dist", "--lang", lang]) != 0:
         raise SystemExit(1)
-    packages = sorted(str(path) for path in Path("dist").glob("*.zip"))
+    # the web preview's zip has no manifest to validate
+    packages = sorted(str(path) for path in Path("dist").glob("*.zip") if not path.name.endswith("-web.zip"))
     _say(lang, "2. Validation des paquets et des déclarations d'exemple",
          "2. Validating the packages and the sample statements")
     if _run(["validate", "--lang", lang, *packages, *map(str, _statement_files())]) != 0:

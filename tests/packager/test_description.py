@@ -64,6 +64,7 @@ def test_modules_pages_and_questions_match_the_course(built_sample: dict[str, Pa
             assert written["quiz"] is None and written["questions"] == []
             continue
         assert written["quiz"]["id"] == module.quiz.id
+        assert written["quiz"]["page_id"] == f"{module.id}/pages/quiz"
         assert [q["id"] for q in written["questions"]] == [q.id for q in module.quiz.questions]
         for question, raw in zip(module.quiz.questions, written["questions"]):
             assert raw["type"] == question.type

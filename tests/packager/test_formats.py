@@ -116,6 +116,7 @@ def test_rebuild_is_byte_identical(sample_course: Path, tmp_path: Path) -> None:
             assert Path("parcours-course.json") in files
             for name in files:
                 assert (one.path / name).read_bytes() == (two.path / name).read_bytes(), name
+            assert one.archive.read_bytes() == two.archive.read_bytes()
             continue
         assert one.path.read_bytes() == two.path.read_bytes(), one.format
         with zipfile.ZipFile(one.path) as archive:
