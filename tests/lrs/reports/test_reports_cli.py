@@ -43,7 +43,7 @@ def test_report_commands_in_three_formats(loaded):
     assert len(rows) == expected["learners"]
     assert sum(row["completed"] == "true" for row in rows) == expected["completed"]
     assert list(rows[0]) == ["learner", "name", "group", "first_launch", "last_activity", "completed",
-                             "completed_at", "success"]
+                             "completed_at", "progress", "success"]
     scores = json.loads(run("report", "scores", "--course", COURSE, "--format", "json", "--database", url).stdout)
     best = sorted(row["best_score"] for row in scores["rows"] if row["best_score"] is not None)
     assert len(best) == sum(expected["bins"])
