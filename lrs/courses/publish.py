@@ -19,7 +19,7 @@ import time
 import zipfile
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, BinaryIO, Callable
 
 import orjson
 import sqlalchemy
@@ -130,22 +130,26 @@ def publish_file(engine: Engine, store: BlobStore, path: str | Path, *, max_byte
 
 
 def _publish_folder(engine: Engine, store: BlobStore, folder: Path, max_bytes: int) -> Publication:
-    """Zip the folder's files (sorted, fixed timestamps: the same folder gives the same
-    zip) into a temporary file, then publish that. Symbolic links are refused."""
+    store.directory.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryFile(dir=store.directory, prefix=TEMPORARY_PREFIX) as archive:
+        zip_folder(folder, archive)
+        archive.seek(0)
+        return publish_stream(engine, store, archive.read, filename=folder.name + ".zip", max_bytes=max_bytes)
+
+
+def zip_folder(folder: Path, output: BinaryIO) -> None:
+    """Zip a package folder's files into `output`: sorted, fixed timestamps, so the same
+    folder gives the same zip. PackageRefused if it holds symbolic links."""
     source = DirectorySource(folder)
     if source.symlinks:
         raise PackageRefused([finding("PACKAGE-SYMLINK", file=name, name=name) for name in source.symlinks])
-    store.directory.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryFile(dir=store.directory, prefix=TEMPORARY_PREFIX) as archive:
-        with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as output:
-            for name in source.names():
-                info = zipfile.ZipInfo(name, date_time=FOLDER_ZIP_TIME)
-                info.compress_type = zipfile.ZIP_DEFLATED
-                info.external_attr = 0o644 << 16
-                with open(folder / name, "rb") as file, output.open(info, "w") as entry:
-                    shutil.copyfileobj(file, entry, CHUNK_BYTES)
-        archive.seek(0)
-        return publish_stream(engine, store, archive.read, filename=folder.name + ".zip", max_bytes=max_bytes)
+    with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name in source.names():
+            info = zipfile.ZipInfo(name, date_time=FOLDER_ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            with open(folder / name, "rb") as file, archive.open(info, "w") as entry:
+                shutil.copyfileobj(file, entry, CHUNK_BYTES)
 
 
 def default_filename(structure: CourseStructure) -> str:

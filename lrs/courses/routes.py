@@ -9,14 +9,15 @@ a `Content-Disposition` header; it becomes the download's name.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 import orjson
 from flask import Blueprint, Response, current_app, request
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from lrs.app import app_config
 from lrs.auth import check_scope
-from lrs.courses.blobs import app_blob_store
+from lrs.courses.blobs import PackageTooLarge, app_blob_store
 from lrs.courses.publish import CourseNotFound, PackageRefused, publish_stream, too_large, unpublish
 from lrs.db import current_engine
 from lrs.errors import XAPIError, response_language
@@ -37,10 +38,9 @@ def publish_route() -> Response:
     filename = _filename()
     if request.content_length is not None and request.content_length > config.max_package_bytes:
         return _refused(PackageRefused([too_large(filename or "package.zip", config.max_package_bytes)]))
-    request.max_content_length = None  # the package limit applies, enforced while streaming
     try:
-        publication = publish_stream(current_engine(), app_blob_store(), request.stream.read, filename=filename,
-                                     max_bytes=config.max_package_bytes)
+        publication = publish_stream(current_engine(), app_blob_store(), _body_reader(config.max_package_bytes),
+                                     filename=filename, max_bytes=config.max_package_bytes)
     except PackageRefused as refused:
         return _refused(refused)
     status = 200 if publication.status == "unchanged" else 201
@@ -61,6 +61,21 @@ def unpublish_route() -> Response:
         raise XAPIError(404, "No such published course (or version).",
                         "Aucun cours publié (ou version) de ce nom.", "course")
     return _json({"removed": [item.to_dict() for item in removed]}, 200)
+
+
+def _body_reader(limit: int) -> Callable[[int], bytes]:
+    """The request body, read chunk by chunk under the package limit rather than the
+    LRS body limit (`MAX_CONTENT_LENGTH`); a body without a length is capped the same way."""
+    request.max_content_length = limit
+    stream = request.stream
+
+    def read(size: int) -> bytes:
+        try:
+            return stream.read(size)
+        except RequestEntityTooLarge as error:
+            raise PackageTooLarge(limit) from error
+
+    return read
 
 
 def _filename() -> str | None:
