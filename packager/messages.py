@@ -159,6 +159,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "package {file} fails validation:",
     ),
     "built": ("paquet écrit : {file}", "package written: {file}"),
+    "simulated": (
+        "{count} déclarations de {learners} apprenants écrites dans {file}",
+        "{count} statements of {learners} learners written to {file}",
+    ),
     "out_not_dir": (
         "{dir} existe et n'est pas un dossier",
         "{dir} exists and is not a folder",
