@@ -14,7 +14,7 @@ Rules (cmi5 §9.6.3 for moveOn; documented in lrs/reports/README.md):
   completed; SCORM 1.2 and the rest: completed or passed;
 * **required** modules: every module whose moveOn is not `NotApplicable`;
 * the course is **completed** when every required module is satisfied (or a statement
-  about the course says so); **passed** when every module with a quiz is passed;
+  about the course says so); **passed** when every module with a quiz (questions, or a moveOn that asks a pass) is passed;
   **failed** when one of them failed and was not passed since;
 * course **score**: the mean of the best scores of the modules with a quiz, each
   weighted by the sum of its questions' weights (1 for a quiz whose questions are not
@@ -79,7 +79,9 @@ def required(module: Module) -> bool:
 
 
 def has_quiz(module: Module) -> bool:
-    return bool(module.questions) or module.quiz_iri is not None or module.completion == "quiz"
+    """A module whose learners are judged: it has questions, or its rule asks a pass."""
+    return (bool(module.questions) or module.quiz_iri is not None or module.completion == "quiz"
+            or module.move_on in ("Passed", "CompletedAndPassed"))
 
 
 def quiz_weight(module: Module) -> float:
