@@ -23,6 +23,7 @@ from typing import Any, BinaryIO, Callable
 
 import orjson
 import sqlalchemy
+import sqlalchemy.exc
 from sqlalchemy.engine import Connection, Engine
 
 from lrs.courses.blobs import CHUNK_BYTES, TEMPORARY_PREFIX, BlobStore, PackageTooLarge, ReceivedBlob
@@ -44,6 +45,7 @@ from validators.packages.structure import (
 # A `web` build has no LMS manifest: its course description stands for one.
 WEB_FORMAT = "web"
 NO_MANIFEST = "PACKAGE-NO-MANIFEST"
+REGISTER_ATTEMPTS = 3
 FOLDER_ZIP_TIME = (2000, 1, 1, 0, 0, 0)
 VALIDATION_TARGET = "moodle"  # the LMS the campus runs; `strict` would refuse what Moodle plays
 
@@ -197,10 +199,17 @@ def _register(engine: Engine, store: BlobStore, received: ReceivedBlob, structur
               filename: str) -> Publication:
     blob_existed = store.exists(received.sha256)
     store.keep(received)
-    released: list[str] = []
     try:
-        with write_transaction(engine) as connection:
-            publication, released = _store(connection, received, structure, filename)
+        for attempt in range(1, REGISTER_ATTEMPTS + 1):
+            try:
+                with write_transaction(engine) as connection:
+                    publication, released = _store(connection, received, structure, filename)
+                break
+            except sqlalchemy.exc.IntegrityError:
+                # Another node registered the same course version (or format) at the same
+                # moment (PostgreSQL): the next attempt finds it and adds to it.
+                if attempt == REGISTER_ATTEMPTS:
+                    raise
     except BaseException:
         if not blob_existed:
             _delete_unused(engine, store, [received.sha256])
@@ -212,6 +221,10 @@ def _register(engine: Engine, store: BlobStore, received: ReceivedBlob, structur
 def _store(connection: Connection, received: ReceivedBlob, structure: CourseStructure,
            filename: str) -> tuple[Publication, list[str]]:
     now = _now_us()
+    # Two nodes adding formats to one course at once: the second waits here for the first
+    # to commit, then reads what it stored (PostgreSQL; SQLite has one writer at a time).
+    connection.execute(sqlalchemy.select(courses.c.id).where(
+        courses.c.iri == structure.iri, courses.c.version == structure.version).with_for_update())
     existing = course_structure(connection, structure.iri, structure.version)
     fmt = structure.package_format
     released: list[str] = []
