@@ -21,7 +21,7 @@ from lrs.catalogue import data
 from lrs.catalogue.cards import CourseCard, localized_tagged, minutes_text, size_text, slugs_for
 from lrs.catalogue.listing import CatalogueInputError, parse_query, search
 from lrs.catalogue.messages import format_name, known_or, language_name, text
-from lrs.catalogue.webbuild import SANDBOX_POLICY, BuildFile, EntryNotFound
+from lrs.catalogue.webbuild import SANDBOX_POLICY, BuildFile, EntryNotFound, start_page
 from lrs.courses import registry
 from lrs.courses.blobs import app_blob_store
 from lrs.db import read_transaction
@@ -256,7 +256,11 @@ def try_it(slug: str) -> Response:
     build = card.web_build
     if build is None:
         return _error(404, text(lang, "course.try.none"), "html", lang)
-    start = url_for("catalogue.web_file", slug=slug, sha256=build.sha256, path=build.launch or "index.html")
+    try:
+        first = start_page(app_blob_store().open(build.sha256), build.launch)
+    except FileNotFoundError:
+        return _error(404, text(lang, "error.blob"), "html", lang)
+    start = url_for("catalogue.web_file", slug=slug, sha256=build.sha256, path=first)
     return _render("catalogue/try.html.j2", lang, card=card, version=version, start=start)
 
 

@@ -55,6 +55,17 @@ def content_type(name: str) -> str:
     return _TYPES.get(suffix) or mimetypes.guess_type(name)[0] or "application/octet-stream"
 
 
+def start_page(blob: BinaryIO, launch: str | None) -> str:
+    """Where a visit starts: the build's own home page (its list of modules) when it has
+    one, else its first launch page."""
+    try:
+        with blob, zipfile.ZipFile(blob) as archive:
+            names = set(archive.namelist())
+    except (zipfile.BadZipFile, OSError):
+        names = set()
+    return INDEX if INDEX in names or not launch else launch
+
+
 class BuildFile:
     """One entry of an open build zip; iterate to read it in chunks (closes the zip at the end)."""
 

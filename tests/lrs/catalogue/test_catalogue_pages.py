@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from .conftest import SAMPLE_IRI, SAMPLE_SLUG, Catalogue, auth, sha256_of
+from tests.lrs.catalogue.support import SAMPLE_IRI, SAMPLE_SLUG, Catalogue, auth, sha256_of
 
 COURSE_URL = f"/catalogue/{SAMPLE_SLUG}"
 
