@@ -151,3 +151,29 @@ def test_cli_writes_ndjson_and_refuses_bad_input(sample_course: Path, tmp_path: 
     missing = subprocess.run([sys.executable, "-m", "parcours.cli", "simulate", str(tmp_path / "absent"), "--out",
                               str(out)], capture_output=True, text=True)
     assert missing.returncode == 1 and "absent" in missing.stderr and "Traceback" not in missing.stderr
+
+
+def test_demo_cohort_imports_once_into_a_real_sqlite_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                           root: Path) -> None:
+    import sqlalchemy as sa
+
+    from lrs.app import create_app
+    from lrs.config import Config
+    from lrs.db import ENGINE_KEY
+    from lrs.tables import statements
+    from parcours import demo_cohort
+
+    monkeypatch.chdir(root)
+    monkeypatch.setattr(demo_cohort, "SAMPLE_COHORTS", {"samples/courses/numerique-responsable": 12,
+                                                        "samples/courses/minimal": 5})
+    start = demo_cohort.cohort_start(datetime(2026, 12, 6, 15, 30, tzinfo=timezone.utc))
+    assert start == datetime(2026, 10, 11, tzinfo=timezone.utc)  # eight weeks before that day, at midnight
+    files = demo_cohort.write_cohorts(tmp_path / "dist", start)
+    expected = sum(len(path.read_text(encoding="utf-8").splitlines()) for path in files)
+    app = create_app(Config(database_url=f"sqlite:///{tmp_path / 'demo.db'}"))
+    assert demo_cohort.load_cohorts(app, files) == expected
+    assert demo_cohort.load_cohorts(app, files) == 0  # already there: not read again
+    with app.extensions[ENGINE_KEY].connect() as connection:
+        assert connection.execute(sa.select(sa.func.count()).select_from(statements)).scalar() == expected
+    secret = demo_cohort.pseudonym_secret(tmp_path / "demo.db")
+    assert len(secret) >= 32 and demo_cohort.pseudonym_secret(tmp_path / "demo.db") == secret
