@@ -75,6 +75,7 @@ class BlobStore:
         handle, name = tempfile.mkstemp(prefix=TEMPORARY_PREFIX, suffix=".zip", dir=self.directory)
         path = Path(name)
         try:
+            os.fchmod(handle, 0o644)  # published packages are public; other nodes' users read them
             with os.fdopen(handle, "wb") as output:
                 while True:
                     chunk = read(CHUNK_BYTES)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 import orjson
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Flask, Response, current_app, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from lrs.app import app_config
@@ -26,6 +26,13 @@ bp = Blueprint("courses", __name__)
 
 SCOPE = "courses/write"
 ZIP_TYPES = ("application/zip", "application/x-zip-compressed", "application/octet-stream")
+
+
+def init_app(app: Flask) -> None:
+    """Sweep the temporary files that an upload cut short by a crash left behind."""
+    from lrs.courses.blobs import BlobStore, blob_directory
+
+    BlobStore(blob_directory(app_config(app))).sweep_temporary()
 
 
 @bp.post("/courses")

@@ -77,3 +77,20 @@ def test_the_migration_creates_the_tables_the_code_uses(database_url: str) -> No
             assert {index.name for index in table.indexes} <= indexes, table.name
     finally:
         engine.dispose()
+
+
+def test_an_upload_cut_short_by_a_crash_is_swept_when_the_app_starts(sqlite_database: str, tmp_path: Path) -> None:
+    import os
+
+    from lrs.app import create_app
+    from lrs.config import Config
+    from lrs.courses.blobs import TEMPORARY_PREFIX
+
+    blobs = tmp_path / "blobs"
+    blobs.mkdir()
+    stale, fresh = blobs / f"{TEMPORARY_PREFIX}stale.zip", blobs / f"{TEMPORARY_PREFIX}fresh.zip"
+    for path in (stale, fresh):
+        path.write_bytes(b"PK half a package")
+    os.utime(stale, (0, 0))  # from 1970: long dead
+    create_app(Config(database_url=sqlite_database, blob_dir=str(blobs))).extensions["parcours.engine"].dispose()
+    assert sorted(path.name for path in blobs.iterdir()) == [fresh.name]  # an upload may still be writing it
