@@ -19,7 +19,6 @@ from click.testing import CliRunner
 from lrs.app import create_app
 from lrs.auth import create_credential
 from lrs.config import Config
-from lrs.courses.publish import zip_folder
 from lrs.courses.tables import COURSE_TABLES
 from lrs.db import write_transaction
 from parcours.cli import main
@@ -32,15 +31,13 @@ KEYS = {"publisher": "courses/write", "writer": "statements/write", "all": "all"
 
 
 def build(course: Path, out: Path) -> dict[str, Path]:
-    """`parcours build` in every format; the web site zipped as a publisher would."""
+    """`parcours build` in every format (the web site as a folder and as a zip)."""
     result = CliRunner().invoke(main, ["build", str(course), "--format", ",".join(FORMATS), "--out", str(out)])
     assert result.exit_code == 0, result.output
-    packages = {fmt: out / f"{course.name}-{fmt}.zip" for fmt in FORMATS if fmt != "web"}
-    with open(out / f"{course.name}-web.zip", "wb") as archive:
-        zip_folder(out / f"{course.name}-web", archive)
-    packages["web"] = out / f"{course.name}-web.zip"
+    packages = {fmt: out / f"{course.name}-{fmt}.zip" for fmt in FORMATS}
     for path in packages.values():
         assert path.is_file(), path
+    assert (out / f"{course.name}-web").is_dir()
     return packages
 
 
