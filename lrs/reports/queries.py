@@ -182,17 +182,22 @@ _STATE_COLUMNS = (rp.c.learner_key, rp.c.module_id, rp.c.completed_us, rp.c.pass
 
 def module_states(connection: Connection, course: str, published: Published) -> dict[str, dict[str, ModuleState]]:
     """learner -> module IRI -> the learner's state in it, every registration merged."""
-    module_of = published.module_of()
-    states: dict[str, dict[str, ModuleState]] = defaultdict(dict)
+    module_of = {identifier: module.iri for identifier, module in published.module_of().items()}
+    states: dict[str, dict[str, ModuleState]] = {}
     rows = connection.execute(sa.select(*_STATE_COLUMNS).where(rp.c.course_id == course, rp.c.module_id != ""))
     for learner, module_id, completed_us, passed_us, success, satisfied_us, cmi5, move_on, best in rows.all():
-        module = module_of.get(module_id)
-        if module is None:
+        iri = module_of.get(module_id)
+        if iri is None:
             continue
-        state = states[learner].get(module.iri)
-        if state is None:
-            state = states[learner][module.iri] = ModuleState()
-        state.add(completed_us, passed_us, success is False, satisfied_us, bool(cmi5), move_on, best)
+        mine = states.get(learner)
+        if mine is None:
+            mine = states[learner] = {}
+        state = mine.get(iri)
+        if state is None:  # one registration: the row as it is
+            mine[iri] = ModuleState(completed_us, passed_us, success is False, satisfied_us, bool(cmi5),
+                                    move_on or "", best)
+        else:
+            state.add(completed_us, passed_us, success is False, satisfied_us, bool(cmi5), move_on, best)
     return states
 
 

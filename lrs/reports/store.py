@@ -16,12 +16,11 @@ import orjson
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from lrs.courses import registry
 from lrs.db import bulk_insert, driver_marker, upsert_clause, write_transaction
 from lrs.reports.facts import FACT_FIELDS, ITEM_FIELDS, REGISTRATION_PREFIX, Fact, extract_fact, extract_item
 from lrs.reports.progress import rows_for
 from lrs.reports.settings import DEFAULT_GROUP_EXTENSIONS
-from lrs.reports.structure import published_owners
+from lrs.reports.structure import published_owners, registry_mark
 from lrs.reports.tables import report_facts, report_items, report_names, report_progress
 
 Key = tuple[str, str, str]  # learner, course, registration
@@ -298,8 +297,7 @@ def ready_for_reading(engine: Engine, group_extensions: Iterable[str] = DEFAULT_
 
     ensure_indexed(engine)
     with engine.connect() as connection:
-        published = registry.published_courses(connection, all_versions=True)
-    mark = (len(published), max((course.updated_us for course in published), default=0))
+        mark = registry_mark(connection)
     if _settled.get(engine) == mark:
         return
     with write_transaction(engine) as connection:

@@ -24,12 +24,16 @@ Rules (cmi5 §9.6.3 for moveOn; documented in lrs/reports/README.md):
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Iterable
 
-from sqlalchemy.engine import Connection
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
 
 from lrs.courses import registry
+from lrs.courses.tables import courses
 from validators.packages.structure import CourseStructure, Module
 
 NOT_APPLICABLE = "NotApplicable"
@@ -44,6 +48,15 @@ class Published:
     def modules(self) -> tuple[Module, ...]:
         return self.structure.modules
 
+    @cached_property
+    def required_modules(self) -> tuple[Module, ...]:
+        return tuple(module for module in self.modules if required(module))
+
+    @cached_property
+    def quizzes(self) -> tuple[tuple[str, float], ...]:
+        """(module IRI, weight) of the modules whose learners are judged."""
+        return tuple((module.iri, quiz_weight(module)) for module in self.modules if has_quiz(module))
+
     def module_of(self) -> dict[str, Module]:
         """Every id statements may give a module (its IRI, its cmi5 AU id) -> the module."""
         found: dict[str, Module] = {}
@@ -54,13 +67,36 @@ class Published:
         return found
 
 
+Mark = tuple[int, int]  # how many course versions are published, and the latest change
+
+# Structures read once per process until the registry changes (a report reads the
+# structure of every course it lists, several times).
+_marks: "weakref.WeakKeyDictionary[Connection, Mark]" = weakref.WeakKeyDictionary()
+_structures: "weakref.WeakKeyDictionary[Engine, tuple[Mark, dict[str, Published | None]]]" = (
+    weakref.WeakKeyDictionary())
+
+
+def registry_mark(connection: Connection) -> Mark:
+    """Changes whenever a course version is published, extended or unpublished."""
+    mark = _marks.get(connection)
+    if mark is None:
+        count, latest = connection.execute(sa.select(sa.func.count(), sa.func.max(courses.c.updated_us))).one()
+        mark = _marks[connection] = (count, latest or 0)
+    return mark
+
+
 def published_course(connection: Connection, course_id: str) -> Published | None:
     """The latest published version of a course with its modules; None when the
     course is not published (its reports keep the rules of unpublished courses)."""
-    found = registry.course_structure(connection, course_id)
-    if found is None or not found.structure.modules:
-        return None
-    return Published(found.structure, found.formats)
+    mark = registry_mark(connection)
+    cached = _structures.get(connection.engine)
+    if cached is None or cached[0] != mark:
+        cached = _structures[connection.engine] = (mark, {})
+    known = cached[1]
+    if course_id not in known:
+        found = registry.course_structure(connection, course_id)
+        known[course_id] = Published(found.structure, found.formats) if found and found.structure.modules else None
+    return known[course_id]
 
 
 def published_owners(connection: Connection, activity_ids: Iterable[str]) -> dict[str, str]:
@@ -151,23 +187,31 @@ class CourseOutcome:
 
 def course_outcome(published: Published, states: dict[str, ModuleState]) -> CourseOutcome:
     """A learner's course as its modules make it (`states`: module IRI -> state)."""
-    empty = ModuleState()
-    needed = [module for module in published.modules if required(module)]
-    moments = [satisfied_at(module, published.formats, states.get(module.iri, empty)) for module in needed]
-    done = [moment for moment in moments if moment is not None]
-    quizzes = [module for module in published.modules if has_quiz(module)]
-    passed = bool(quizzes) and all(states.get(m.iri, empty).passed_us is not None for m in quizzes)
-    failed = not passed and any(
-        states.get(m.iri, empty).failed and states.get(m.iri, empty).passed_us is None for m in quizzes
-    )
-    scores = [(quiz_weight(m), states.get(m.iri, empty).best) for m in quizzes]
+    empty = _EMPTY
+    formats = published.formats
+    done = []
+    for module in published.required_modules:
+        moment = satisfied_at(module, formats, states.get(module.iri, empty))
+        if moment is not None:
+            done.append(moment)
+    needed = len(published.required_modules)
+    quizzes = published.quizzes
+    passed = failed = False
     score = None
-    if quizzes and all(best is not None for _weight, best in scores):
-        score = round(sum(weight * best for weight, best in scores) / sum(weight for weight, _ in scores), 4)  # type: ignore[operator]
+    if quizzes:
+        judged = [states.get(iri, empty) for iri, _weight in quizzes]
+        passed = all(state.passed_us is not None for state in judged)
+        failed = not passed and any(state.failed and state.passed_us is None for state in judged)
+        if all(state.best is not None for state in judged):
+            total = sum(weight for _iri, weight in quizzes)
+            score = round(sum(weight * state.best for (_iri, weight), state in zip(quizzes, judged)) / total, 4)  # type: ignore[operator]
     return CourseOutcome(
-        completed_us=max(done) if needed and len(done) == len(needed) else None,
+        completed_us=max(done) if needed and len(done) == needed else None,
         passed=passed,
         failed=failed,
         score=score,
-        progress=round(len(done) / len(needed), 4) if needed else None,
+        progress=round(len(done) / needed, 4) if needed else None,
     )
+
+
+_EMPTY = ModuleState()

@@ -214,3 +214,9 @@ def test_spreadsheet_csv_and_items_command(make_app, sqlite_database, package):
     assert result.exit_code == 0, result.output
     table = json.loads(result.output)
     assert table["rows"][0]["question"] == q1["id"] and table["rows"][0]["answers"] == 5
+
+    # a voided answer leaves the analysis
+    answer = next(s for s in runtime.items if s["object"]["id"] == q1["id"])
+    post_statements(app, [{"actor": {"mbox": "mailto:admin@example.org"},
+                           "verb": {"id": ADL + "voided"}, "object": {"objectType": "StatementRef", "id": answer["id"]}}])
+    assert _rows(app, "course/items", course)[0]["answers"] == 4
