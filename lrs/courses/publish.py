@@ -177,7 +177,7 @@ def _checked_structure(received: ReceivedBlob, filename: str) -> CourseStructure
     structure = None
     if not errors or {item.code for item in errors} == {NO_MANIFEST}:
         try:
-            structure = read_structure(received.path)
+            structure = read_structure(received.path, name=filename)
         except StructureUnreadable as error:
             errors.append(Finding(code="COURSE-DESCRIPTION-INVALID", message_fr=f"Description du cours illisible : {error}",
                                   message_en=f"Unreadable course description: {error}", file=COURSE_DESCRIPTION))

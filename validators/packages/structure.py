@@ -108,12 +108,13 @@ UNDETERMINED = "und"  # BCP 47 for titles that carry no language (SCORM, AICC)
 QUESTION_COMPONENTS = ("choices", "scale", "source", "target", "steps")
 
 
-def read_structure(path: str | Path) -> CourseStructure:
+def read_structure(path: str | Path, *, name: str | None = None) -> CourseStructure:
     """The structure of a package: a `.zip`, an unpacked folder, or a lone cmi5.xml / tincan.xml.
 
     A course description (`parcours-course.json`) wins; cmi5.xml adds its AU ids and
     moveOn; without a description, the manifest says what it can. The course IRI is
-    "" when the package names none (AICC, plain zips)."""
+    "" when the package names none (AICC, plain zips); its title is then `name` (the
+    package's file name, default the path's) without its extension."""
     location = Path(path)
     if location.is_file() and not zipfile.is_zipfile(location):
         return _standalone(location)
@@ -125,17 +126,17 @@ def read_structure(path: str | Path) -> CourseStructure:
             raise StructureUnreadable(f"{location.name}: not a readable package")
         source = inspection.source
     try:
-        return structure_of(source)
+        return structure_of(source, name or location.name)
     finally:
         source.close()
 
 
-def structure_of(source: PackageSource) -> CourseStructure:
+def structure_of(source: PackageSource, name: str) -> CourseStructure:
     descriptor = find_descriptor(source)
     from_manifest = _from_descriptor(source, descriptor)
     description = _description(source)
     if description is None:
-        return from_manifest or _plain(source, descriptor.kind)
+        return from_manifest or _plain(name, descriptor.kind)
     return merge_structures(description, from_manifest) if from_manifest is not None else description
 
 
@@ -447,7 +448,7 @@ def _as_iri(identifier: str, course_iri: str | None = None) -> str:
     return f"urn:parcours:scorm:{quote(identifier, safe='')}"
 
 
-def _plain(source: PackageSource, kind: str) -> CourseStructure:
-    """A package whose files say nothing of a course (AICC, a plain zip): its label as title."""
-    label = Path(getattr(source, "label", "") or "package").stem
-    return CourseStructure(iri="", version="", title={UNDETERMINED: label}, package_format=kind, source="zip")
+def _plain(name: str, kind: str) -> CourseStructure:
+    """A package whose files say nothing of a course (AICC, a plain zip): its name as title."""
+    return CourseStructure(iri="", version="", title={UNDETERMINED: Path(name).stem or name}, package_format=kind,
+                           source="zip")
