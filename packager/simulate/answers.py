@@ -25,16 +25,24 @@ def stable_unit(text: str) -> float:
     return int.from_bytes(hashlib.sha256(text.encode("utf-8")).digest()[:8], "big") / 2**64
 
 
-def difficulty(question: dict[str, Any]) -> float:
+TRAP_DIFFICULTY = 3.5  # a question most learners get wrong the first time (a misleading distractor)
+
+
+def difficulty(question: dict[str, Any], trap: bool = False) -> float:
     base = TYPE_DIFFICULTY.get(question["type"], 0.0)
     if question["type"] == "choice" and question.get("multiple"):
         base += 0.6
-    return base + (stable_unit(question["id"]) - 0.5) * 1.6
+    return base + (stable_unit(question["id"]) - 0.5) * 2.0 + (TRAP_DIFFICULTY if trap else 0.0)
 
 
-def chance_correct(ability: float, question: dict[str, Any], attempt: int) -> float:
+def trap_question(questions: list[dict[str, Any]]) -> str | None:
+    """The course's one trap: the question its IRI ranks first, so that reports have one to flag."""
+    return max((q["id"] for q in questions), key=stable_unit, default=None)
+
+
+def chance_correct(ability: float, question: dict[str, Any], attempt: int, trap: bool = False) -> float:
     """Logistic model: able learners and later attempts do better; hard questions less so."""
-    return 1 / (1 + math.exp(-(1.3 * ability + 0.8 * attempt + 1.5 - difficulty(question))))
+    return 1 / (1 + math.exp(-(1.3 * ability + 0.8 * attempt + 1.5 - difficulty(question, trap))))
 
 
 def _number(text: str) -> float:

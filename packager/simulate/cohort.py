@@ -21,7 +21,7 @@ from packager.course.model import Course, Module
 from packager.formats.cmi5 import move_on
 from packager.layout import module_document
 from packager.render import module_config
-from packager.simulate.answers import chance_correct, right_response, wrong_response
+from packager.simulate.answers import chance_correct, right_response, trap_question, wrong_response
 from packager.simulate.runtime import Answer, Cmi5Session, ModuleProgress, Session, XapiSession, seeded_uuid
 
 # The learner's administration in statement context (the LMS's cmi5 context template); the
@@ -138,6 +138,7 @@ class CourseWalk:
         self.statements: list[dict[str, Any]] = []
         words = [_words(page.html) for module in course.modules for page in module.pages]
         self.longest = max(words) if words else 1
+        self.trap = trap_question([{"id": q.id} for m in course.modules if m.quiz for q in m.quiz.questions])
 
     def session(self, module: Module, config: dict[str, Any], progress: ModuleProgress) -> Session:
         learner = self.learner
@@ -227,7 +228,8 @@ class CourseWalk:
             moment += timedelta(milliseconds=latency_ms)
             answers = []
             for question in questions:
-                correct = self.rng.random() < chance_correct(self.learner.ability, question, attempt)
+                chance = chance_correct(self.learner.ability, question, attempt, question["id"] == self.trap)
+                correct = self.rng.random() < chance
                 response = right_response(question, self.rng) if correct else wrong_response(question, self.rng)
                 answers.append(Answer(question, response, correct))
             session.submit(moment, answers, latency_ms)

@@ -100,6 +100,14 @@ def test_the_cohort_varies_as_a_real_one(cohort: list[dict], sample_course: Path
     assert {s["object"]["definition"]["interactionType"] for s in answers} == {
         "choice", "true-false", "fill-in", "numeric", "matching", "sequencing"}
     assert 0.5 < sum(s["result"]["success"] for s in answers) / len(answers) < 0.95
+    first_tries: dict[str, list[bool]] = defaultdict(list)
+    answered_once: set[tuple[str, str]] = set()
+    for s in answers:
+        if (s["actor"]["account"]["name"], s["object"]["id"]) not in answered_once:
+            answered_once.add((s["actor"]["account"]["name"], s["object"]["id"]))
+            first_tries[s["object"]["id"]].append(s["result"]["success"])
+    facility = sorted(sum(tries) / len(tries) for tries in first_tries.values())
+    assert facility[0] < 0.3 and facility[-1] > 0.9  # a question for each of the reports' flags
 
 
 def test_cmi5_sessions_follow_the_cmi5_order(cohort: list[dict]) -> None:
