@@ -15,20 +15,19 @@ from __future__ import annotations
 import re
 import shutil
 import tempfile
-import time
 import zipfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, BinaryIO, Callable
 
-import orjson
 import sqlalchemy
 import sqlalchemy.exc
 from sqlalchemy.engine import Connection, Engine
 
+from lrs.courses import rows
 from lrs.courses.blobs import CHUNK_BYTES, TEMPORARY_PREFIX, BlobStore, PackageTooLarge, ReceivedBlob
 from lrs.courses.registry import course_structure
-from lrs.courses.tables import course_downloads, course_modules, course_pages, course_questions, courses
+from lrs.courses.tables import course_downloads, courses
 from lrs.db import write_transaction
 from validators.findings import Finding
 from validators.packages import validate_package
@@ -220,7 +219,8 @@ def _register(engine: Engine, store: BlobStore, received: ReceivedBlob, structur
 
 def _store(connection: Connection, received: ReceivedBlob, structure: CourseStructure,
            filename: str) -> tuple[Publication, list[str]]:
-    now = _now_us()
+    """Register the package; return what was done and the blobs it no longer uses."""
+    now = rows.now_us()
     # Two nodes adding formats to one course at once: the second waits here for the first
     # to commit, then reads what it stored (PostgreSQL; SQLite has one writer at a time).
     connection.execute(sqlalchemy.select(courses.c.id).where(
@@ -229,43 +229,37 @@ def _store(connection: Connection, received: ReceivedBlob, structure: CourseStru
     fmt = structure.package_format
     released: list[str] = []
     if existing is None:
-        course_id = _insert_course(connection, structure, now)
-        _insert_modules(connection, course_id, structure)
-        _mark_latest(connection, structure.iri)
+        course_id = rows.insert_course(connection, structure, now)
+        rows.insert_modules(connection, course_id, structure)
+        rows.mark_latest(connection, structure.iri)
         status = "created"
     else:
         course_id = existing.id
+        previous = next((item for item in existing.downloads if item.format == fmt), None)
+        if previous is not None and previous.sha256 == received.sha256:
+            return _publication(structure, existing.formats, existing.module_count, received, "unchanged",
+                                previous.filename), []
         # The richer structure leads (a course description beats a manifest); the other completes it.
         if structure.source == COURSE_DESCRIPTION or existing.structure.source != COURSE_DESCRIPTION:
             merged = merge_structures(structure, existing.structure)
         else:
             merged = merge_structures(existing.structure, structure)
-        _replace_course(connection, course_id, merged, now)
-        previous = next((item for item in existing.downloads if item.format == fmt), None)
-        if previous is None:
-            status = "added"
-        elif previous.sha256 == received.sha256:
-            status = "unchanged"
-        else:
-            status = "replaced"
-            released.append(previous.sha256)
-        connection.execute(
-            course_downloads.delete().where(course_downloads.c.course_id == course_id, course_downloads.c.format == fmt)
-        )
-    connection.execute(course_downloads.insert().values(
-        course_id=course_id, format=fmt, sha256=received.sha256, size=received.size, filename=filename,
-        launch=structure.launch, published_us=now,
-    ))
-    formats = tuple(connection.execute(
-        sqlalchemy.select(course_downloads.c.format).where(course_downloads.c.course_id == course_id)
-        .order_by(course_downloads.c.format)
-    ).scalars())
+        rows.replace_course(connection, course_id, merged, now)
+        status = "added" if previous is None else "replaced"
+        released = [] if previous is None else [previous.sha256]
+    rows.put_download(connection, course_id, fmt, sha256=received.sha256, size=received.size, filename=filename,
+                      launch=structure.launch, now=now)
     module_count = connection.execute(
         sqlalchemy.select(courses.c.module_count).where(courses.c.id == course_id)
     ).scalar_one()
-    publication = Publication(structure.iri, structure.version, fmt, formats, module_count, received.sha256,
-                              received.size, status, filename)
-    return publication, released
+    return _publication(structure, rows.formats_of(connection, course_id), module_count, received, status,
+                        filename), released
+
+
+def _publication(structure: CourseStructure, formats: tuple[str, ...], module_count: int, received: ReceivedBlob,
+                 status: str, filename: str) -> Publication:
+    return Publication(structure.iri, structure.version, structure.package_format, formats, module_count,
+                       received.sha256, received.size, status, filename)
 
 
 def unpublish(engine: Engine, store: BlobStore, iri: str, version: str | None = None) -> list[Removal]:
@@ -275,22 +269,20 @@ def unpublish(engine: Engine, store: BlobStore, iri: str, version: str | None = 
         query = sqlalchemy.select(courses.c.id, courses.c.version, courses.c.module_count).where(courses.c.iri == iri)
         if version is not None:
             query = query.where(courses.c.version == version)
-        rows = connection.execute(query.order_by(courses.c.published_us)).all()
-        if not rows:
+        found = connection.execute(query.order_by(courses.c.published_us)).all()
+        if not found:
             raise CourseNotFound(iri, version)
-        ids = [row.id for row in rows]
+        ids = [row.id for row in found]
         downloads = connection.execute(
             sqlalchemy.select(course_downloads.c.course_id, course_downloads.c.format, course_downloads.c.sha256)
             .where(course_downloads.c.course_id.in_(ids)).order_by(course_downloads.c.format)
         ).all()
-        for table in (course_questions, course_pages, course_modules, course_downloads):
-            connection.execute(table.delete().where(table.c.course_id.in_(ids)))
-        connection.execute(courses.delete().where(courses.c.id.in_(ids)))
-        _mark_latest(connection, iri)
+        rows.delete_courses(connection, ids)
+        rows.mark_latest(connection, iri)
     _delete_unused(engine, store, sorted({row.sha256 for row in downloads}))
     return [
         Removal(iri, row.version, tuple(d.format for d in downloads if d.course_id == row.id), row.module_count)
-        for row in rows
+        for row in found
     ]
 
 
@@ -305,77 +297,3 @@ def _delete_unused(engine: Engine, store: BlobStore, digests: list[str]) -> None
     for digest in digests:
         if digest not in used:
             store.delete(digest)
-
-
-def _now_us() -> int:
-    return time.time_ns() // 1000
-
-
-def _json(value: Any) -> str | None:
-    return None if value is None else orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode()
-
-
-def _course_values(structure: CourseStructure) -> dict[str, Any]:
-    return {
-        "language": structure.language,
-        "title": _json(structure.title),
-        "description": _json(structure.description),
-        "licence_name": structure.licence_name,
-        "licence_url": structure.licence_url,
-        "authors": _json(list(structure.authors)),
-        "keywords": _json(list(structure.keywords)),
-        "duration": structure.duration,
-        "mastery_score": structure.mastery_score,
-        "accessibility": _json(structure.accessibility),
-        "source": structure.source,
-        "module_count": len(structure.modules),
-    }
-
-
-def _insert_course(connection: Connection, structure: CourseStructure, now: int) -> int:
-    result = connection.execute(courses.insert().values(
-        iri=structure.iri, version=structure.version, published_us=now, updated_us=now, latest=False,
-        **_course_values(structure),
-    ))
-    return int(result.inserted_primary_key[0])
-
-
-def _replace_course(connection: Connection, course_id: int, structure: CourseStructure, now: int) -> None:
-    connection.execute(courses.update().where(courses.c.id == course_id).values(updated_us=now, **_course_values(structure)))
-    for table in (course_questions, course_pages, course_modules):
-        connection.execute(table.delete().where(table.c.course_id == course_id))
-    _insert_modules(connection, course_id, structure)
-
-
-def _insert_modules(connection: Connection, course_id: int, structure: CourseStructure) -> None:
-    modules, pages, questions = [], [], []
-    for position, module in enumerate(structure.modules):
-        modules.append({
-            "course_id": course_id, "position": position, "iri": module.iri, "key": module.key,
-            "au_id": module.au_id, "sco_id": module.sco_id, "title": _json(module.title),
-            "description": _json(module.description), "completion": module.completion, "move_on": module.move_on,
-            "mastery_score": module.mastery_score, "launch": module.launch, "block": _json(module.block),
-            "quiz_iri": module.quiz_iri, "quiz_title": _json(module.quiz_title),
-        })
-        for index, page in enumerate(module.pages):
-            pages.append({"course_id": course_id, "module_position": position, "position": index, "key": page.key,
-                          "iri": page.iri, "title": _json(page.title)})
-        for index, question in enumerate(module.questions):
-            questions.append({
-                "course_id": course_id, "module_position": position, "position": index, "key": question.key,
-                "iri": question.iri, "type": question.type, "text": _json(question.text),
-                "multiple": question.multiple, "components": _json(question.components),
-                "correct_responses": _json(list(question.correct_responses)), "weight": question.weight,
-            })
-    for table, rows in ((course_modules, modules), (course_pages, pages), (course_questions, questions)):
-        if rows:
-            connection.execute(table.insert(), rows)
-
-
-def _mark_latest(connection: Connection, iri: str) -> None:
-    """`latest` on the version of `iri` first published most recently, off on the others."""
-    newest = connection.execute(
-        sqlalchemy.select(courses.c.id).where(courses.c.iri == iri)
-        .order_by(courses.c.published_us.desc(), courses.c.id.desc()).limit(1)
-    ).scalar()
-    connection.execute(courses.update().where(courses.c.iri == iri).values(latest=courses.c.id == newest))

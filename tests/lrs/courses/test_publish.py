@@ -102,9 +102,13 @@ def test_downloads_are_byte_identical_to_the_published_zips(node: Node, sample_p
 def test_publishing_the_same_zip_again_changes_nothing(node: Node, sample_packages: dict[str, Path]) -> None:
     assert node.publish(sample_packages["scorm12"])[0] == 201
     files, rows = node.stored_files(), node.course_rows()
+    with read_transaction(node.engine) as connection:
+        before = registry.course_structure(connection, COURSE_IRI)
     status, body = node.publish(sample_packages["scorm12"])
     assert status == 200 and body["status"] == "unchanged"
     assert node.stored_files() == files and node.course_rows() == rows
+    with read_transaction(node.engine) as connection:
+        assert registry.course_structure(connection, COURSE_IRI) == before  # not even its last update
 
 
 def test_a_changed_zip_of_the_same_format_replaces_the_download_and_its_blob(
