@@ -127,6 +127,7 @@ class _CourseBuilder:
             mastery_score=f["mastery_score"],
             modules=tuple(modules),
             keywords=tuple(f["keywords"]),
+            accessibility_date=f["accessibility"]["date"] if f["accessibility"] else None,
         )
 
     def _module(self, raw: dict[str, Any], path: list[str | int], course_id: str) -> Module | None:

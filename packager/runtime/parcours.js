@@ -788,6 +788,14 @@
     return { objectType: "Activity", id: q.id, definition: definition };
   }
 
+  // The activity of a page seen (experienced), the same for xAPI and cmi5: <module id>/pages/<key>.
+  function pageActivity(config, key) {
+    var page = config.pages.filter(function (p) { return p.key === key; })[0] || { key: key, title: key };
+    return { objectType: "Activity", id: config.module.id + "/pages/" + encodeURIComponent(key), definition: {
+      type: "http://activitystrea.ms/schema/1.0/page", name: languageMap(config, page.title)
+    } };
+  }
+
   function clone(value) {
     return JSON.parse(JSON.stringify(value));
   }
@@ -836,6 +844,7 @@
     var judged = null; // the passed/failed statement of this session, sent at most once
     var pendingFailed = null;
     var reported = {};
+    var seenSent = {};
 
     function context(defined, moveOn) {
       var ctx = clone(launchData.contextTemplate || {});
@@ -865,6 +874,13 @@
 
     function elapsed() {
       return isoDuration(Date.now() - initializedAt);
+    }
+
+    // A "cmi5 allowed" statement: the context template, the AU as parent, no cmi5 category.
+    function allowed(verbName, result, object) {
+      var s = statement(verbName, result, false, false, object);
+      s.context.contextActivities.parent = [{ objectType: "Activity", id: auId }];
+      client.send(s);
     }
 
     function saveBookmark(snap, keepalive) {
@@ -943,16 +959,19 @@
           });
       },
       progress: function (snap) {
+        if (snap.location && !seenSent[snap.location]) {
+          // cmi5 allowed (spec §9.1, sample scenario 12): a page seen, between initialized and
+          // terminated, with the context template and without the cmi5 category.
+          seenSent[snap.location] = true;
+          allowed("experienced", null, pageActivity(config, snap.location));
+        }
         complete(snap);
         saveBookmark(snap, false);
       },
       interaction: function (rec) {
-        // cmi5 allowed: the context template, but not the cmi5 category.
-        var s = statement("answered", {
+        allowed("answered", {
           response: rec.response, success: rec.correct, duration: isoDuration(rec.latencyMs)
-        }, false, false, interactionActivity(config, rec.question));
-        s.context.contextActivities.parent = [{ objectType: "Activity", id: auId }];
-        client.send(s);
+        }, interactionActivity(config, rec.question));
       },
       result: function (snap) {
         complete(snap);
@@ -1025,13 +1044,6 @@
       }, { suspend: snap.suspend, location: snap.location }, keepalive).catch(function (e) { warn(e.message); });
     }
 
-    function pageActivity(key) {
-      var page = config.pages.filter(function (p) { return p.key === key; })[0] || { key: key, title: key };
-      return { objectType: "Activity", id: config.module.id + "/pages/" + encodeURIComponent(key), definition: {
-        type: "http://activitystrea.ms/schema/1.0/page", name: languageMap(config, page.title)
-      } };
-    }
-
     function outcome(snap) {
       if (snap.completed && !reported.completed) {
         reported.completed = true;
@@ -1065,7 +1077,7 @@
       progress: function (snap) {
         if (!seenSent[snap.location]) {
           seenSent[snap.location] = true;
-          client.send(statement("experienced", pageActivity(snap.location)));
+          client.send(statement("experienced", pageActivity(config, snap.location)));
         }
         outcome(snap);
         saveBookmark(snap, false);
