@@ -8,12 +8,13 @@ from pathlib import Path
 import click
 
 from packager.build import OutputError, PackageError, build_packages, parse_formats
+from packager.cli_language import LocalizedCommand
 from packager.course import CourseError
 from packager.formats import DEFAULT_FORMAT, FORMATS
 from packager.messages import default_lang, msg
 
 
-@click.command("build")
+@click.command("build", cls=LocalizedCommand)
 @click.argument("course_dir", type=click.Path(path_type=Path))
 @click.option("--format", "-f", "formats", default=DEFAULT_FORMAT, show_default=True,
               help=f"Formats séparés par des virgules / comma-separated formats: {', '.join(FORMATS)}.")

@@ -14,7 +14,7 @@ from packager.course.marked_yaml import MarkedDict, YamlSyntaxError, load_marked
 from packager.course.model import ETALAB_NAME, ETALAB_URL, Author, Course, Licence, Module, Page, Text
 from packager.course.quiz import QUIZ_PAGE_KEY, load_quiz
 from packager.course.schemas import KEY_RE, CourseSchema, ModuleSchema
-from packager.course.validation import error_at, located_errors
+from packager.course.validation import error_at, load_lenient, located_errors
 from packager.messages import msg
 from validators.xapi import is_language_tag
 
@@ -53,7 +53,7 @@ def load_course(course_dir: Path | str) -> Course:
     try:
         data = load_marked(root / COURSE_FILE)
     except YamlSyntaxError as error:
-        message = msg("yaml_syntax", problem=error.problem)
+        message = error.message
         raise CourseError([SourceError(COURSE_FILE, error.line, "", message.fr, message.en)]) from None
     except UnicodeDecodeError:
         message = msg("not_utf8")
@@ -77,11 +77,9 @@ def _module_file_errors(root: Path, data: MarkedDict) -> list[SourceError]:
     builder = _CourseBuilder(root, data, {"language": language, "mastery_score": None})
     modules = data.get("modules")
     for index, raw in enumerate(modules if isinstance(modules, list) else []):
-        try:
-            module = ModuleSchema().load(raw)
-        except ValidationError:
-            continue  # already reported by the course schema
-        builder._module(module, ["modules", index], "urn:parcours:unchecked")
+        module, _reported = load_lenient(ModuleSchema(), raw)  # errors already reported by the course schema
+        if module is not None:
+            builder._module(module, ["modules", index], "urn:parcours:unchecked")
     return builder.errors
 
 

@@ -223,8 +223,21 @@ class ChoiceQuestion(QuestionBase):
     choices = fields.List(fields.Nested(ChoiceItemSchema), required=True)
 
 
+class TrueFalseAnswer(fields.Field):
+    """`true`/`false`, or the words learners see: `vrai`/`faux` (any case)."""
+
+    WORDS = {"vrai": True, "faux": False, "true": True, "false": False}
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> bool:
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.strip().lower() in self.WORDS:
+            return self.WORDS[value.strip().lower()]
+        raise ValidationError(msg("true_false"))
+
+
 class TrueFalseQuestion(QuestionBase):
-    answer = fields.Boolean(required=True, truthy={True}, falsy={False})
+    answer = TrueFalseAnswer(required=True)
 
 
 class FillInQuestion(QuestionBase):
