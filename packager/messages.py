@@ -143,6 +143,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "image {file} sans texte alternatif : écrivez ![description](…)",
         "image {file} has no alt text: write ![description](…)",
     ),
+    "image_type": (
+        "{file} n'est pas une image (png, jpg, gif, svg, webp)",
+        "{file} is not an image (png, jpg, gif, svg, webp)",
+    ),
     "image_external": (
         "l'image {file} doit être dans le dossier du cours (aucune adresse externe)",
         "image {file} must be inside the course folder (no external address)",

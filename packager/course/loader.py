@@ -11,7 +11,7 @@ from marshmallow import ValidationError
 from packager.course.errors import CourseError, SourceError
 from packager.course.markdown import PageRenderer
 from packager.course.marked_yaml import MarkedDict, YamlSyntaxError, load_marked
-from packager.course.model import ETALAB_NAME, ETALAB_URL, Author, Course, Licence, Module, Page, Text
+from packager.course.model import ETALAB_NAME, ETALAB_URL, Author, Course, Image, Licence, Module, Page, Text
 from packager.course.quiz import QUIZ_PAGE_KEY, load_quiz
 from packager.course.schemas import KEY_RE, CourseSchema, ModuleSchema
 from packager.course.validation import error_at, load_lenient, located_errors
@@ -19,6 +19,7 @@ from packager.messages import msg
 from validators.xapi import is_language_tag
 
 COURSE_FILE = "course.yaml"
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp")
 
 
 def _page_key(file: str) -> str:
@@ -107,6 +108,7 @@ class _CourseBuilder:
             module = self._module(raw, path, course_id)
             if module is not None:
                 modules.append(module)
+        cover = self._image(f.get("cover"), ["cover"])
         if self.errors:
             raise CourseError(self.errors)
         licence = f["licence"] or {"name": ETALAB_NAME, "url": ETALAB_URL}
@@ -125,6 +127,8 @@ class _CourseBuilder:
             mastery_score=f["mastery_score"],
             modules=tuple(modules),
             keywords=tuple(f["keywords"]),
+            cover=cover,
+            course_assets=tuple(sorted({image.file for image in (cover,) if image})),
         )
 
     def _module(self, raw: dict[str, Any], path: list[str | int], course_id: str) -> Module | None:
@@ -167,6 +171,18 @@ class _CourseBuilder:
             mastery_score=mastery if quiz else None,
             assets=tuple(sorted(assets)),
         )
+
+    def _image(self, raw: dict[str, Any] | None, path: list[str | int]) -> Image | None:
+        """A course-level image (cover, logo): in the course folder, of a type browsers show."""
+        if raw is None:
+            return None
+        file = raw["file"]
+        if not self._found(file, path, "media_missing"):
+            return None
+        if Path(file).suffix.lower() not in IMAGE_SUFFIXES:
+            self.error(path, msg("image_type", file=file))
+            return None
+        return Image(Path(file).as_posix(), raw["alt"].strip())
 
     def _found(self, file: str, path: list[str | int], missing: str) -> bool:
         """Whether `file` lies in the course folder and exists; if not, the error is recorded."""

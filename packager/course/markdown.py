@@ -30,6 +30,13 @@ VIDEO_TYPES = {".mp4": "video/mp4", ".webm": "video/webm", ".ogv": "video/ogg"}
 MEDIA_KEYS = ("src", "captions", "title", "language")
 _CUE_TIMING = re.compile(r"^\s*(\d+:)?\d{2}:\d{2}\.\d{3}\s+-->\s+(\d+:)?\d{2}:\d{2}\.\d{3}")
 _ADMONITION_RE = re.compile(r"^(\w+)(?:\s+(.*))?$")
+NEW_WINDOW = {"target": "_blank", "rel": "noopener"}
+
+
+def new_window_mention(strings: dict[str, str]) -> str:
+    """The mention ending a link that opens a new window: read aloud, shown as an arrow."""
+    return (f'<span class="pc-new-window"><span class="pc-sr-only"> {html.escape(strings["new_window"])}</span>'
+            f'<span aria-hidden="true"> ↗</span></span>')
 
 
 @dataclass
@@ -178,9 +185,30 @@ class PageRenderer:
                 self._local(src, page_file, page, line, child, "src", "media_missing")
             elif child.type == "link_open":
                 href = str(child.attrs.get("href", ""))
-                if href.startswith("#") or _is_external(href):
+                if href.startswith("#"):
                     continue
-                self._local(href, page_file, page, line, child, "href", "link_missing")
+                if _is_external(href):
+                    if urlsplit(href).scheme.lower() in ("http", "https"):
+                        child.attrs.update(NEW_WINDOW)
+                    continue
+                if self._local(href, page_file, page, line, child, "href", "link_missing"):
+                    child.attrs.update(NEW_WINDOW)  # a download or a page of its own: the module stays open
+        self._mention_new_windows(token)
+
+    def _mention_new_windows(self, token: Token) -> None:
+        """Links that open a new window say so in their name (RGAA 13.2), e.g. "Fiche (nouvelle fenêtre)"."""
+        children = token.children or []
+        result: list[Token] = []
+        pending: list[bool] = []
+        for child in children:
+            if child.type == "link_open":
+                pending.append(child.attrs.get("target") == "_blank")
+            elif child.type == "link_close" and pending and pending.pop():
+                mention = Token("html_inline", "", 0)
+                mention.content = new_window_mention(self.strings)
+                result.append(mention)
+            result.append(child)
+        token.children = result
 
     def _local(self, target: str, page_file: Path, page: RenderedPage, line: int,
                token: Token, attr: str, missing_code: str) -> str | None:

@@ -140,6 +140,11 @@ class StringOr(fields.Field):
         return self.schema().load(value)
 
 
+class ImageSchema(Schema):
+    file = StrictString(required=True, validate=check_not_blank)
+    alt = StrictString(load_default="")
+
+
 class PageSchema(Schema):
     file = StrictString(required=True, validate=check_not_blank)
     key = StrictString(load_default=None, validate=check_key)
@@ -174,6 +179,7 @@ class CourseSchema(Schema):
     keywords = fields.List(StrictString(validate=check_not_blank), load_default=list)
     duration = StrictString(load_default=None, validate=check_duration)
     mastery_score = Number(load_default=None, validate=check_score)
+    cover = StringOr(ImageSchema, "file", load_default=None)
     modules = fields.List(fields.Nested(ModuleSchema), required=True, validate=lambda v: _non_empty(v))
 
 
