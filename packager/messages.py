@@ -198,6 +198,15 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "package {file} fails validation:",
     ),
     "built": ("paquet écrit : {file}", "package written: {file}"),
+    "preview_url": (
+        "Aperçu sur {url} (Ctrl+C pour arrêter)",
+        "Preview at {url} (Ctrl+C to stop)",
+    ),
+    "preview_built": ("cours construit (version {generation})", "course built (version {generation})"),
+    "preview_failed": (
+        "la construction a échoué ; l'aperçu garde la dernière version réussie :",
+        "the build failed; the preview keeps the last good version:",
+    ),
     "out_not_dir": (
         "{dir} existe et n'est pas un dossier",
         "{dir} exists and is not a folder",

@@ -16,6 +16,7 @@ from parcours import __version__
 SUBCOMMANDS: dict[str, str] = {
     "validate": "validators.cli:validate",
     "build": "packager.cli:build",
+    "preview": "packager.cli:preview",
     "serve": "lrs.cli:serve",
     "credentials": "lrs.cli:credentials",
     "report": "lrs.reports.cli:report",
