@@ -183,6 +183,27 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "titre de niveau {level} après un niveau {previous} : ne sautez pas de niveau",
         "level {level} heading after level {previous}: do not skip levels",
     ),
+    "reference_missing": (
+        "« {value} » introuvable (cherché en {file} dans le dossier du cours)",
+        "'{value}' not found (looked for {file} in the course folder)",
+    ),
+    "page_type": (
+        "type de page non pris en charge : {file} (Markdown .md, HTML .html, PDF .pdf)",
+        "unsupported page type: {file} (Markdown .md, HTML .html, PDF .pdf)",
+    ),
+    "pdf_summary": (
+        "un PDF utilisé comme page demande un résumé en texte (summary: …) pour qui ne peut pas lire le PDF",
+        "a PDF used as a page needs a text summary (summary: …) for those who cannot read the PDF",
+    ),
+    "page_title_needed": (
+        "donnez un titre à cette page (title: …) : {file} n'en a pas",
+        "give this page a title (title: …): {file} has none",
+    ),
+    "files_missing": ("fichier ou dossier {file} introuvable", "file or folder {file} not found"),
+    "raw_html": (
+        "HTML non autorisé : {value} ; permis : {choices} (sans attributs style ni on…)",
+        "HTML not allowed: {value}; allowed: {choices} (no style or on… attributes)",
+    ),
     "link_missing": ("lien vers {file} : fichier introuvable", "link to {file}: file not found"),
     "unknown_admonition": (
         "encadré « {value} » inconnu ; choix : {choices}",

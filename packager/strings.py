@@ -61,6 +61,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "module_done": "Terminé",
         "page_seen": "(vue)",
         "cover": "Image de couverture",
+        "open_page": "Ouvrir « {title} » en pleine page",
+        "download_pdf": "Télécharger « {title} » (PDF, {size})",
     },
     "en": {
         "skip": "Skip to content",
@@ -120,6 +122,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "module_done": "Completed",
         "page_seen": "(seen)",
         "cover": "Cover image",
+        "open_page": "Open '{title}' full size",
+        "download_pdf": "Download '{title}' (PDF, {size})",
     },
 }
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import re
+from html.parser import HTMLParser
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from urllib.parse import quote, unquote, urlsplit
@@ -19,6 +20,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.container import container_plugin
 
+from packager.course.html_pages import HTML_SUFFIXES, collect_site
 from packager.layout import ASSET_DIR
 from packager.messages import Bilingual, msg
 from packager.strings import interface_strings
@@ -31,6 +33,49 @@ MEDIA_KEYS = ("src", "captions", "title", "language")
 _CUE_TIMING = re.compile(r"^\s*(\d+:)?\d{2}:\d{2}\.\d{3}\s+-->\s+(\d+:)?\d{2}:\d{2}\.\d{3}")
 _ADMONITION_RE = re.compile(r"^(\w+)(?:\s+(.*))?$")
 NEW_WINDOW = {"target": "_blank", "rel": "noopener"}
+# Raw HTML authors may write in Markdown: text-level and structural elements that
+# carry no script, no style and nothing loaded from elsewhere.
+SAFE_TAGS = frozenset({
+    "abbr", "b", "br", "caption", "cite", "code", "dd", "del", "details", "dfn", "div", "dl", "dt", "em",
+    "figcaption", "figure", "i", "ins", "kbd", "mark", "p", "q", "s", "samp", "small", "span", "strong", "sub",
+    "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "time", "tr", "u", "var",
+})
+SAFE_ATTRIBUTES = frozenset({"lang", "title", "dir", "class", "datetime", "cite", "open", "scope", "colspan",
+                             "rowspan", "abbr"})
+
+
+class _HtmlCheck(HTMLParser):
+    """The first element or attribute of a raw HTML snippet that is outside the safe subset."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.refused: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self.refused:
+            return
+        if tag not in SAFE_TAGS:
+            self.refused = f"<{tag}>"
+            return
+        for name, _value in attrs:
+            if name not in SAFE_ATTRIBUTES:
+                self.refused = f"<{tag} {name}=…>"
+                return
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self.refused and tag not in SAFE_TAGS:
+            self.refused = f"</{tag}>"
+
+    def handle_pi(self, data: str) -> None:
+        self.refused = self.refused or f"<?{data}>"
+
+
+def refused_html(text: str) -> str | None:
+    """What is not allowed in a raw HTML snippet of a page (None: all of it is allowed)."""
+    checker = _HtmlCheck()
+    checker.feed(text)
+    checker.close()
+    return checker.refused
 
 
 def new_window_mention(strings: dict[str, str]) -> str:
@@ -45,6 +90,8 @@ class RenderedPage:
     html: str
     assets: set[str] = field(default_factory=set)  # course-relative paths
     problems: list[tuple[int | None, Bilingual]] = field(default_factory=list)
+    # problems in the HTML pages and style sheets the page links to: (course-relative file, line, message)
+    linked_problems: list[tuple[str, int | None, Bilingual]] = field(default_factory=list)
 
 
 def _admonition_validate(params: str, *args: object) -> bool:
@@ -54,7 +101,8 @@ def _admonition_validate(params: str, *args: object) -> bool:
 
 def _parser(language: str) -> MarkdownIt:
     strings = interface_strings(language)
-    md = MarkdownIt("commonmark", {"html": False, "typographer": False}).enable("table")
+    # raw HTML is parsed so that it can be checked: the safe subset is kept, the rest refused
+    md = MarkdownIt("commonmark", {"html": True, "typographer": False}).enable("table")
 
     def render_open(self, tokens: list[Token], idx: int, options: object, env: dict) -> str:
         token = tokens[idx]
@@ -147,6 +195,8 @@ class PageRenderer:
                 self._inline(token, page_file, page)
             elif token.type == "fence" and token.info.strip().split(" ")[0] == "media":
                 tokens[index] = self._media(token, page_file, page)
+            elif token.type == "html_block":
+                self._check_html(token.content, _line(token), page)
             elif token.type == "container_admonition_open":
                 kind = _container_name(token)
                 if kind not in ADMONITIONS:
@@ -175,7 +225,9 @@ class PageRenderer:
 
     def _inline(self, token: Token, page_file: Path, page: RenderedPage) -> None:
         for child, line in zip(token.children or [], _inline_lines(token)):
-            if child.type == "image":
+            if child.type == "html_inline":
+                self._check_html(child.content, line, page)
+            elif child.type == "image":
                 src = str(child.attrs.get("src", ""))
                 if _is_external(src):
                     page.problems.append((line, msg("image_external", file=src)))
@@ -191,8 +243,13 @@ class PageRenderer:
                     if urlsplit(href).scheme.lower() in ("http", "https"):
                         child.attrs.update(NEW_WINDOW)
                     continue
-                if self._local(href, page_file, page, line, child, "href", "link_missing"):
+                relative = self._local(href, page_file, page, line, child, "href", "link_missing")
+                if relative:
                     child.attrs.update(NEW_WINDOW)  # a download or a page of its own: the module stays open
+                    if relative.lower().endswith(HTML_SUFFIXES):
+                        site, problems = collect_site(self.root, relative)  # the page brings its own files
+                        page.assets.update(site)
+                        page.linked_problems.extend(problems)
         self._mention_new_windows(token)
 
     def _mention_new_windows(self, token: Token) -> None:
@@ -209,6 +266,11 @@ class PageRenderer:
                 result.append(mention)
             result.append(child)
         token.children = result
+
+    def _check_html(self, text: str, line: int | None, page: RenderedPage) -> None:
+        refused = refused_html(text)
+        if refused:
+            page.problems.append((line, msg("raw_html", value=refused, choices=", ".join(sorted(SAFE_TAGS)))))
 
     def _local(self, target: str, page_file: Path, page: RenderedPage, line: int,
                token: Token, attr: str, missing_code: str) -> str | None:

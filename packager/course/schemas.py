@@ -148,6 +148,8 @@ class ImageSchema(Schema):
 class PageSchema(Schema):
     file = StrictString(required=True, validate=check_not_blank)
     key = StrictString(load_default=None, validate=check_key)
+    title = StrictString(load_default=None, validate=check_not_blank)  # HTML and PDF pages
+    summary = StrictString(load_default=None, validate=check_not_blank)  # PDF pages (required there)
 
 
 class ModuleSchema(Schema):
@@ -180,6 +182,7 @@ class CourseSchema(Schema):
     duration = StrictString(load_default=None, validate=check_duration)
     mastery_score = Number(load_default=None, validate=check_score)
     cover = StringOr(ImageSchema, "file", load_default=None)
+    files = fields.List(StrictString(validate=check_not_blank), load_default=list)
     modules = fields.List(fields.Nested(ModuleSchema), required=True, validate=lambda v: _non_empty(v))
 
 
