@@ -17,6 +17,7 @@ SUBCOMMANDS: dict[str, str] = {
     "validate": "validators.cli:validate",
     "build": "packager.cli:build",
     "simulate": "packager.cli:simulate",
+    "preview": "packager.cli:preview",
     "serve": "lrs.cli:serve",
     "credentials": "lrs.cli:credentials",
     "backup": "lrs.cli:backup",
