@@ -1,7 +1,9 @@
 """The LRS application factory.
 
-Resources are served under `/xapi/`: statements, agents, activities, about, and the
-documents (State, Activity Profile, Agent Profile); the reports under `/reports/`.
+Resources are served under `/xapi/`: statements, agents, activities, about, the
+documents (State, Activity Profile, Agent Profile) and the OpenAPI description; the
+reports, published courses, catalogue, health and metrics under their own paths
+(the list is `_blueprints`).
 
 Ingest hooks: `app.extensions["parcours.ingest_hooks"]` is a list of callables
 `hook(connection, stored_statements: list[dict], voided_ids: list[str])`, called in
@@ -13,37 +15,24 @@ transaction back, so a hook sees exactly what is committed.
 from __future__ import annotations
 
 import logging
+from typing import Callable
 
 from flask import Blueprint, Flask
 
-from lrs.about import bp as about_bp
-from lrs.activities import bp as activities_bp
-from lrs.agents import bp as agents_bp
 from lrs.config import Config
 from lrs.cors import register_cors
 from lrs.db import ENGINE_KEY, engine_for
-from lrs.documents.routes import bp as documents_bp
 from lrs.errors import register_error_handlers
 from lrs.middleware import LRSMiddleware, check_alternate_syntax
 from lrs.migrations import apply_migrations
-from lrs.reports import routes as reports
+from lrs.request_log import install_request_log
 from lrs.statements import backlog
-from lrs.statements.routes import bp as statements_bp
 from lrs.versioning import register_versioning
 
 log = logging.getLogger("parcours.lrs")
 
 INGEST_HOOKS = "parcours.ingest_hooks"
 CONFIG_KEY = "parcours.config"
-# (blueprint, URL prefix): the xAPI resources, then the reports (whose routes carry their own prefix)
-BLUEPRINTS: list[tuple[Blueprint, str | None]] = [
-    (statements_bp, "/xapi"),
-    (agents_bp, "/xapi"),
-    (activities_bp, "/xapi"),
-    (about_bp, "/xapi"),
-    (documents_bp, "/xapi"),
-    (reports.bp, None),
-]
 
 
 def create_app(config: Config | None = None) -> Flask:
@@ -60,6 +49,8 @@ def create_app(config: Config | None = None) -> Flask:
         JSON_SORT_KEYS=False,
     )
     app.url_map.strict_slashes = False
+    # Page templates are named `*.html.j2`: escape them like Flask's own `.html` templates.
+    app.select_jinja_autoescape = _autoescaped  # type: ignore[method-assign]
     app.extensions[CONFIG_KEY] = config
     app.extensions[INGEST_HOOKS] = []
 
@@ -77,10 +68,46 @@ def create_app(config: Config | None = None) -> Flask:
     register_versioning(app)
     app.before_request(check_alternate_syntax)  # needs the version: 2.0 has no alternate syntax
 
-    for blueprint, prefix in BLUEPRINTS:
+    for blueprint, prefix, setup in _blueprints():
         app.register_blueprint(blueprint, url_prefix=prefix)
-    reports.init_app(app)  # the reports follow every stored statement (an ingest hook)
+        if setup is not None:
+            setup(app)
     backlog.attach(engine, app.extensions[INGEST_HOOKS], config.index_backlog)
 
     app.wsgi_app = LRSMiddleware(app.wsgi_app, config.max_body_bytes)  # type: ignore[method-assign]
+    install_request_log(app, config.request_log)  # outermost: times and logs everything
     return app
+
+
+def _blueprints() -> list[tuple[Blueprint, str | None, Callable[[Flask], None] | None]]:
+    """Every part of the LRS: (blueprint, URL prefix, setup run once it is registered);
+    a None prefix keeps the blueprint's own. Imported here, not at the top: some of
+    them reach the configuration through this module (`app_config`)."""
+    from lrs import about, activities, agents, health, metrics, openapi
+    from lrs.catalogue import routes as catalogue
+    from lrs.courses import routes as courses
+    from lrs.documents import routes as documents
+    from lrs.reports import routes as reports
+    from lrs.statements import routes as statements
+
+    return [
+        (statements.bp, "/xapi", None),
+        (agents.bp, "/xapi", None),
+        (activities.bp, "/xapi", None),
+        (about.bp, "/xapi", None),
+        (documents.bp, "/xapi", None),
+        (reports.bp, None, reports.init_app),  # an ingest hook keeps the reports current
+        (health.bp, None, None),
+        (metrics.bp, None, metrics.init_app),
+        (openapi.bp, "/xapi", None),
+        (courses.bp, None, courses.init_app),
+        (catalogue.bp, None, None),  # the home page `/` and the catalogue
+    ]
+
+
+def _autoescaped(filename: str | None) -> bool:
+    return filename is None or filename.endswith((".html", ".htm", ".xml", ".xhtml", ".svg", ".html.j2"))
+
+
+def app_config(app: Flask) -> Config:
+    return app.extensions[CONFIG_KEY]

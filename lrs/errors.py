@@ -12,6 +12,7 @@ from flask import Flask, Response, current_app, request
 from werkzeug.exceptions import HTTPException
 
 import orjson
+import sqlalchemy
 
 from validators.bilingual import BilingualError, Text
 from validators.language import resolve_language
@@ -44,7 +45,10 @@ HTTP_MESSAGES: dict[int, Text] = {
     413: Text("Corps de la requête trop volumineux.", "Request body too large."),
     415: Text("Type de contenu non pris en charge.", "Unsupported media type."),
     500: Text("Erreur interne.", "Internal error."),
+    503: Text("La base de données est indisponible ; réessayez dans un instant.",
+              "The database is unavailable; try again shortly."),
 }
+RETRY_AFTER_SECONDS = 5  # when a database outage is answered 503
 
 
 def response_language(explicit: str | None = None) -> str:
@@ -80,6 +84,18 @@ def register_error_handlers(app: Flask) -> None:
         if status == 405 and error.get_response().headers.get("Allow"):
             response.headers["Allow"] = error.get_response().headers["Allow"]
         return response
+
+    @app.errorhandler(sqlalchemy.exc.OperationalError)
+    @app.errorhandler(sqlalchemy.exc.InterfaceError)
+    @app.errorhandler(sqlalchemy.exc.TimeoutError)
+    def on_database_unavailable(error: Exception) -> Response:
+        # The server stopped, the file turned read-only, the disk is full: the
+        # transaction is rolled back and the client may retry. One line in the log,
+        # not a traceback.
+        log.warning("database unavailable on %s %s: %s", request.method, request.path,
+                    " ".join(str(getattr(error, "orig", None) or error).split())[:300])
+        return error_response(503, HTTP_MESSAGES[503].pick(response_language()), None,
+                              {"Retry-After": str(RETRY_AFTER_SECONDS)})
 
     @app.errorhandler(Exception)
     def on_unexpected(error: Exception) -> Response:

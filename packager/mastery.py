@@ -1,11 +1,21 @@
-"""The mastery score (0..1) as a percentage, the one way the manifest, the page and the
-runtime show it: at most two decimals, none when it is whole (0.7 -> "70", 2/3 -> "66.67").
+"""The mastery score (0..1): as a percentage, the one way the manifest, the page and the
+runtime show it (at most two decimals, none when it is whole: 0.7 -> "70", 2/3 ->
+"66.67"), and the pass test.
 
-The runtime (`percentText` in parcours.js) applies the same rule to a mastery score
-the LMS gives at launch; tests/browser/test_runtime.py checks that the three agree.
+The runtime (`percentText` and `reaches` in parcours.js) applies the same rules to a
+mastery score the LMS gives at launch; tests/browser/test_runtime.py checks that the
+percentages agree.
 """
 
 from __future__ import annotations
+
+# Floating-point sums of question weights may land a hair under the mastery score.
+PASS_TOLERANCE = 1e-9
+
+
+def reaches(scaled: float, mastery: float) -> bool:
+    """Whether a scaled score passes the mastery score."""
+    return scaled >= mastery - PASS_TOLERANCE
 
 
 def mastery_percent(score: float, decimal_mark: str = ".") -> str:

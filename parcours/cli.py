@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import click
 
-from lrs.cli import credentials, serve
+from lrs.cli import backup, credentials, restore, serve
+from lrs.courses.cli import publish, unpublish
 from lrs.reports.cli import export, import_, privacy, report
-from packager.cli import build
+from packager.cli import build, preview, simulate
 from parcours.demo import demo
 from validators.cli import validate
 
@@ -19,12 +20,18 @@ from validators.cli import validate
 SUBCOMMANDS: dict[str, click.Command] = {
     "validate": validate,
     "build": build,
+    "simulate": simulate,
+    "preview": preview,
     "serve": serve,
     "credentials": credentials,
+    "backup": backup,
+    "restore": restore,
     "report": report,
     "export": export,
     "import": import_,
     "privacy": privacy,
+    "publish": publish,
+    "unpublish": unpublish,
     "demo": demo,
 }
 

@@ -23,7 +23,7 @@ SAMPLE_COURSES = ROOT / "samples" / "courses"
 CONFIG_START = '<script type="application/json" id="pc-config">'
 
 # The sample courses the tests build, and the hand-made module.
-SOURCES = ("fixture", "numerique-responsable", "minimal")
+SOURCES = ("fixture", "numerique-responsable", "minimal", "accueil-handicap")
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,8 @@ TERMINATED = ADL_VERBS + "terminated"
 SUSPENDED = ADL_VERBS + "suspended"
 EXITED = ADL_VERBS + "exited"
 REGISTERED = ADL_VERBS + "registered"
+ANSWERED = ADL_VERBS + "answered"
+EXPERIENCED = ADL_VERBS + "experienced"
 SATISFIED = "https://w3id.org/xapi/adl/verbs/satisfied"  # cmi5
 
 ADL_ACTIVITIES = "http://adlnet.gov/expapi/activities/"
@@ -49,6 +51,8 @@ CMI5_MOVEON_CATEGORY = "https://w3id.org/xapi/cmi5/context/categories/moveon"
 CMI5_SESSION = "https://w3id.org/xapi/cmi5/context/extensions/sessionid"
 CMI5_MOVEON = "https://w3id.org/xapi/cmi5/context/extensions/moveon"
 CMI5_MASTERY_SCORE = "https://w3id.org/xapi/cmi5/context/extensions/masteryscore"
+CMI5_LAUNCH_MODE = "https://w3id.org/xapi/cmi5/context/extensions/launchmode"
+CMI5_LAUNCH_URL = "https://w3id.org/xapi/cmi5/context/extensions/launchurl"
 
 SIGNATURE_USAGE = "http://adlnet.gov/expapi/attachments/signature"
 
