@@ -1,5 +1,7 @@
 """The answers and pages of the question analysis and the drop-off (`report_items`),
-filled from the statements already stored.
+the course progress of published courses (`report_progress.progress`) and the
+published version each course's rows follow (`report_structures`), filled from the
+statements already stored.
 
 The table is written out here as it was when this migration was released, so that
 later changes to the live table go through new migrations.
@@ -7,7 +9,7 @@ later changes to the live table go through new migrations.
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Boolean, Column, Float, Index, MetaData, String, Table, Text
+from sqlalchemy import BigInteger, Boolean, Column, Float, Index, MetaData, String, Table, Text, inspect, text
 from sqlalchemy.engine import Connection
 
 _metadata = MetaData()
@@ -31,8 +33,19 @@ Index("ix_report_items_course", report_items.c.course_id, report_items.c.kind)
 Index("ix_report_items_learner", report_items.c.learner_key)
 
 
+report_structures = Table(
+    "report_structures",
+    _metadata,
+    Column("course_id", Text, primary_key=True),
+    Column("updated_us", BigInteger, nullable=False),
+)
+
+
 def upgrade(connection: Connection) -> None:
     report_items.create(connection, checkfirst=True)
+    report_structures.create(connection, checkfirst=True)
+    if "progress" not in {column["name"] for column in inspect(connection).get_columns("report_progress")}:
+        connection.execute(text("ALTER TABLE report_progress ADD COLUMN progress FLOAT"))
     # Answers and pages of statements stored before this release: the whole model is
     # recomputed once, with the extraction of this release.
     from lrs.reports.store import rebuild

@@ -180,7 +180,7 @@ def item_analysis(connection: Connection, filters: Filters) -> ItemAnalysis:
     flags; and the distribution of its responses."""
     course = filters.course or ""
     published = published_course(connection, course)
-    module_key = published.module_of() if published is not None else {}
+    module_key = published.module_of if published is not None else {}
     module_key = {identifier: module.iri for identifier, module in module_key.items()}
     answers = _items(connection, filters, ANSWER)
     module_names = {m.iri: pick_name(m.title, filters.lang) or m.iri for m in published.modules} if published else {}
@@ -294,7 +294,7 @@ def dropoff(connection: Connection, filters: Filters) -> ReportTable:
     module_names: dict[str, str] = {}
     if published is not None:
         page_module = {page.iri: module.iri for module in published.modules for page in module.pages}
-        aliases = {identifier: module.iri for identifier, module in published.module_of().items()}
+        aliases = {identifier: module.iri for identifier, module in published.module_of.items()}
         for row in pages + answers:
             row.module = page_module.get(row.activity) or aliases.get(row.module, row.module)
         order = {module.iri: [page.iri for page in module.pages] for module in published.modules}

@@ -72,6 +72,8 @@ report_progress = Table(
     Column("total_seconds", Float, nullable=False),
     Column("cmi5", Boolean, nullable=False),
     Column("move_on", String(32), nullable=False),
+    # share of the required modules satisfied (course rows of published courses)
+    Column("progress", Float, nullable=True),
     sqlite_with_rowid=False,
 )
 Index(
@@ -111,4 +113,14 @@ report_items = Table(
 Index("ix_report_items_course", report_items.c.course_id, report_items.c.kind)
 Index("ix_report_items_learner", report_items.c.learner_key)
 
-REPORT_TABLES = [report_facts, report_progress, report_names, report_items]
+# Which published version of each course its `report_progress` rows follow (the
+# registry's `updated_us`): a course published, extended or unpublished since has its
+# rows recomputed before the next report.
+report_structures = Table(
+    "report_structures",
+    metadata,
+    Column("course_id", Text, primary_key=True),
+    Column("updated_us", BigInteger, nullable=False),
+)
+
+REPORT_TABLES = [report_facts, report_progress, report_names, report_items, report_structures]
