@@ -329,3 +329,37 @@ def test_scopes(node: Node, sample_packages: dict[str, Path]) -> None:
 def test_delete_needs_the_course(node: Node) -> None:
     status, _headers, data = node.request("DELETE", "/courses")
     assert status == 400 and json.loads(data)["error"]["field"] == "course"
+
+
+def _rewritten(package: Path, name: str, data: bytes | None) -> bytes:
+    """The package with one entry replaced (or removed when `data` is None)."""
+    with zipfile.ZipFile(package) as source:
+        entries = [(info, source.read(info)) for info in source.infolist() if info.filename != name]
+    return _zip(entries + ([(name, data)] if data is not None else []))
+
+
+def test_a_course_description_of_the_wrong_shape_is_refused_naming_the_field(
+        node: Node, sample_packages: dict[str, Path]) -> None:
+    description = description_of(sample_packages["scorm12"])
+    description["modules"][1]["pages"] = "accueil"
+    body = _rewritten(sample_packages["scorm12"], "parcours-course.json", json.dumps(description).encode())
+    status, answer = node.publish(body, filename="cours.zip")
+    assert status == 422, answer
+    [finding] = answer["findings"]
+    assert finding["code"] == "COURSE-DESCRIPTION-INVALID" and finding["file"] == "parcours-course.json"
+    assert "$.modules[1].pages" in finding["message"]
+    assert node.stored_files() == [] and node.course_rows()["courses"] == 0
+
+
+def test_the_manifest_not_the_description_decides_the_format(node: Node, sample_packages: dict[str, Path]) -> None:
+    description = description_of(sample_packages["scorm12"])
+    description["package_format"] = "web"
+    body = _rewritten(sample_packages["scorm12"], "parcours-course.json", json.dumps(description).encode())
+    status, answer = node.publish(body, filename="cours.zip")
+    assert status == 201 and answer["format"] == "scorm12"
+
+
+def test_a_web_build_needs_its_index_page(node: Node, sample_packages: dict[str, Path]) -> None:
+    status, answer = node.publish(_rewritten(sample_packages["web"], "index.html", None), filename="site.zip")
+    assert status == 422 and [f["code"] for f in answer["findings"]] == ["WEB-NO-INDEX"]
+    assert node.stored_files() == []
