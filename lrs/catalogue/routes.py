@@ -13,13 +13,14 @@ import functools
 import urllib.parse
 from typing import Any
 
-from flask import Blueprint, Response, current_app, render_template, request, url_for
+from flask import Blueprint, Flask, Response, current_app, render_template, request, url_for
 from markupsafe import Markup
 
 from lrs.auth import check_scope, current_credential
 from lrs.catalogue import data
-from lrs.catalogue.cards import CourseCard, localized_tagged, minutes_text, size_text, slugs_for
+from lrs.catalogue.cards import CourseCard, localized_tagged, minutes_text, size_text
 from lrs.catalogue.listing import CatalogueInputError, parse_query, search
+from lrs.catalogue.snapshot import CatalogueCache, Snapshot
 from lrs.catalogue.messages import format_name, known_or, language_name, text
 from lrs.catalogue.webbuild import SANDBOX_POLICY, BuildFile, EntryNotFound, start_page
 from lrs.courses import registry
@@ -32,6 +33,7 @@ bp = Blueprint("catalogue", __name__, template_folder="templates", static_folder
                static_url_path="/catalogue-static")
 
 SCOPE = "catalogue/read"  # `all` and `all/read` are accepted too
+CACHE_KEY = "parcours.catalogue_cache"
 HOME_NEWEST = 6
 DATA_FORMATS = ("json", "csv")
 # Everything a catalogue page loads comes from the LRS itself.
@@ -113,17 +115,17 @@ def _error(status: int, message: str, fmt: str, lang: str) -> Response:
 # --- reading the registry ------------------------------------------------------------
 
 
-def _cards(connection, lang: str) -> list[CourseCard]:  # type: ignore[no-untyped-def]
-    courses = registry.published_courses(connection)
-    slugs = slugs_for(course.iri for course in courses)
-    return [CourseCard(course, slugs[course.iri], lang) for course in courses]
+def init_app(app: Flask) -> None:
+    app.extensions[CACHE_KEY] = CatalogueCache()
+
+
+def _snapshot(connection) -> Snapshot:  # type: ignore[no-untyped-def]
+    return current_app.extensions[CACHE_KEY].current(connection)
 
 
 def _course_card(connection, slug: str, version: str | None, lang: str) -> tuple[CourseCard, list[str]]:  # type: ignore[no-untyped-def]
     """The course a slug names (its latest version, or `version`) and its versions, newest first."""
-    listed = registry.published_courses(connection)
-    slugs = slugs_for(course.iri for course in listed)
-    iri = next((found for found, its_slug in slugs.items() if its_slug == slug), None)
+    iri = _snapshot(connection).by_slug.get(slug)
     if iri is None:
         raise CatalogueNotFound("error.course", slug)
     course = registry.course_structure(connection, iri, version)
@@ -154,7 +156,7 @@ def home() -> Response:
     readable = _can_read_catalogue()
     if readable:
         with read_transaction() as connection:
-            cards = _cards(connection, lang)
+            cards = _snapshot(connection).in_lang(lang)
         newest, total = cards[:HOME_NEWEST], len(cards)
     return _render("catalogue/home.html.j2", lang, newest=newest, total=total, readable=readable,
                    endpoint=request.host_url + "xapi/")
@@ -180,7 +182,8 @@ def _catalogue_page(fmt: str) -> Response:
     except CatalogueInputError as error:
         return _error(400, text(lang, error.key, **error.values), fmt, lang)
     with read_transaction() as connection:
-        result = search(_cards(connection, lang), query)
+        snapshot = _snapshot(connection)
+    result = search(snapshot.in_lang(lang), query, snapshot.facets[lang])
     links = _links()
     if fmt == "json":
         return Response(data.list_json(result, query, links, lang), mimetype="application/json")

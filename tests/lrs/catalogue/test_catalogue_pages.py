@@ -412,3 +412,19 @@ def test_empty_catalogue(make_catalogue, sqlite_database: str) -> None:
     assert "Aucun cours n'est encore publié" in text_of(client.get("/"))
     assert client.get("/catalogue.json").get_json()["total"] == 0
     assert "Aucun cours ne correspond" in text_of(client.get("/catalogue/"))
+
+
+def test_the_list_follows_publications_and_removals(make_catalogue, database_url: str) -> None:
+    from lrs.courses.publish import unpublish
+
+    catalogue = make_catalogue(database_url)
+    client = catalogue.client
+    catalogue.build_and_publish("premier", title="Premier cours")
+    assert [c["title"] for c in client.get("/catalogue.json").get_json()["courses"]] == ["Premier cours"]
+    catalogue.build_and_publish("second", title="Second cours")
+    assert [c["title"] for c in client.get("/catalogue.json").get_json()["courses"]] == ["Second cours", "Premier cours"]
+    (web,) = catalogue.build_and_publish("premier", formats=("web",), title="Premier cours")
+    assert client.get("/catalogue/premier.json").get_json()["formats"] == ["scorm12", "web"]
+    unpublish(catalogue.app.extensions["parcours.engine"], catalogue.store, "https://formation.example.gouv.fr/cours/premier")
+    assert [c["title"] for c in client.get("/catalogue.json").get_json()["courses"]] == ["Second cours"]
+    assert client.get("/catalogue/premier").status_code == 404
