@@ -363,3 +363,17 @@ def test_a_web_build_needs_its_index_page(node: Node, sample_packages: dict[str,
     status, answer = node.publish(_rewritten(sample_packages["web"], "index.html", None), filename="site.zip")
     assert status == 422 and [f["code"] for f in answer["findings"]] == ["WEB-NO-INDEX"]
     assert node.stored_files() == []
+
+
+def test_the_download_is_named_as_the_client_named_the_zip_reduced_to_a_file_name(
+        sqlite_node: Node, sample_packages: dict[str, Path]) -> None:
+    status, _headers, data = sqlite_node.request(
+        "POST", "/courses", sample_packages["cmi5"].read_bytes(),
+        headers={"Content-Type": "application/zip",
+                 "Content-Disposition": 'attachment; filename="../../tmp/Mon cours cmi5.zip"'})
+    assert status == 201 and json.loads(data)["filename"] == "Mon cours cmi5.zip"
+    status, body = sqlite_node.publish(sample_packages["xapi"], filename="C:\\cours\\x\x07api\n.zip")
+    assert status == 201 and body["filename"] == "xapi.zip"
+    status, _headers, data = sqlite_node.request(
+        "POST", "/courses", sample_packages["scorm12"].read_bytes(), headers={"Content-Type": "application/zip"})
+    assert status == 201 and json.loads(data)["filename"] == "numerique-responsable-scorm12.zip"
