@@ -418,14 +418,27 @@ def learner_detail(connection: Connection, learner_key: str, filters: Filters) -
     """Everything the model knows about one learner: each course and module, each registration."""
     where = [rp.c.learner_key == learner_key] + _conditions(filters, module=None)
     rows_db = connection.execute(sa.select(rp).where(*where).order_by(rp.c.course_id, rp.c.module_id, rp.c.registration)).all()
+    titles: dict[str, str] = {}  # course -> its title; module -> its title (published courses)
+    order: dict[tuple[str, str], int] = {}  # (course, module) -> position in the course
+    for course in {row.course_id for row in rows_db}:
+        titles[course] = course_name(connection, course, filters.lang)
+        published = published_course(connection, course)
+        for identifier, module in (published.module_of.items() if published is not None else ()):
+            titles[identifier] = pick_name(module.title, filters.lang) or identifier
+            order[(course, identifier)] = published.modules.index(module)
+    rows_db = sorted(rows_db, key=lambda row: (titles[row.course_id].lower(), row.course_id, row.module_id != "",
+                                                order.get((row.course_id, row.module_id), len(order)),
+                                                row.module_id, row.registration))
     rows = []
     for row in rows_db:
         rows.append(
             {
                 "course": row.course_id,
-                "course_name": pick_name(row.course_name, filters.lang) or row.course_id,
+                "course_name": titles[row.course_id],
                 "module": row.module_id,
-                "module_name": (pick_name(row.module_name, filters.lang) or row.module_id) if row.module_id else "",
+                "module_name": (titles.get(row.module_id) or pick_name(row.module_name, filters.lang)
+                                or row.module_id) if row.module_id else "",
+                "progress": row.progress if not row.module_id else None,
                 "registration": row.registration,
                 "first_launch": to_datetime(row.first_launch_us),
                 "last_activity": to_datetime(row.last_activity_us),
@@ -456,6 +469,7 @@ def learner_detail(connection: Connection, learner_key: str, filters: Filters) -
             Column("attempts", "Tentatives", "Attempts", "int"),
             Column("completed", "Terminé", "Completed", "bool"),
             Column("completed_at", "Terminé le", "Completed on", "datetime"),
+            Column("progress", "Progression (modules requis)", "Progress (required modules)", "percent"),
             Column("success", "Résultat", "Result", "success"),
             Column("satisfied", "Critère atteint", "Satisfied", "bool"),
             Column("move_on", "Règle cmi5 moveOn", "cmi5 moveOn rule"),
