@@ -277,7 +277,8 @@ def settle_published(connection: Connection, group_extensions: Iterable[str] = D
             .where(report_progress.c.course_id.in_(sorted(owners)), report_progress.c.module_id == "")
         )
     ]
-    ids = sorted(fact.statement_id for facts in _stored_facts(connection, keys).values() for fact in facts)
+    ids = sorted(fact.statement_id for chunk in _chunks(keys) for facts in _stored_facts(connection, chunk).values()
+                 for fact in facts)
     moved: set[Key] = set(keys)  # type: ignore[arg-type]
     for chunk in _chunks(ids):
         bodies = connection.execute(sa.select(statements.c.body).where(statements.c.id.in_(chunk))).scalars().all()

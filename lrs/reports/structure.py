@@ -73,8 +73,8 @@ Mark = tuple[int, int]  # how many course versions are published, and the latest
 # Structures read once per process until the registry changes (a report reads the
 # structure of every course it lists, several times).
 _marks: "weakref.WeakKeyDictionary[Connection, Mark]" = weakref.WeakKeyDictionary()
-_structures: "weakref.WeakKeyDictionary[Engine, tuple[Mark, dict[str, Published | None]]]" = (
-    weakref.WeakKeyDictionary())
+_Known = tuple[Mark, dict[str, "Published | None"], dict[str, "str | None"]]  # structures, module owners
+_structures: "weakref.WeakKeyDictionary[Engine, _Known]" = weakref.WeakKeyDictionary()
 
 
 def registry_mark(connection: Connection) -> Mark:
@@ -89,23 +89,30 @@ def registry_mark(connection: Connection) -> Mark:
 def published_course(connection: Connection, course_id: str) -> Published | None:
     """The latest published version of a course with its modules; None when the
     course is not published (its reports keep the rules of unpublished courses)."""
-    mark = registry_mark(connection)
-    cached = _structures.get(connection.engine)
-    if cached is None or cached[0] != mark:
-        cached = _structures[connection.engine] = (mark, {})
-    known = cached[1]
+    known = _known(connection)[1]
     if course_id not in known:
         found = registry.course_structure(connection, course_id)
         known[course_id] = Published(found.structure, found.formats) if found and found.structure.modules else None
     return known[course_id]
 
 
+def _known(connection: Connection) -> _Known:
+    mark = registry_mark(connection)
+    cached = _structures.get(connection.engine)
+    if cached is None or cached[0] != mark:
+        cached = _structures[connection.engine] = (mark, {}, {})
+    return cached
+
+
 def published_owners(connection: Connection, activity_ids: Iterable[str]) -> dict[str, str]:
     """Activity id -> the published course that has it as a module (a cmi5 AU's
     statements may name only the AU)."""
+    known = _known(connection)[2]
     owners: dict[str, str] = {}
     for identifier in sorted(set(activity_ids)):
-        owner = registry.module_owner(connection, identifier)
+        if identifier not in known:
+            known[identifier] = registry.module_owner(connection, identifier)
+        owner = known[identifier]
         if owner and owner != identifier:
             owners[identifier] = owner
     return owners
