@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import socket
+import time
 import zipfile
 from pathlib import Path
 from xml.etree import ElementTree
@@ -15,7 +17,7 @@ from lrs.courses import registry
 from lrs.courses.blobs import open_blob
 from lrs.db import read_transaction
 from tests.lrs.courses.conftest import COURSE_IRI, FORMATS, Node
-from tests.lrs.xapi_client import statement
+from tests.lrs.xapi_client import auth_header, statement
 from validators.packages import validate_package
 
 VALID_CORPUS = (
@@ -377,3 +379,22 @@ def test_the_download_is_named_as_the_client_named_the_zip_reduced_to_a_file_nam
     status, _headers, data = sqlite_node.request(
         "POST", "/courses", sample_packages["scorm12"].read_bytes(), headers={"Content-Type": "application/zip"})
     assert status == 201 and json.loads(data)["filename"] == "numerique-responsable-scorm12.zip"
+
+
+def test_an_upload_cut_short_leaves_no_temporary_file(sqlite_node: Node, sample_packages: dict[str, Path]) -> None:
+    data = sample_packages["scorm2004"].read_bytes()
+    with socket.create_connection((sqlite_node.host, sqlite_node.port)) as client:
+        head = (f"POST /courses HTTP/1.1\r\nHost: {sqlite_node.host}\r\nContent-Type: application/zip\r\n"
+                f"Content-Length: {len(data)}\r\n"
+                f"Authorization: {auth_header('publisher')}"
+                "\r\n\r\n")
+        client.sendall(head.encode() + data[: len(data) // 3])
+        deadline = time.monotonic() + 10
+        while not any(path.name.startswith(".incoming-") for path in sqlite_node.stored_files()):
+            assert time.monotonic() < deadline, "the upload never started"
+            time.sleep(0.05)
+    deadline = time.monotonic() + 10
+    while sqlite_node.stored_files():  # the server notices the closed connection
+        assert time.monotonic() < deadline, sqlite_node.stored_files()
+        time.sleep(0.05)
+    assert sqlite_node.course_rows()["courses"] == 0
