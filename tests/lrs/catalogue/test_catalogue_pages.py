@@ -428,3 +428,35 @@ def test_the_list_follows_publications_and_removals(make_catalogue, database_url
     unpublish(catalogue.app.extensions["parcours.engine"], catalogue.store, "https://formation.example.gouv.fr/cours/premier")
     assert [c["title"] for c in client.get("/catalogue.json").get_json()["courses"]] == ["Second cours"]
     assert client.get("/catalogue/premier").status_code == 404
+
+
+def test_packages_made_elsewhere_have_course_pages(make_catalogue, sqlite_database: str, shared_dir: Path) -> None:
+    """Courses registered from their manifest alone (no course description, no
+    accessibility statement, foreign identifiers) still list, show and download."""
+    from lrs.courses.publish import PackageRefused
+
+    catalogue = make_catalogue(sqlite_database)
+    accepted = []
+    for path in sorted((shared_dir / "corpus" / "packages").glob("*.zip")):
+        try:
+            catalogue.publish(path)
+        except PackageRefused:
+            continue
+        accepted.append(path)
+    assert len(accepted) >= 5
+    client = catalogue.client
+    listing = client.get("/catalogue.json?per_page=100").get_json()
+    assert listing["total"] >= 5
+    assert client.get("/catalogue/").status_code == 200
+    digests = {sha256_of(path.read_bytes()) for path in accepted}
+    served = set()
+    for course in listing["courses"]:
+        page = client.get(f"/catalogue/{course['slug']}")
+        assert page.status_code == 200, course["iri"]
+        assert "Ce paquet ne contient pas de déclaration d'accessibilité." in text_of(page)
+        assert client.get(f"/catalogue/{course['slug']}.csv").status_code == 200
+        for package_format in course["formats"]:
+            download = client.get(f"/catalogue/{course['slug']}/download/{package_format}")
+            assert download.status_code == 200
+            served.add(sha256_of(download.data))
+    assert served == digests
