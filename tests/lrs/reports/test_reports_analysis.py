@@ -220,3 +220,32 @@ def test_spreadsheet_csv_and_items_command(make_app, sqlite_database, package):
     post_statements(app, [{"actor": {"mbox": "mailto:admin@example.org"},
                            "verb": {"id": ADL + "voided"}, "object": {"objectType": "StatementRef", "id": answer["id"]}}])
     assert _rows(app, "course/items", course)[0]["answers"] == 4
+
+
+def test_unpublished_course_pages_and_answers_in_the_order_learners_meet_them(make_app, sqlite_database):
+    from .dataset import standard_set
+
+    statements = standard_set()
+    app = make_app(sqlite_database)
+    post_statements(app, statements)
+    course = "https://formation.example.org/cours/a"
+    pages = [s for s in statements if s["verb"]["id"] == ADL + "experienced"
+             and course in [a["id"] for a in s["context"]["contextActivities"].get("grouping", [])]]
+    answers = [s for s in statements if s["verb"]["id"] == ADL + "answered"
+               and course in [a["id"] for a in s["context"]["contextActivities"].get("grouping", [])]]
+    assert pages and answers
+    drop = _rows(app, "course/dropoff", course)
+    by_module: dict[str, list[str]] = {}
+    for row in drop:
+        by_module.setdefault(row["module"], []).append(row["page"])
+    for module, listed in by_module.items():
+        assert listed == [f"{module}/pages/p{number}" for number in range(3)]  # the order every learner follows
+    for row in drop:
+        reached = {s["actor"]["mbox"] for s in pages if s["object"]["id"] == row["page"]}
+        assert row["reached"] == len(reached), row["page"]
+    items = {row["question"]: row for row in _rows(app, "course/items", course)}
+    for question, row in items.items():
+        mine = [s for s in answers if s["object"]["id"] == question]
+        assert row["answers"] == len(mine)
+        assert row["learners"] == len({s["actor"]["mbox"] for s in mine})
+        assert row["facility"] == round(sum(s["result"]["success"] for s in mine) / len(mine), 4)
