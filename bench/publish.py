@@ -110,7 +110,7 @@ def peak_rss_mb(pid: int) -> float:
 
 
 def publish(port: int, package: Path) -> tuple[int, dict, float]:
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=600, blocksize=1024 * 1024)
     token = base64.b64encode(f"{KEY}:{SECRET}".encode()).decode()
     start = time.perf_counter()
     with open(package, "rb") as body:
