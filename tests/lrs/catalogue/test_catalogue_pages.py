@@ -83,6 +83,7 @@ def _course_description(path: Path) -> dict:
 # --- the flow, on SQLite and PostgreSQL ------------------------------------------------
 
 
+@pytest.mark.postgres
 def test_home_catalogue_course_and_downloads(published: Catalogue) -> None:
     client = published.client
     home = client.get("/")
@@ -122,6 +123,7 @@ def test_home_catalogue_course_and_downloads(published: Catalogue) -> None:
         assert f'{COURSE_URL}/download/{package_format}' in page.links
 
 
+@pytest.mark.postgres
 def test_json_and_csv_twins(published: Catalogue) -> None:
     client = published.client
     listing = client.get("/catalogue.json").get_json()
@@ -414,6 +416,7 @@ def test_empty_catalogue(make_catalogue, sqlite_database: str) -> None:
     assert "Aucun cours ne correspond" in text_of(client.get("/catalogue/"))
 
 
+@pytest.mark.postgres
 def test_the_list_follows_publications_and_removals(make_catalogue, database_url: str) -> None:
     from lrs.courses.publish import unpublish
 
