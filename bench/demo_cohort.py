@@ -55,7 +55,7 @@ def main() -> None:
 
         app = create_app(Config(database_url=f"sqlite:///{work / 'demo.db'}"))
         start = _clock()
-        loaded = demo_cohort.load_cohorts(app, files)
+        loaded = demo_cohort.import_cohorts(app, files)
         load = _since(start)
 
     learners = sum(demo_cohort.SAMPLE_COHORTS.values())

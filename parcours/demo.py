@@ -89,12 +89,16 @@ def _load_cohort(database: Path, database_url: str, lang: str) -> None:
     """The simulated cohort of the sample courses, and the secret that lets reports pseudonymise it."""
     import os
 
+    from lrs.app import create_app
+    from lrs.config import Config
     from packager.simulate import ADMINISTRATIONS
     from parcours.demo_cohort import COHORT_WEEKS, load_demo_cohort, pseudonym_secret
 
-    os.environ.setdefault("PARCOURS_PSEUDONYM_SECRET", pseudonym_secret(database.resolve()))
+    database = database.resolve()
+    os.environ.setdefault("PARCOURS_PSEUDONYM_SECRET", pseudonym_secret(database))
+    app = create_app(Config.from_env(database_url=database_url))
     try:
-        cohort = load_demo_cohort(database_url)
+        cohort = load_demo_cohort(app, database.with_name(database.name + ".demo-cohort"))
     except ValueError as error:
         raise click.ClickException(str(error)) from None
     count = len(ADMINISTRATIONS)
