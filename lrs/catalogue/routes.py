@@ -14,7 +14,7 @@ import urllib.parse
 from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, render_template, request, url_for
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from lrs.auth import check_scope, current_credential
 from lrs.catalogue import data
@@ -90,6 +90,8 @@ def _render(template: str, lang: str, status: int = 200, **values: Any) -> Respo
         template,
         lang=lang,
         t=functools.partial(text, lang),
+        # a message around markup (a course title marked with its own `lang`)
+        t_markup=lambda key, **values: Markup(escape(text(lang, key))).format(**values),
         switch_url=request.path + _args_with(lang="en" if lang == "fr" else "fr"),
         reports_access=_credential_allows("reports/read"),
         minutes_text=minutes_text,

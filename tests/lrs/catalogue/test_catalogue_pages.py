@@ -177,6 +177,7 @@ def test_course_text_in_json_ld_cannot_close_the_script(make_catalogue, sqlite_d
     catalogue.build_and_publish("balise", title="Fin </script><script>alert(1)</script>")
     html = catalogue.client.get("/catalogue/balise").get_data(as_text=True)
     assert "</script><script>alert(1)" not in html
+    assert "<script>alert" not in catalogue.client.get("/catalogue/").get_data(as_text=True)
     assert json.loads(parse(html).jsonld[0])["name"] == "Fin </script><script>alert(1)</script>"
 
 
@@ -370,6 +371,8 @@ def test_english_by_parameter_or_browser(published_sqlite: Catalogue) -> None:
     course = text_of(client.get(f"{COURSE_URL}?lang=en"))
     assert '<h1><span lang="fr">Numérique responsable' in course
     assert "Download the SCORM 1.2 package" in course
+    trying = text_of(client.get(f"{COURSE_URL}/try?lang=en"))
+    assert '<h1>Trying: <span lang="fr">Numérique responsable' in trying
 
 
 # --- access --------------------------------------------------------------------------
