@@ -13,15 +13,16 @@ import functools
 import urllib.parse
 from typing import Any
 
-from flask import Blueprint, Flask, Response, current_app, render_template, request, url_for
+from flask import Blueprint, Flask, Response, current_app, render_template, request, send_file, url_for
 from markupsafe import Markup, escape
 
+from lrs.app import app_config
 from lrs.auth import check_scope, current_credential
 from lrs.catalogue import data
 from lrs.catalogue.cards import CourseCard, localized_tagged, minutes_text, size_text
 from lrs.catalogue.listing import CatalogueInputError, parse_query, search
-from lrs.catalogue.snapshot import CatalogueCache, Snapshot
 from lrs.catalogue.messages import format_name, known_or, language_name, text
+from lrs.catalogue.snapshot import CatalogueCache, Snapshot
 from lrs.catalogue.webbuild import SANDBOX_POLICY, BuildFile, EntryNotFound, start_page
 from lrs.courses import registry
 from lrs.courses.blobs import app_blob_store
@@ -54,7 +55,7 @@ class CatalogueNotFound(Exception):
 
 
 def _public() -> bool:
-    return bool(getattr(current_app.extensions["parcours.config"], "catalogue_public", True))
+    return app_config(current_app).catalogue_public
 
 
 def _check_access() -> None:
@@ -239,8 +240,6 @@ def download(slug: str, fmt: str) -> Response:
     path = app_blob_store().path_of(chosen.sha256)
     if not path.is_file():
         return _error(404, text(lang, "error.blob"), "json", lang)
-    from flask import send_file
-
     response = send_file(path, mimetype="application/zip", as_attachment=True, download_name=chosen.filename,
                          etag=chosen.sha256, conditional=True, max_age=0)
     response.headers["X-Content-SHA256"] = chosen.sha256
