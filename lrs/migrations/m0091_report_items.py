@@ -17,9 +17,9 @@ _metadata = MetaData()
 report_items = Table(
     "report_items",
     _metadata,
+    Column("course_id", Text, primary_key=True),
+    Column("kind", String(8), primary_key=True),
     Column("statement_id", String(36), primary_key=True),
-    Column("course_id", Text, nullable=False),
-    Column("kind", String(8), nullable=False),
     Column("module_id", Text, nullable=False),
     Column("activity_id", Text, nullable=False),
     Column("learner_key", Text, nullable=False),
@@ -28,8 +28,9 @@ report_items = Table(
     Column("success", Boolean, nullable=True),
     Column("response", Text, nullable=True),
     Column("duration", Float, nullable=True),
+    sqlite_with_rowid=False,
 )
-Index("ix_report_items_course", report_items.c.course_id, report_items.c.kind)
+Index("ux_report_items_statement", report_items.c.statement_id, unique=True)
 Index("ix_report_items_learner", report_items.c.learner_key)
 
 
@@ -46,6 +47,9 @@ def upgrade(connection: Connection) -> None:
     report_structures.create(connection, checkfirst=True)
     if "progress" not in {column["name"] for column in inspect(connection).get_columns("report_progress")}:
         connection.execute(text("ALTER TABLE report_progress ADD COLUMN progress FLOAT"))
+    # the course rows alone (module ""): what the overview and the completions read
+    connection.execute(text("CREATE INDEX IF NOT EXISTS ix_report_progress_course_rows"
+                            " ON report_progress (course_id) WHERE module_id = ''"))
     # Answers and pages of statements stored before this release: the whole model is
     # recomputed once, with the extraction of this release.
     from lrs.reports.store import rebuild
