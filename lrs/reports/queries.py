@@ -504,21 +504,20 @@ INTERVALS = ("day", "week", "month")
 
 def completions_over_time(connection: Connection, filters: Filters, interval: str = "week") -> ReportTable:
     """Per period: the learners who launched, and who completed, each course for the first time."""
-    firsts: dict[tuple[str, str], dict[str, int | None]] = {}  # (course, learner): each course counts
-    for (course, _module, key), learner in _learners(connection, filters).items():
-        entry = firsts.setdefault((course, key), {"started": None, "completed": None})
-        for name, value in (("started", learner.first_us), ("completed", learner.completed_us)):
-            if value is not None and (entry[name] is None or value < entry[name]):
-                entry[name] = value
     since_us = micros(filters.since) if filters.since else None
     until_us = micros(filters.until) if filters.until else None
     counts: dict[datetime, dict[str, int]] = defaultdict(lambda: {"started": 0, "completed": 0})
-    for entry in firsts.values():
-        for name, value in entry.items():
+    periods: dict[int, datetime] = {}  # day number -> its period: learners share days
+    # one entry per (course, learner), registrations merged: each course counts
+    for learner in _learners(connection, filters).values():
+        for name, value in (("started", learner.first_us), ("completed", learner.completed_us)):
             if value is None or (since_us is not None and value < since_us) or (until_us is not None and value > until_us):
                 continue
-            moment = EPOCH + timedelta(microseconds=value)
-            counts[_period_start(moment, interval)][name] += 1
+            day = value // 86_400_000_000
+            period = periods.get(day)
+            if period is None:
+                period = periods[day] = _period_start(EPOCH + timedelta(microseconds=value), interval)
+            counts[period][name] += 1
     rows = []
     if counts:
         period, last, total = min(counts), max(counts), 0
