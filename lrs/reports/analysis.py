@@ -304,6 +304,7 @@ def dropoff(connection: Connection, filters: Filters) -> ReportTable:
         extra = _page_order([row for row in pages if row.activity not in titles])
         for module, more in extra.items():
             order.setdefault(module, []).extend(more)
+        titles.update(_quiz_screens(published, filters.lang))
     else:
         aliases = {}
         order = _page_order(pages)
@@ -342,6 +343,17 @@ def dropoff(connection: Connection, filters: Filters) -> ReportTable:
                 "median_seconds": _median(seconds.get(page, [])),
             })
     return ReportTable("dropoff", "Abandon page par page", "Drop-off page by page", DROPOFF_COLUMNS, rows)
+
+
+def _quiz_screens(published: Published, lang: str) -> dict[str, str]:
+    """The quiz screen of each module, which the runtimes report as one more page
+    (`<module>/pages/<quiz key>`), named after its quiz."""
+    screens = {}
+    for module in published.modules:
+        if module.quiz_iri:
+            key = module.quiz_iri.rstrip("/").rsplit("/", 1)[-1]
+            screens[f"{module.iri}/pages/{key}"] = pick_name(module.quiz_title, lang) or module.quiz_iri
+    return screens
 
 
 def _time_on_pages(pages: list[_Row], answers: list[_Row]) -> dict[str, list[float]]:

@@ -215,6 +215,15 @@ def test_spreadsheet_csv_and_items_command(make_app, sqlite_database, package):
     table = json.loads(result.output)
     assert table["rows"][0]["question"] == q1["id"] and table["rows"][0]["answers"] == 5
 
+    # the quiz screen, reported as one more page, is named after its quiz
+    module = description["modules"][0]
+    screen = Runtime(description)
+    screen.page({"objectType": "Agent", "mbox": "mailto:lea@example.org"}, module,
+                {"id": f'{module["id"]}/pages/{module["quiz"]["key"]}'}, after=1)
+    post_statements(app, screen.items)
+    drop = [row for row in _rows(app, "course/dropoff", course, lang="fr") if row["module"] == module["id"]]
+    assert drop[-1]["page_name"] == module["quiz"]["title"]["fr"] and drop[-1]["reached"] == 1
+
     # a voided answer leaves the analysis
     answer = next(s for s in runtime.items if s["object"]["id"] == q1["id"])
     post_statements(app, [{"actor": {"mbox": "mailto:admin@example.org"},
