@@ -25,6 +25,7 @@ from lrs.db import ENGINE_KEY, engine_for
 from lrs.errors import register_error_handlers
 from lrs.middleware import LRSMiddleware, check_alternate_syntax
 from lrs.migrations import apply_migrations
+from lrs.request_log import install_request_log
 from lrs.statements import backlog
 from lrs.versioning import register_versioning
 
@@ -35,6 +36,9 @@ CONFIG_KEY = "parcours.config"
 OPTIONAL_BLUEPRINTS = (
     ("lrs.documents.routes", "/xapi"),
     ("lrs.reports.routes", None),
+    ("lrs.health", None),
+    ("lrs.metrics", None),
+    ("lrs.openapi", "/xapi"),
     ("lrs.courses.routes", None),
     ("lrs.catalogue.routes", None),  # the home page `/` and the catalogue
 )
@@ -85,6 +89,7 @@ def create_app(config: Config | None = None) -> Flask:
     backlog.attach(engine, app.extensions[INGEST_HOOKS], config.index_backlog)
 
     app.wsgi_app = LRSMiddleware(app.wsgi_app, config.max_body_bytes)  # type: ignore[method-assign]
+    install_request_log(app, config.request_log)  # outermost: times and logs everything
     return app
 
 

@@ -7,13 +7,15 @@ from pathlib import Path
 
 import click
 
+from packager.preview.builder import BuildState
 from packager.build import OutputError, PackageError, build_packages, parse_formats, written_paths
+from packager.cli_language import LocalizedCommand
 from packager.course import CourseError
 from packager.formats import DEFAULT_FORMAT, FORMATS
 from packager.messages import default_lang, msg
 
 
-@click.command("build")
+@click.command("build", cls=LocalizedCommand)
 @click.argument("course_dir", type=click.Path(path_type=Path))
 @click.option("--format", "-f", "formats", default=DEFAULT_FORMAT, show_default=True,
               help=f"Formats séparés par des virgules / comma-separated formats: {', '.join(FORMATS)}.")
@@ -97,3 +99,48 @@ def simulate(course_dir: Path, learners: int, weeks: int, seed: int, start, form
         sys.exit(1)
     message = msg("simulated", count=count, learners=learners, file=str(out))
     click.echo(message.en if lang == "en" else message.fr)
+
+
+@click.command("preview", cls=LocalizedCommand)
+@click.argument("course_dir", type=click.Path(path_type=Path))
+@click.option("--format", "-f", "package_format", type=click.Choice(list(FORMATS)), default="web",
+              show_default=True, help="Format prévisualisé / format to preview.")
+@click.option("--port", type=click.IntRange(0, 65535), default=0, show_default=True,
+              help="Port local (0 : un port libre) / local port (0: a free one).")
+@click.option("--lang", type=click.Choice(["fr", "en"]), default=default_lang,
+              help="Langue des messages / message language (PARCOURS_LANG).")
+def preview(course_dir: Path, package_format: str, port: int, lang: str) -> None:
+    """Prévisualise un cours et le reconstruit à chaque modification / previews a course, rebuilt on every change.
+
+    Sert le cours sur 127.0.0.1 avec un inspecteur de suivi ; n'ouvre rien.
+    """
+    if not (course_dir / "course.yaml").is_file():
+        message = msg("course_yaml_missing", dir=str(course_dir))
+        click.echo(message.en if lang == "en" else message.fr, err=True)
+        sys.exit(1)
+    from packager.preview import Preview  # the server only when previewing
+
+    def report(state: BuildState) -> None:
+        if state.error:
+            click.echo(msg_text("preview_failed", lang) + "\n" + state.error, err=True)
+        else:
+            click.echo(msg_text("preview_built", lang, generation=state.generation))
+
+    try:
+        server = Preview(course_dir, package_format, lang, port=port, on_build=report)
+    except OSError as error:
+        click.echo(f"127.0.0.1:{port}: {error.strerror}", err=True)
+        sys.exit(1)
+    server.start()
+    click.echo(msg_text("preview_url", lang, url=server.url))
+    try:
+        server.stopping.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+
+
+def msg_text(code: str, lang: str, **params: object) -> str:
+    message = msg(code, **params)
+    return message.en if lang == "en" else message.fr

@@ -35,8 +35,8 @@ from lrs.reports import vocabulary as v
 from lrs.reports.facts import ANSWER, PAGE
 from lrs.reports.queries import Filters, course_learners, pick_name
 from lrs.reports.structure import Published, published_course
-from lrs.reports.tables import report_items as ri, report_progress as rp
-from lrs.reports.tables_model import Column, ReportTable
+from lrs.reports.db_tables import report_items as ri, report_progress as rp
+from lrs.reports.report_table import Column, ReportTable
 from lrs.timeutil import to_micros
 
 TOO_EASY = 0.95

@@ -140,7 +140,7 @@ def _report_command(kind: str, help_text: str, build):  # type: ignore[no-untype
 def _learner_columns(kind: str):  # type: ignore[no-untyped-def]
     def build(connection, filters):  # type: ignore[no-untyped-def]
         from lrs.reports import queries
-        from lrs.reports.tables_model import ReportTable
+        from lrs.reports.report_table import ReportTable
 
         learners = queries.learners(connection, filters)
         wanted = REPORT_COLUMNS[kind]

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from lrs.statements.backlog import ensure_indexed
-from lrs.statements.indexing import index_key
+from lrs.statements.index_keys import index_key
 from lrs.tables import statement_keys, statements
 from lrs.timeutil import to_micros
 from validators.xapi.syntax import parse_timestamp

@@ -21,8 +21,8 @@ from sqlalchemy.engine import Connection, Engine
 from lrs.db import read_transaction, write_transaction
 from lrs.statements.backlog import ensure_indexed
 from lrs.documents.table import documents
-from lrs.reports.tables import report_facts, report_items, report_progress
-from lrs.statements.indexing import index_key
+from lrs.reports.db_tables import report_facts, report_items, report_progress
+from lrs.statements.index_keys import index_key
 from lrs.tables import agent_names, statement_keys, statements
 from lrs.timeutil import from_micros, rfc3339
 

@@ -22,9 +22,9 @@ import orjson
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from lrs.reports.db_tables import report_names, report_progress as rp
+from lrs.reports.report_table import Column, ReportTable
 from lrs.reports.structure import published_course
-from lrs.reports.tables import report_names, report_progress as rp
-from lrs.reports.tables_model import Column, ReportTable
 from lrs.timeutil import EPOCH, to_micros as micros
 
 SCORE_BINS = 10

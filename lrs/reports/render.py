@@ -8,7 +8,7 @@ from typing import Any
 
 import orjson
 
-from lrs.reports.tables_model import Column, ReportTable
+from lrs.reports.report_table import Column, ReportTable
 
 _WORDS = {
     "fr": {True: "oui", False: "non", "passed": "réussi", "failed": "échoué"},

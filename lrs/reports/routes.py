@@ -24,8 +24,8 @@ from lrs.reports.messages import text
 from lrs.reports.render import cell_text, to_csv, to_json
 from lrs.reports.settings import report_settings
 from lrs.reports.store import ingest, ready_for_reading
-from lrs.reports.tables import report_progress
-from lrs.reports.tables_model import ReportTable
+from lrs.reports.db_tables import report_progress
+from lrs.reports.report_table import ReportTable
 
 bp = Blueprint("reports", __name__, url_prefix="/reports", template_folder="templates", static_folder="static")
 

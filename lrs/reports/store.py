@@ -21,8 +21,8 @@ from lrs.db import bulk_insert, driver_marker, upsert_clause, write_transaction
 from lrs.reports.facts import FACT_FIELDS, ITEM_FIELDS, REGISTRATION_PREFIX, Fact, extract_fact, extract_item
 from lrs.reports.progress import rows_for
 from lrs.reports.settings import DEFAULT_GROUP_EXTENSIONS
+from lrs.reports.db_tables import report_facts, report_items, report_names, report_progress, report_structures
 from lrs.reports.structure import published_course, published_owners, registry_mark
-from lrs.reports.tables import report_facts, report_items, report_names, report_progress, report_structures
 
 Key = tuple[str, str, str]  # learner, course, registration
 CHUNK = 400  # keys per IN list: well under SQLite's parameter limit

@@ -159,9 +159,16 @@ class AccessibilitySchema(Schema):
     date = IsoDate(required=True)  # when the course's accessibility was last checked
 
 
+class ImageSchema(Schema):
+    file = StrictString(required=True, validate=check_not_blank)
+    alt = StrictString(load_default="")
+
+
 class PageSchema(Schema):
     file = StrictString(required=True, validate=check_not_blank)
     key = StrictString(load_default=None, validate=check_key)
+    title = StrictString(load_default=None, validate=check_not_blank)  # HTML and PDF pages
+    summary = StrictString(load_default=None, validate=check_not_blank)  # PDF pages (required there)
 
 
 class ModuleSchema(Schema):
@@ -194,6 +201,10 @@ class CourseSchema(Schema):
     duration = StrictString(load_default=None, validate=check_duration)
     mastery_score = Number(load_default=None, validate=check_score)
     accessibility = fields.Nested(AccessibilitySchema, load_default=None)
+
+
+    cover = StringOr(ImageSchema, "file", load_default=None)
+    files = fields.List(StrictString(validate=check_not_blank), load_default=list)
     modules = fields.List(fields.Nested(ModuleSchema), required=True, validate=lambda v: _non_empty(v))
 
 
@@ -243,8 +254,21 @@ class ChoiceQuestion(QuestionBase):
     choices = fields.List(fields.Nested(ChoiceItemSchema), required=True)
 
 
+class TrueFalseAnswer(fields.Field):
+    """`true`/`false`, or the words learners see: `vrai`/`faux` (any case)."""
+
+    WORDS = {"vrai": True, "faux": False, "true": True, "false": False}
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> bool:
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.strip().lower() in self.WORDS:
+            return self.WORDS[value.strip().lower()]
+        raise ValidationError(msg("true_false"))
+
+
 class TrueFalseQuestion(QuestionBase):
-    answer = fields.Boolean(required=True, truthy={True}, falsy={False})
+    answer = TrueFalseAnswer(required=True)
 
 
 class FillInQuestion(QuestionBase):

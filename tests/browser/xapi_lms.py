@@ -82,10 +82,24 @@ class ProjectLrs:
         with write_transaction(self._engine) as connection:
             _, secret = create_credential(connection, key="lms", scopes=["all"], name="LMS de test")
         self.lms_auth = "Basic " + _basic("lms", secret)
-        self._httpd = make_server("127.0.0.1", 0, self.app, threaded=True, request_handler=QuietHandler)
+        self._serve = lambda port: make_server("127.0.0.1", port, self.app, threaded=True,
+                                               request_handler=QuietHandler)
+        self._httpd = self._serve(0)
         self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
         self._thread.start()
         self.endpoint = f"http://127.0.0.1:{self._httpd.server_port}/xapi/"
+
+    def go_offline(self) -> None:
+        """Stop answering (connections are refused) until come_back(); the database stays."""
+        self._httpd.shutdown()
+        self._thread.join(timeout=5)
+        self._httpd.server_close()
+
+    def come_back(self) -> None:
+        """Serve the same database on the same port again."""
+        self._httpd = self._serve(int(self.endpoint.split(":")[2].split("/")[0]))
+        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+        self._thread.start()
 
     def session_token(self) -> str:
         """A credential for one AU session, with the scopes an AU needs."""

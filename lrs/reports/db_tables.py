@@ -1,4 +1,5 @@
-"""The report tables: one fact per statement, and the learner-activity model built from them.
+"""The reports' database tables: one fact per statement, and the learner-activity
+model built from them.
 
 `report_facts` keeps what the model needs from each statement, so that a learner's
 rows are recomputed from a few hundred small rows, never by re-reading statements.
