@@ -121,12 +121,13 @@ def _point_biserial(pairs: list[tuple[int, float]]) -> float:
     return statistics.correlation([float(x) for x, _ in pairs], [y for _, y in pairs])
 
 
-def test_question_analysis_and_drop_off(make_app, sqlite_database, package):
+@pytest.mark.postgres
+def test_question_analysis_and_drop_off(make_app, database_url, package):
     data, description = package
     module = description["modules"][0]
     q1, q2 = module["questions"][:2]
     runtime, gaps = _play(description)
-    app = make_app(sqlite_database)
+    app = make_app(database_url)
     post_statements(app, runtime.items)
     course = description["id"]
 
