@@ -259,3 +259,36 @@ def test_unpublished_course_pages_and_answers_in_the_order_learners_meet_them(ma
         assert row["answers"] == len(mine)
         assert row["learners"] == len({s["actor"]["mbox"] for s in mine})
         assert row["facility"] == round(sum(s["result"]["success"] for s in mine) / len(mine), 4)
+
+
+def test_course_of_the_sample_follows_each_module_rule_and_weights(make_app, sqlite_database, package):
+    data, description = package
+    modules = description["modules"]
+    runtime = Runtime(description)
+    scores = [0.9, 0.6, 0.8, 0.7]
+    full = {"objectType": "Agent", "name": "Ines", "mbox": "mailto:ines@example.org"}
+    part = {"objectType": "Agent", "name": "Jules", "mbox": "mailto:jules@example.org"}
+    for module, score in zip(modules, scores):
+        runtime.module(full, module, "initialized")
+        runtime.module(full, module, "completed", {"completion": True})
+        runtime.module(full, module, "passed", {"success": True, "score": {"scaled": score}})
+    for module in modules[:2]:  # the first two quizzes passed, the last module's pages read
+        runtime.module(part, module, "passed", {"success": True, "score": {"scaled": 0.9}})
+    runtime.module(part, modules[3], "completed", {"completion": True})
+    app = make_app(sqlite_database)
+    post_statements(app, runtime.items)
+    app.test_client().post("/courses", data=data, headers={**AUTH, "Content-Type": "application/zip"})
+
+    weights = [sum(q["weight"] for q in module["questions"]) for module in modules]
+    expected_score = round(sum(w * s for w, s in zip(weights, scores)) / sum(weights), 4)
+    satisfied = {  # the course description's rule per module: quiz -> passed, pages -> completed
+        "Jules": sum(1 for index, module in enumerate(modules)
+                     if (module["completion"] == "quiz" and index < 2) or (module["completion"] == "pages" and index == 3)),
+    }
+    learners = {row["name"]: row for row in _rows(app, "course/learners", description["id"])}
+    assert learners["Ines"]["completed"] is True and learners["Ines"]["success"] == "passed"
+    assert learners["Ines"]["best_score"] == expected_score
+    assert learners["Ines"]["progress"] == 1.0
+    assert learners["Jules"]["completed"] is False and learners["Jules"]["success"] is None
+    assert learners["Jules"]["best_score"] is None  # a judged module has no score yet
+    assert learners["Jules"]["progress"] == round(satisfied["Jules"] / len(modules), 4)
