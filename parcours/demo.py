@@ -16,7 +16,8 @@ import click
 import orjson
 
 SAMPLE_COURSE = "samples/courses/numerique-responsable"
-SAMPLE_COURSES = (SAMPLE_COURSE, "samples/courses/minimal")  # every one is built and published
+# every sample course is built and published to the catalogue
+SAMPLE_COURSES = tuple(sorted(str(folder) for folder in Path("samples/courses").glob("*") if (folder / "course.yaml").is_file()))
 SAMPLE_STATEMENTS = Path("samples/statements/valid")
 FORMATS = "scorm12,scorm2004,cmi5,xapi,web"
 
