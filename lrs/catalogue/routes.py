@@ -275,13 +275,13 @@ def web_file(slug: str, sha256: str, path: str) -> Response:
     relative links inside it keep working, and its files never change)."""
     lang = page_lang()
     _check_access()
-    try:
-        with read_transaction() as connection:
-            card, _versions = _course_card(connection, slug, None, lang)
-            builds = {d.sha256 for course in registry.course_versions(connection, card.iri)
-                      for d in course.downloads if d.format == "web"}
-    except CatalogueNotFound as missing:
-        return _error(404, text(lang, missing.key, value=missing.value), "json", lang)
+    with read_transaction() as connection:
+        iri = _snapshot(connection).by_slug.get(slug)
+        builds = set() if iri is None else {
+            d.sha256 for course in registry.course_versions(connection, iri) for d in course.downloads if d.format == "web"
+        }
+    if iri is None:
+        return _error(404, text(lang, "error.course", value=slug), "json", lang)
     if sha256 not in builds:
         return _error(404, text(lang, "course.try.none"), "json", lang)
     try:

@@ -234,6 +234,8 @@ def test_web_build_only_serves_this_course_web_zips(published_sqlite: Catalogue)
     assert client.get(f"{COURSE_URL}/web/{scorm}/index.html").status_code == 404
     assert client.get(f"{COURSE_URL}/web/{'0' * 64}/index.html").status_code == 404
     assert client.get(f"{COURSE_URL}/web/not-a-digest/index.html").status_code == 404
+    web = sha256_of(published_sqlite.published["web"].read_bytes())
+    assert client.get(f"/catalogue/inconnu/web/{web}/index.html").status_code == 404
 
 
 def test_course_without_web_build_says_so(make_catalogue, sqlite_database: str) -> None:
