@@ -1,7 +1,10 @@
 """The answers and pages of the question analysis and the drop-off (`report_items`),
 the course progress of published courses (`report_progress.progress`) and the
-published version each course's rows follow (`report_structures`), filled from the
-statements already stored.
+published version each course's rows follow (`report_structures`).
+
+Like every migration, it imports no live code: the answers and pages of statements
+stored before it are added by `parcours report rebuild` (lrs/reports/README.md); the
+rows of published courses are recomputed by the first report read anyway.
 
 The table is written out here as it was when this migration was released, so that
 later changes to the live table go through new migrations.
@@ -9,7 +12,7 @@ later changes to the live table go through new migrations.
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Boolean, Column, Float, Index, MetaData, String, Table, Text, inspect, text
+from sqlalchemy import BigInteger, Boolean, Column, Float, Index, MetaData, String, Table, Text, text
 from sqlalchemy.engine import Connection
 
 _metadata = MetaData()
@@ -45,13 +48,7 @@ report_structures = Table(
 def upgrade(connection: Connection) -> None:
     report_items.create(connection, checkfirst=True)
     report_structures.create(connection, checkfirst=True)
-    if "progress" not in {column["name"] for column in inspect(connection).get_columns("report_progress")}:
-        connection.execute(text("ALTER TABLE report_progress ADD COLUMN progress FLOAT"))
+    connection.execute(text("ALTER TABLE report_progress ADD COLUMN progress FLOAT"))
     # the course rows alone (module ""): what the overview and the completions read
     connection.execute(text("CREATE INDEX IF NOT EXISTS ix_report_progress_course_rows"
                             " ON report_progress (course_id) WHERE module_id = ''"))
-    # Answers and pages of statements stored before this release: the whole model is
-    # recomputed once, with the extraction of this release.
-    from lrs.reports.store import rebuild
-
-    rebuild(connection)
