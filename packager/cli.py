@@ -57,7 +57,8 @@ build = build_command  # the name parcours.cli looks up (packager.cli:build)
 
 @click.command("simulate")
 @click.argument("course_dir", type=click.Path(path_type=Path))
-@click.option("--learners", default=300, show_default=True, type=click.IntRange(1, 1_000_000),
+# the cohort is sorted in memory before it is written: about 110 kB a learner
+@click.option("--learners", default=300, show_default=True, type=click.IntRange(1, 10_000),
               help="Nombre d'apprenants / number of learners.")
 @click.option("--weeks", default=8, show_default=True, type=click.IntRange(1, 520),
               help="Durée de la période, en semaines / length of the period, in weeks.")

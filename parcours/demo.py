@@ -1,8 +1,9 @@
 """`parcours demo`: the main job on the embedded default, from a fresh checkout.
 
-Builds the sample course into every format, validates the packages and the sample
-statements, loads those statements into the LRS (SQLite `./parcours.db`) and serves it.
-Each step is one of the ordinary subcommands, so the demo shows exactly what a user types.
+Builds the sample courses into every format, validates the packages and the sample
+statements, publishes every package to the LRS's catalogue (home page `/`), loads the
+statements into the LRS (SQLite `./parcours.db`) and serves it. Each step is one of the
+ordinary subcommands, so the demo shows exactly what a user types.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from validators.bilingual import choose
 from validators.language import language_option
 
 SAMPLE_COURSE = "samples/courses/numerique-responsable"
+# every sample course is built and published to the catalogue
+SAMPLE_COURSES = tuple(sorted(str(folder) for folder in Path("samples/courses").glob("*") if (folder / "course.yaml").is_file()))
 SAMPLE_STATEMENTS = Path("samples/statements/valid")
 FORMATS = "scorm12,scorm2004,cmi5,xapi,web"
 
@@ -52,6 +55,12 @@ def _demo_credential(database: Path) -> tuple[str, str]:
     return key, secret
 
 
+def _built_packages() -> list[str]:
+    """Every zip the build step wrote for the sample courses, the web previews' included."""
+    names = {Path(course).name for course in SAMPLE_COURSES}
+    return sorted(str(path) for path in Path("dist").glob("*.zip") if path.name.rsplit("-", 1)[0] in names)
+
+
 def _statement_files() -> list[Path]:
     return sorted(SAMPLE_STATEMENTS.glob("*.json"))
 
@@ -84,12 +93,16 @@ def _load_cohort(database: Path, database_url: str, lang: str) -> None:
     """The simulated cohort of the sample courses, and the secret that lets reports pseudonymise it."""
     import os
 
+    from lrs.app import create_app
+    from lrs.config import Config
     from packager.simulate import ADMINISTRATIONS
     from parcours.demo_cohort import COHORT_WEEKS, load_demo_cohort, pseudonym_secret
 
-    os.environ.setdefault("PARCOURS_PSEUDONYM_SECRET", pseudonym_secret(database.resolve()))
+    database = database.resolve()
+    os.environ.setdefault("PARCOURS_PSEUDONYM_SECRET", pseudonym_secret(database))
+    app = create_app(Config.from_env(database_url=database_url))
     try:
-        cohort = load_demo_cohort(database_url)
+        cohort = load_demo_cohort(app, database.with_name(database.name + ".demo-cohort"))
     except ValueError as error:
         raise click.ClickException(str(error)) from None
     count = len(ADMINISTRATIONS)
@@ -131,10 +144,11 @@ def demo(database: Path, port: int, serve: bool, lang: str) -> None:
     """Construit, valide, charge et sert l'exemple. / Builds, validates, loads and serves the sample."""
     import os
 
-    _say(lang, f"1. Construction du cours d'exemple ({FORMATS}) dans dist/",
-         f"1. Building the sample course ({FORMATS}) into dist/")
-    if _run(["build", SAMPLE_COURSE, "--format", FORMATS, "--out", "dist", "--lang", lang]) != 0:
-        raise SystemExit(1)
+    _say(lang, f"1. Construction des cours d'exemple ({FORMATS}) dans dist/",
+         f"1. Building the sample courses ({FORMATS}) into dist/")
+    for course in SAMPLE_COURSES:
+        if _run(["build", course, "--format", FORMATS, "--out", "dist", "--lang", lang]) != 0:
+            raise SystemExit(1)
     # the web preview's zip has no manifest to validate
     packages = sorted(str(path) for path in Path("dist").glob("*.zip") if not path.name.endswith("-web.zip"))
     _say(lang, "2. Validation des paquets et des déclarations d'exemple",
@@ -142,6 +156,10 @@ def demo(database: Path, port: int, serve: bool, lang: str) -> None:
     if _run(["validate", "--lang", lang, *packages, *map(str, _statement_files())]) != 0:
         raise SystemExit(1)
     database_url = f"sqlite:///{database.resolve()}"
+    _say(lang, "   Publication de chaque paquet dans le catalogue du LRS",
+         "   Publishing every package to the LRS's catalogue")
+    if _run(["publish", "--database", database_url, "--lang", lang, *_built_packages()]) != 0:
+        raise SystemExit(1)
     key, secret = _demo_credential(database.resolve())
     os.environ["PARCOURS_BOOTSTRAP_CREDENTIAL"] = f"{key}:{secret}:all"
     loaded = _load_samples(database_url, key, secret, lang)
@@ -150,7 +168,9 @@ def demo(database: Path, port: int, serve: bool, lang: str) -> None:
     _say(lang, f"   Clé du LRS : {key}   secret : {secret}", f"   LRS key: {key}   secret: {secret}")
     _load_cohort(database, database_url, lang)
     if serve:
-        _say(lang, f"4. LRS xAPI : http://127.0.0.1:{port}/xapi/   rapports : http://127.0.0.1:{port}/reports/",
-             f"4. xAPI LRS: http://127.0.0.1:{port}/xapi/   reports: http://127.0.0.1:{port}/reports/")
+        _say(lang, f"4. Catalogue des cours : http://127.0.0.1:{port}/   LRS xAPI : http://127.0.0.1:{port}/xapi/   "
+                   f"rapports : http://127.0.0.1:{port}/reports/",
+             f"4. Course catalogue: http://127.0.0.1:{port}/   xAPI LRS: http://127.0.0.1:{port}/xapi/   "
+             f"reports: http://127.0.0.1:{port}/reports/")
         _where_to_look(port, lang)
         raise SystemExit(_run(["serve", "--database", database_url, "--port", str(port), "--lang", lang]))

@@ -2,7 +2,9 @@
 
 `parcours simulate` writes each course's cohort as NDJSON under dist/, and the LRS's own
 import (`parcours import`, through its library function) loads it, reports' ingest hooks
-included: no HTTP round trip a batch. A database that already holds the cohort is left alone.
+included: no HTTP round trip a batch. The cohort ends on the day the demo first runs; a
+marker beside the database names a statement of it, so that a later run (another day, other
+dates, other ids) does not load a second cohort into the same database.
 """
 
 from __future__ import annotations
@@ -24,9 +26,8 @@ COHORT_SEED = 1
 @dataclass
 class CohortLoad:
     learners: int
-    statements: int  # imported now (0 when the database already had them)
+    statements: int  # imported now (0 when the database already had the cohort)
     seconds: float
-    files: list[Path]
 
 
 def cohort_start(today: datetime | None = None) -> datetime:
@@ -57,25 +58,28 @@ def _first_id(path: Path) -> str | None:
     return orjson.loads(line)["id"] if line.strip() else None
 
 
-def load_cohorts(app, files: list[Path]) -> int:
-    """Import the NDJSON files into the app's database, unless their statements are there already."""
+def _stored(app, statement_id: str) -> bool:
     import sqlalchemy as sa
 
+    from lrs.db import ENGINE_KEY
+    from lrs.tables import statements
+
+    with app.extensions[ENGINE_KEY].connect() as connection:
+        return connection.execute(sa.select(statements.c.id).where(statements.c.id == statement_id)).first() is not None
+
+
+def import_cohorts(app, files: list[Path]) -> int:
+    """Import the NDJSON files into the app's database; a rejected line stops with its file and line."""
     from lrs.app import INGEST_HOOKS, app_config
     from lrs.db import ENGINE_KEY
     from lrs.reports.importer import import_credential, import_ndjson
-    from lrs.tables import statements
 
-    engine = app.extensions[ENGINE_KEY]
-    first = _first_id(files[0]) if files else None
-    with engine.connect() as connection:
-        if first and connection.execute(sa.select(statements.c.id).where(statements.c.id == first)).first():
-            return 0
     credential = import_credential(app_config(app).authority_homepage)
     loaded = 0
     for path in files:
         with open(path, "rb") as source:
-            summary = import_ndjson(engine, source, credential, hooks=app.extensions[INGEST_HOOKS], batch_size=2000)
+            summary = import_ndjson(app.extensions[ENGINE_KEY], source, credential,
+                                    hooks=app.extensions[INGEST_HOOKS], batch_size=2000)
         if summary.problems:
             problem = summary.problems[0]
             raise ValueError(f"{path}:{problem.line}: {problem.field}: {problem.message('en')}")
@@ -83,15 +87,20 @@ def load_cohorts(app, files: list[Path]) -> int:
     return loaded
 
 
-def load_demo_cohort(database_url: str, out: Path = Path("dist")) -> CohortLoad:
-    """Simulate the sample courses' cohorts (ending today) and import them into `database_url`."""
-    from lrs.app import create_app
-    from lrs.config import Config
+def load_demo_cohort(app, marker: Path, out: Path = Path("dist"), today: datetime | None = None) -> CohortLoad:
+    """Simulate the sample courses' cohorts (ending today) and import them, once a database.
 
+    `marker` (beside the database) keeps the id of a statement of the loaded cohort."""
     began = time.perf_counter()
-    files = write_cohorts(out, cohort_start())
-    loaded = load_cohorts(create_app(Config.from_env(database_url=database_url)), files)
-    return CohortLoad(sum(SAMPLE_COHORTS.values()), loaded, time.perf_counter() - began, files)
+    learners = sum(SAMPLE_COHORTS.values())
+    if marker.exists() and _stored(app, marker.read_text().strip()):
+        return CohortLoad(learners, 0, time.perf_counter() - began)
+    files = write_cohorts(out, cohort_start(today))
+    loaded = import_cohorts(app, files)
+    first = _first_id(files[0])
+    if first:
+        marker.write_text(first + "\n")
+    return CohortLoad(learners, loaded, time.perf_counter() - began)
 
 
 def pseudonym_secret(database: Path) -> str:

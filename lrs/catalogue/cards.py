@@ -12,6 +12,7 @@ import re
 import unicodedata
 import urllib.parse
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Iterable
 
 from lrs.courses.registry import Download, PublishedCourse
@@ -91,7 +92,8 @@ def sorted_downloads(downloads: Iterable[Download]) -> list[Download]:
 
 @dataclass(frozen=True)
 class CourseCard:
-    """One course of the catalogue, in one language."""
+    """One course of the catalogue, in one language. Derived values are computed once:
+    the catalogue keeps its cards between requests (lrs.catalogue.snapshot)."""
 
     course: PublishedCourse
     slug: str
@@ -109,23 +111,23 @@ class CourseCard:
     def version(self) -> str:
         return self.course.version
 
-    @property
+    @cached_property
     def title(self) -> str:
         return localized(self.structure.title, self.lang) or self.iri
 
-    @property
+    @cached_property
     def summary(self) -> str:
         return localized(self.structure.description, self.lang)
 
-    @property
+    @cached_property
     def title_lang(self) -> str:
         return localized_tagged(self.structure.title, self.lang)[1] or self.structure.language
 
-    @property
+    @cached_property
     def summary_lang(self) -> str:
         return localized_tagged(self.structure.description, self.lang)[1] or self.structure.language
 
-    @property
+    @cached_property
     def languages(self) -> list[str]:
         """Primary language tags the course's texts exist in, its main language first."""
         tags = [self.structure.language, *(self.structure.title or {}).keys()]
@@ -135,11 +137,11 @@ class CourseCard:
                 seen.setdefault(tag.split("-")[0].lower(), None)
         return list(seen)
 
-    @property
+    @cached_property
     def minutes(self) -> int | None:
         return duration_minutes(self.structure.duration)
 
-    @property
+    @cached_property
     def band(self) -> str:
         return duration_band(self.minutes)
 
@@ -152,7 +154,7 @@ class CourseCard:
         url = self.structure.licence_url
         return url if url and urllib.parse.urlsplit(url).scheme in ("http", "https") else None
 
-    @property
+    @cached_property
     def authors(self) -> list[dict[str, str]]:
         """`[{"name", "organisation"}]`: an author's e-mail stays out of a public page."""
         found = []
@@ -163,30 +165,30 @@ class CourseCard:
                 found.append({"name": str(author["name"]), "organisation": str(author.get("organisation") or "")})
         return found
 
-    @property
+    @cached_property
     def authors_text(self) -> str:
         return "; ".join(
             f"{author['name']} ({author['organisation']})" if author["organisation"] else author["name"]
             for author in self.authors
         )
 
-    @property
+    @cached_property
     def keywords(self) -> list[str]:
         return [str(keyword) for keyword in self.structure.keywords]
 
-    @property
+    @cached_property
     def downloads(self) -> list[Download]:
         return sorted_downloads(self.course.downloads)
 
-    @property
+    @cached_property
     def formats(self) -> list[str]:
         return [download.format for download in self.downloads]
 
-    @property
+    @cached_property
     def web_build(self) -> Download | None:
         return next((d for d in self.course.downloads if d.format == WEB_FORMAT), None)
 
-    @property
+    @cached_property
     def updated(self) -> str:
         return rfc3339(from_micros(self.course.updated_us))
 
@@ -194,7 +196,17 @@ class CourseCard:
     def updated_date(self) -> str:
         return self.updated[:10]
 
-    def search_text(self) -> str:
+    @cached_property
+    def folded_keywords(self) -> frozenset[str]:
+        return frozenset(folded(keyword) for keyword in self.keywords)
+
+    @cached_property
+    def sort_key(self) -> tuple[str, str]:
+        return folded(self.title), self.iri
+
+    @cached_property
+    def search_index(self) -> str:
+        """Every text a search may match, in every language, folded."""
         parts: list[Any] = [
             *(self.structure.title or {}).values(),
             *(self.structure.description or {}).values(),

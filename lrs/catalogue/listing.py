@@ -115,23 +115,23 @@ def _matches(card: CourseCard, query: CatalogueQuery, words: list[str]) -> bool:
         return False
     if query.licence and card.licence != query.licence:
         return False
-    if query.keyword and folded(query.keyword) not in {folded(k) for k in card.keywords}:
+    if query.keyword and folded(query.keyword) not in card.folded_keywords:
         return False
     if query.duration and card.band != query.duration:
         return False
     if words:
-        text = card.search_text()
-        return all(word in text for word in words)
+        return all(word in card.search_index for word in words)
     return True
 
 
-def search(cards: list[CourseCard], query: CatalogueQuery) -> ResultPage:
-    """The page of courses the query asks for; `cards` come newest first (the registry's order)."""
+def search(cards: list[CourseCard], query: CatalogueQuery, facets: Facets | None = None) -> ResultPage:
+    """The page of courses the query asks for; `cards` come newest first (the registry's
+    order); `facets`, when known, are those of `cards`."""
     words = folded(query.q).split()
     found = [card for card in cards if _matches(card, query, words)]
     if query.sort == "title":
-        found.sort(key=lambda card: (folded(card.title), card.iri))
+        found.sort(key=lambda card: card.sort_key)
     pages = max(1, math.ceil(len(found) / query.per_page))
     page = min(query.page, pages)
     start = (page - 1) * query.per_page
-    return ResultPage(found[start:start + query.per_page], len(found), page, pages, facets_of(cards))
+    return ResultPage(found[start:start + query.per_page], len(found), page, pages, facets or facets_of(cards))

@@ -13,14 +13,16 @@ import functools
 import urllib.parse
 from typing import Any
 
-from flask import Blueprint, Response, current_app, render_template, request, url_for
-from markupsafe import Markup
+from flask import Blueprint, Flask, Response, current_app, render_template, request, send_file, url_for
+from markupsafe import Markup, escape
 
+from lrs.app import app_config
 from lrs.auth import check_scope, current_credential
 from lrs.catalogue import data
-from lrs.catalogue.cards import CourseCard, localized_tagged, minutes_text, size_text, slugs_for
+from lrs.catalogue.cards import CourseCard, localized_tagged, minutes_text, size_text
 from lrs.catalogue.listing import CatalogueInputError, parse_query, search
 from lrs.catalogue.messages import format_name, known_or, language_name, text
+from lrs.catalogue.snapshot import CatalogueCache, Snapshot
 from lrs.catalogue.webbuild import SANDBOX_POLICY, BuildFile, EntryNotFound, start_page
 from lrs.courses import registry
 from lrs.courses.blobs import app_blob_store
@@ -32,6 +34,7 @@ bp = Blueprint("catalogue", __name__, template_folder="templates", static_folder
                static_url_path="/catalogue-static")
 
 SCOPE = "catalogue/read"  # `all` and `all/read` are accepted too
+CACHE_KEY = "parcours.catalogue_cache"
 HOME_NEWEST = 6
 DATA_FORMATS = ("json", "csv")
 # Everything a catalogue page loads comes from the LRS itself.
@@ -52,7 +55,7 @@ class CatalogueNotFound(Exception):
 
 
 def _public() -> bool:
-    return bool(getattr(current_app.extensions["parcours.config"], "catalogue_public", True))
+    return app_config(current_app).catalogue_public
 
 
 def _check_access() -> None:
@@ -88,6 +91,8 @@ def _render(template: str, lang: str, status: int = 200, **values: Any) -> Respo
         template,
         lang=lang,
         t=functools.partial(text, lang),
+        # a message around markup (a course title marked with its own `lang`)
+        t_markup=lambda key, **values: Markup(escape(text(lang, key))).format(**values),
         switch_url=request.path + _args_with(lang="en" if lang == "fr" else "fr"),
         reports_access=_credential_allows("reports/read"),
         minutes_text=minutes_text,
@@ -113,17 +118,17 @@ def _error(status: int, message: str, fmt: str, lang: str) -> Response:
 # --- reading the registry ------------------------------------------------------------
 
 
-def _cards(connection, lang: str) -> list[CourseCard]:  # type: ignore[no-untyped-def]
-    courses = registry.published_courses(connection)
-    slugs = slugs_for(course.iri for course in courses)
-    return [CourseCard(course, slugs[course.iri], lang) for course in courses]
+def init_app(app: Flask) -> None:
+    app.extensions[CACHE_KEY] = CatalogueCache()
+
+
+def _snapshot(connection) -> Snapshot:  # type: ignore[no-untyped-def]
+    return current_app.extensions[CACHE_KEY].current(connection)
 
 
 def _course_card(connection, slug: str, version: str | None, lang: str) -> tuple[CourseCard, list[str]]:  # type: ignore[no-untyped-def]
     """The course a slug names (its latest version, or `version`) and its versions, newest first."""
-    listed = registry.published_courses(connection)
-    slugs = slugs_for(course.iri for course in listed)
-    iri = next((found for found, its_slug in slugs.items() if its_slug == slug), None)
+    iri = _snapshot(connection).by_slug.get(slug)
     if iri is None:
         raise CatalogueNotFound("error.course", slug)
     course = registry.course_structure(connection, iri, version)
@@ -154,7 +159,7 @@ def home() -> Response:
     readable = _can_read_catalogue()
     if readable:
         with read_transaction() as connection:
-            cards = _cards(connection, lang)
+            cards = _snapshot(connection).in_lang(lang)
         newest, total = cards[:HOME_NEWEST], len(cards)
     return _render("catalogue/home.html.j2", lang, newest=newest, total=total, readable=readable,
                    endpoint=request.host_url + "xapi/")
@@ -180,7 +185,8 @@ def _catalogue_page(fmt: str) -> Response:
     except CatalogueInputError as error:
         return _error(400, text(lang, error.key, **error.values), fmt, lang)
     with read_transaction() as connection:
-        result = search(_cards(connection, lang), query)
+        snapshot = _snapshot(connection)
+    result = search(snapshot.in_lang(lang), query, snapshot.facets[lang])
     links = _links()
     if fmt == "json":
         return Response(data.list_json(result, query, links, lang), mimetype="application/json")
@@ -234,8 +240,6 @@ def download(slug: str, fmt: str) -> Response:
     path = app_blob_store().path_of(chosen.sha256)
     if not path.is_file():
         return _error(404, text(lang, "error.blob"), "json", lang)
-    from flask import send_file
-
     response = send_file(path, mimetype="application/zip", as_attachment=True, download_name=chosen.filename,
                          etag=chosen.sha256, conditional=True, max_age=0)
     response.headers["X-Content-SHA256"] = chosen.sha256
@@ -271,13 +275,13 @@ def web_file(slug: str, sha256: str, path: str) -> Response:
     relative links inside it keep working, and its files never change)."""
     lang = page_lang()
     _check_access()
-    try:
-        with read_transaction() as connection:
-            card, _versions = _course_card(connection, slug, None, lang)
-            builds = {d.sha256 for course in registry.course_versions(connection, card.iri)
-                      for d in course.downloads if d.format == "web"}
-    except CatalogueNotFound as missing:
-        return _error(404, text(lang, missing.key, value=missing.value), "json", lang)
+    with read_transaction() as connection:
+        iri = _snapshot(connection).by_slug.get(slug)
+        builds = set() if iri is None else {
+            d.sha256 for course in registry.course_versions(connection, iri) for d in course.downloads if d.format == "web"
+        }
+    if iri is None:
+        return _error(404, text(lang, "error.course", value=slug), "json", lang)
     if sha256 not in builds:
         return _error(404, text(lang, "course.try.none"), "json", lang)
     try:

@@ -35,7 +35,8 @@ def _store(config):  # type: ignore[no-untyped-def]
 def publish(packages: tuple[str, ...], database_url: str | None, output_format: str, lang: str) -> None:
     """Publie des paquets dans le catalogue du LRS. / Publishes packages to the LRS catalogue.
 
-    PACKAGES are zips (SCORM 1.2, SCORM 2004, cmi5, xAPI, web) or a `web` build folder.
+    PACKAGES : zips (SCORM 1.2, SCORM 2004, cmi5, xAPI, web) ou dossier d'un site `web`.
+    / zips or a `web` build folder.
     """
     from lrs.courses.publish import PackageRefused, publish_file
 
@@ -90,7 +91,7 @@ def _status(status: str, lang: str) -> str:
 def unpublish(course: str, version: str | None, database_url: str | None, output_format: str, lang: str) -> None:
     """Retire un cours du catalogue (les déclarations restent). / Removes a course from the catalogue (statements stay).
 
-    COURSE is the course IRI.
+    COURSE : l'IRI du cours / the course IRI.
     """
     from lrs.courses.publish import CourseNotFound, unpublish as remove
 

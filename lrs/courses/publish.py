@@ -44,6 +44,7 @@ from validators.packages.structure import (
 # A `web` build has no LMS manifest: its course description stands for one.
 WEB_FORMAT = "web"
 NO_MANIFEST = "PACKAGE-NO-MANIFEST"
+WEB_INDEX = "index.html"
 REGISTER_ATTEMPTS = 3
 FOLDER_ZIP_TIME = (2000, 1, 1, 0, 0, 0)
 VALIDATION_TARGET = "moodle"  # the LMS the campus runs; `strict` would refuse what Moodle plays
@@ -169,6 +170,7 @@ def too_large(filename: str, limit: int) -> Finding:
 
 
 def _checked_structure(received: ReceivedBlob, filename: str) -> CourseStructure:
+    """The package's structure once `validators` found no error in it; PackageRefused otherwise."""
     report = validate_package(received.path, VALIDATION_TARGET)
     # Findings name the zip by the name it was published under, not the temporary file.
     findings = [replace(item, file=filename) if item.file == received.path.name else item for item in report.findings]
@@ -178,20 +180,38 @@ def _checked_structure(received: ReceivedBlob, filename: str) -> CourseStructure
         try:
             structure = read_structure(received.path, name=filename)
         except StructureUnreadable as error:
-            errors.append(Finding(code="COURSE-DESCRIPTION-INVALID", message_fr=f"Description du cours illisible : {error}",
-                                  message_en=f"Unreadable course description: {error}", file=COURSE_DESCRIPTION))
-    if structure is not None and structure.package_format == WEB_FORMAT and structure.source == COURSE_DESCRIPTION:
-        errors = [item for item in errors if item.code != NO_MANIFEST]
+            errors.append(Finding(code="COURSE-DESCRIPTION-INVALID", file=COURSE_DESCRIPTION,
+                                  message_fr=f"Description du cours illisible : {error.message_fr}",
+                                  message_en=f"Unreadable course description: {error.message_en}"))
+    package_format = None if structure is None else _package_format(report.kind, structure)
+    if package_format == WEB_FORMAT:
+        errors = [item for item in errors if item.code != NO_MANIFEST] + _web_findings(received)
     if errors:
         raise PackageRefused(errors)
-    assert structure is not None
+    assert structure is not None and package_format is not None
     if not structure.iri:  # AICC or a plain zip: the content names the course
         structure = replace(structure, iri=f"urn:parcours:package:{received.sha256}")
-    if structure.package_format == "zip" and report.kind != "zip":
-        structure = replace(structure, package_format=report.kind)
-    if structure.package_format.startswith("scorm2004"):
-        structure = replace(structure, package_format="scorm2004")
-    return structure
+    return replace(structure, package_format=package_format)
+
+
+def _package_format(kind: str, structure: CourseStructure) -> str:
+    """What the validator detected (the manifest decides, whatever a description claims);
+    `web` for a zip without manifest whose course description says so."""
+    if kind.startswith("scorm2004"):
+        return "scorm2004"
+    if kind == "zip" and structure.source == COURSE_DESCRIPTION and structure.package_format == WEB_FORMAT:
+        return WEB_FORMAT
+    return kind
+
+
+def _web_findings(received: ReceivedBlob) -> list[Finding]:
+    """A `web` build is opened at its root's index.html."""
+    with zipfile.ZipFile(received.path) as archive:
+        if WEB_INDEX in archive.namelist():
+            return []
+    return [Finding(code="WEB-NO-INDEX", file=WEB_INDEX,
+                    message_fr=f"Paquet web sans {WEB_INDEX} à sa racine : rien à ouvrir pour l'essayer.",
+                    message_en=f"Web package without {WEB_INDEX} at its root: nothing to open to try it.")]
 
 
 def _register(engine: Engine, store: BlobStore, received: ReceivedBlob, structure: CourseStructure,

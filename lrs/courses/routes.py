@@ -14,6 +14,7 @@ from typing import Any, Callable
 import orjson
 from flask import Blueprint, Flask, Response, current_app, request
 from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.http import parse_options_header
 
 from lrs.app import app_config
 from lrs.auth import check_scope
@@ -91,9 +92,8 @@ def _filename() -> str | None:
     name = request.args.get("filename") or ""
     if not name:
         disposition = request.headers.get("Content-Disposition", "")
-        from werkzeug.http import parse_options_header
-
         name = parse_options_header(disposition)[1].get("filename", "") if disposition else ""
+    name = "".join(character for character in name if character.isprintable())
     name = name.replace("\\", "/").rsplit("/", 1)[-1].strip()
     return name[:200] or None
 

@@ -180,7 +180,7 @@ def item_analysis(connection: Connection, filters: Filters) -> ItemAnalysis:
     flags; and the distribution of its responses."""
     course = filters.course or ""
     published = published_course(connection, course)
-    module_key = published.module_of() if published is not None else {}
+    module_key = published.module_of if published is not None else {}
     module_key = {identifier: module.iri for identifier, module in module_key.items()}
     answers = _items(connection, filters, ANSWER)
     module_names = {m.iri: pick_name(m.title, filters.lang) or m.iri for m in published.modules} if published else {}
@@ -294,7 +294,7 @@ def dropoff(connection: Connection, filters: Filters) -> ReportTable:
     module_names: dict[str, str] = {}
     if published is not None:
         page_module = {page.iri: module.iri for module in published.modules for page in module.pages}
-        aliases = {identifier: module.iri for identifier, module in published.module_of().items()}
+        aliases = {identifier: module.iri for identifier, module in published.module_of.items()}
         for row in pages + answers:
             row.module = page_module.get(row.activity) or aliases.get(row.module, row.module)
         order = {module.iri: [page.iri for page in module.pages] for module in published.modules}
@@ -304,6 +304,7 @@ def dropoff(connection: Connection, filters: Filters) -> ReportTable:
         extra = _page_order([row for row in pages if row.activity not in titles])
         for module, more in extra.items():
             order.setdefault(module, []).extend(more)
+        titles.update(_quiz_screens(published, filters.lang))
     else:
         aliases = {}
         order = _page_order(pages)
@@ -342,6 +343,17 @@ def dropoff(connection: Connection, filters: Filters) -> ReportTable:
                 "median_seconds": _median(seconds.get(page, [])),
             })
     return ReportTable("dropoff", "Abandon page par page", "Drop-off page by page", DROPOFF_COLUMNS, rows)
+
+
+def _quiz_screens(published: Published, lang: str) -> dict[str, str]:
+    """The quiz screen of each module, which the runtimes report as one more page
+    (`<module>/pages/<quiz key>`), named after its quiz."""
+    screens = {}
+    for module in published.modules:
+        if module.quiz_iri:
+            key = module.quiz_iri.rstrip("/").rsplit("/", 1)[-1]
+            screens[f"{module.iri}/pages/{key}"] = pick_name(module.quiz_title, lang) or module.quiz_iri
+    return screens
 
 
 def _time_on_pages(pages: list[_Row], answers: list[_Row]) -> dict[str, list[float]]:

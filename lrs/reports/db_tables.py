@@ -73,8 +73,13 @@ report_progress = Table(
     Column("total_seconds", Float, nullable=False),
     Column("cmi5", Boolean, nullable=False),
     Column("move_on", String(32), nullable=False),
+    # share of the required modules satisfied (course rows of published courses)
+    Column("progress", Float, nullable=True),
     sqlite_with_rowid=False,
 )
+# The course rows alone (module ""): what the overview and the completions read.
+Index("ix_report_progress_course_rows", report_progress.c.course_id,
+      sqlite_where=report_progress.c.module_id == "", postgresql_where=report_progress.c.module_id == "")
 Index(
     "ix_report_progress_learner",
     report_progress.c.learner_key,
@@ -97,9 +102,11 @@ report_names = Table(
 report_items = Table(
     "report_items",
     metadata,
+    # Course first: a report reads one course's answers or pages, stored together
+    # (SQLite WITHOUT ROWID clusters the table on this key).
+    Column("course_id", Text, primary_key=True),
+    Column("kind", String(8), primary_key=True),  # answer | page
     Column("statement_id", String(36), primary_key=True),
-    Column("course_id", Text, nullable=False),
-    Column("kind", String(8), nullable=False),  # answer | page
     Column("module_id", Text, nullable=False),
     Column("activity_id", Text, nullable=False),  # the question or the page
     Column("learner_key", Text, nullable=False),
@@ -108,8 +115,19 @@ report_items = Table(
     Column("success", Boolean, nullable=True),
     Column("response", Text, nullable=True),
     Column("duration", Float, nullable=True),
+    sqlite_with_rowid=False,
 )
-Index("ix_report_items_course", report_items.c.course_id, report_items.c.kind)
+Index("ux_report_items_statement", report_items.c.statement_id, unique=True)  # voiding, erasure
 Index("ix_report_items_learner", report_items.c.learner_key)
 
-REPORT_TABLES = [report_facts, report_progress, report_names, report_items]
+# Which published version of each course its `report_progress` rows follow (the
+# registry's `updated_us`): a course published, extended or unpublished since has its
+# rows recomputed before the next report.
+report_structures = Table(
+    "report_structures",
+    metadata,
+    Column("course_id", Text, primary_key=True),
+    Column("updated_us", BigInteger, nullable=False),
+)
+
+REPORT_TABLES = [report_facts, report_progress, report_names, report_items, report_structures]

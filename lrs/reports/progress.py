@@ -26,6 +26,7 @@ from typing import Any, Iterable
 
 from lrs.reports import vocabulary as v
 from lrs.reports.facts import Fact
+from lrs.reports.structure import ModuleState, Published, course_outcome
 
 
 def _last(values: Iterable[str], empty: str = "") -> str:
@@ -129,12 +130,43 @@ def _summary(mine: list[Fact], own: list[Fact], module_id: str, common: dict[str
         "total_seconds": seconds,
         "cmi5": cmi5,
         "move_on": move_on,
+        "progress": None,
     }
 
 
-def rows_for(facts: list[Fact], modules: set[str] | None = None) -> list[dict[str, Any]]:
+def _follow_structure(course: dict[str, Any], summaries: dict[str, dict[str, Any]], published: Published) -> None:
+    """The course row as its published modules make it (`lrs.reports.structure`); a
+    statement about the course itself still counts."""
+    states: dict[str, ModuleState] = {}
+    for module_id, row in summaries.items():
+        module = published.module_of.get(module_id)
+        if module is None:
+            continue
+        values = (row["completed_us"], row["passed_us"], row["success"] is False, row["satisfied_us"], row["cmi5"],
+                  row["move_on"], row["best_score"])
+        if module.iri in states:
+            states[module.iri].add(*values)
+        else:
+            states[module.iri] = ModuleState(*values)
+    outcome = course_outcome(published, states)
+    if outcome.completed_us is not None:
+        for flag, moment in (("completed", "completed_us"), ("satisfied", "satisfied_us")):
+            course[flag] = True
+            course[moment] = outcome.completed_us if course[moment] is None else min(course[moment], outcome.completed_us)
+    if outcome.passed:
+        course["success"] = True
+        course["passed_us"] = course["passed_us"] or outcome.passed_us
+    elif outcome.failed and course["success"] is not True:
+        course["success"] = False
+    if outcome.score is not None:
+        course["best_score"] = outcome.score
+    course["progress"] = outcome.progress
+
+
+def rows_for(facts: list[Fact], modules: set[str] | None = None, published: Published | None = None) -> list[dict[str, Any]]:
     """The rows of one learner, course and registration: the course's, and each module's
-    (only those in `modules` when given)."""
+    (only those in `modules` when given); with the course's published structure, the
+    course row follows its modules."""
     if not facts:
         return []
     ordered = sorted(facts, key=lambda fact: (fact.ts_us, fact.statement_id))
@@ -152,6 +184,10 @@ def rows_for(facts: list[Fact], modules: set[str] | None = None) -> list[dict[st
         "course_name": _last((fact.course_name for fact in ordered), "{}") or "{}",
     }
     rows = [_summary(ordered, by_module.get("", []), "", common)]
-    for module in sorted(key for key in by_module if key and (modules is None or key in modules)):
-        rows.append(_summary(by_module[module], by_module[module], module, common))
-    return rows
+    wanted = sorted(key for key in by_module if key and (modules is None or key in modules))
+    if published is None:
+        return rows + [_summary(by_module[module], by_module[module], module, common) for module in wanted]
+    # every module counts for the course row, even those not rewritten
+    summaries = {module: _summary(facts_of, facts_of, module, common) for module, facts_of in by_module.items() if module}
+    _follow_structure(rows[0], summaries, published)
+    return rows + [summaries[module] for module in wanted]

@@ -22,9 +22,9 @@ import orjson
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from lrs.reports.structure import ModuleState, Published, course_outcome, published_course
 from lrs.reports.db_tables import report_names, report_progress as rp
 from lrs.reports.report_table import Column, ReportTable
+from lrs.reports.structure import published_course
 from lrs.timeutil import EPOCH, to_micros as micros
 
 SCORE_BINS = 10
@@ -118,10 +118,11 @@ class _Learner:
     @classmethod
     def from_row(cls, row: tuple) -> "_Learner":
         (key, name, home_page, grp, _course, _module, first_us, last_us, completed, completed_us, success,
-         satisfied, seconds, attempts, best, last) = row
+         satisfied, seconds, attempts, best, last, progress) = row
         return cls(key, name, grp or home_page, first_us is not None, bool(completed), success is True,
                    success is False, bool(satisfied), seconds or 0.0, best, last,
-                   last_us if last is not None else -1, attempts or 0, first_us, last_us, completed_us)
+                   last_us if last is not None else -1, attempts or 0, first_us, last_us, completed_us,
+                   progress=progress)
 
     def add(self, row: tuple) -> None:
         """Another registration of the same learner."""
@@ -138,6 +139,8 @@ class _Learner:
         self.attempts += other.attempts
         if other.best is not None:
             self.best = other.best if self.best is None else max(self.best, other.best)
+        if other.progress is not None:
+            self.progress = other.progress if self.progress is None else max(self.progress, other.progress)
         if other.last is not None and other.last_us >= self.last_us:
             self.last, self.last_us = other.last, other.last_us
         for name, pick in (("first_us", min), ("last_activity_us", max), ("completed_us", min)):
@@ -149,13 +152,13 @@ class _Learner:
 _COLUMNS = (
     rp.c.learner_key, rp.c.learner_name, rp.c.home_page, rp.c.grp, rp.c.course_id, rp.c.module_id,
     rp.c.first_launch_us, rp.c.last_activity_us, rp.c.completed, rp.c.completed_us, rp.c.success,
-    rp.c.satisfied, rp.c.total_seconds, rp.c.attempts, rp.c.best_score, rp.c.last_score,
+    rp.c.satisfied, rp.c.total_seconds, rp.c.attempts, rp.c.best_score, rp.c.last_score, rp.c.progress,
 )
 
 
 def _learners(connection: Connection, filters: Filters, module: bool | None = False) -> dict[tuple[str, str, str], _Learner]:
-    """(course, module, learner) -> the learner's merged rows; for a published course,
-    its course rows say what its modules make of it (`lrs.reports.structure`)."""
+    """(course, module, learner) -> the learner's merged rows (for a published course,
+    its course rows already say what its modules make of it: `lrs.reports.progress`)."""
     merged: dict[tuple[str, str, str], _Learner] = {}
     result = connection.execute(sa.select(*_COLUMNS).where(*_conditions(filters, module)))
     for row in result.all():  # one fetchall: far cheaper than row by row
@@ -165,57 +168,7 @@ def _learners(connection: Connection, filters: Filters, module: bool | None = Fa
             merged[key] = _Learner.from_row(row)
         else:
             learner.add(row)
-    if module is False:
-        by_course: dict[str, list[tuple[str, _Learner]]] = defaultdict(list)
-        for (course, _module, key), learner in merged.items():
-            by_course[course].append((key, learner))
-        for course, learners in by_course.items():
-            published = published_course(connection, course)
-            if published is not None:
-                _apply_structure(connection, course, published, learners)
     return merged
-
-
-_STATE_COLUMNS = (rp.c.learner_key, rp.c.module_id, rp.c.completed_us, rp.c.passed_us, rp.c.success,
-                  rp.c.satisfied_us, rp.c.cmi5, rp.c.move_on, rp.c.best_score)
-
-
-def module_states(connection: Connection, course: str, published: Published) -> dict[str, dict[str, ModuleState]]:
-    """learner -> module IRI -> the learner's state in it, every registration merged."""
-    module_of = {identifier: module.iri for identifier, module in published.module_of().items()}
-    states: dict[str, dict[str, ModuleState]] = {}
-    rows = connection.execute(sa.select(*_STATE_COLUMNS).where(rp.c.course_id == course, rp.c.module_id != ""))
-    for learner, module_id, completed_us, passed_us, success, satisfied_us, cmi5, move_on, best in rows.all():
-        iri = module_of.get(module_id)
-        if iri is None:
-            continue
-        mine = states.get(learner)
-        if mine is None:
-            mine = states[learner] = {}
-        state = mine.get(iri)
-        if state is None:  # one registration: the row as it is
-            mine[iri] = ModuleState(completed_us, passed_us, success is False, satisfied_us, bool(cmi5),
-                                    move_on or "", best)
-        else:
-            state.add(completed_us, passed_us, success is False, satisfied_us, bool(cmi5), move_on, best)
-    return states
-
-
-def _apply_structure(connection: Connection, course: str, published: Published,
-                     learners: list[tuple[str, _Learner]]) -> None:
-    """Course figures from the modules: an explicit statement about the course still counts."""
-    states = module_states(connection, course, published)
-    for key, learner in learners:
-        outcome = course_outcome(published, states.get(key, {}))
-        if outcome.completed_us is not None:
-            learner.completed = True
-            learner.completed_us = outcome.completed_us if learner.completed_us is None else min(
-                learner.completed_us, outcome.completed_us)
-        learner.passed = learner.passed or outcome.passed
-        learner.failed = learner.failed or outcome.failed
-        if outcome.score is not None:
-            learner.best = outcome.score
-        learner.progress = outcome.progress
 
 
 def names_of(connection: Connection, ids: Iterable[str], kind: str, lang: str) -> dict[str, str]:
@@ -369,7 +322,7 @@ def modules(connection: Connection, filters: Filters) -> ReportTable:
     order: list[str] = []
     names: dict[str, str] = {}
     if published is not None:
-        module_of = published.module_of()
+        module_of = published.module_of
         regrouped: dict[str, list[_Learner]] = defaultdict(list)
         for module, learners_of in by_module.items():
             regrouped[module_of[module].iri if module in module_of else module].extend(learners_of)
@@ -465,14 +418,27 @@ def learner_detail(connection: Connection, learner_key: str, filters: Filters) -
     """Everything the model knows about one learner: each course and module, each registration."""
     where = [rp.c.learner_key == learner_key] + _conditions(filters, module=None)
     rows_db = connection.execute(sa.select(rp).where(*where).order_by(rp.c.course_id, rp.c.module_id, rp.c.registration)).all()
+    titles: dict[str, str] = {}  # course -> its title; module -> its title (published courses)
+    order: dict[tuple[str, str], int] = {}  # (course, module) -> position in the course
+    for course in {row.course_id for row in rows_db}:
+        titles[course] = course_name(connection, course, filters.lang)
+        published = published_course(connection, course)
+        for identifier, module in (published.module_of.items() if published is not None else ()):
+            titles[identifier] = pick_name(module.title, filters.lang) or identifier
+            order[(course, identifier)] = published.modules.index(module)
+    rows_db = sorted(rows_db, key=lambda row: (titles[row.course_id].lower(), row.course_id, row.module_id != "",
+                                                order.get((row.course_id, row.module_id), len(order)),
+                                                row.module_id, row.registration))
     rows = []
     for row in rows_db:
         rows.append(
             {
                 "course": row.course_id,
-                "course_name": pick_name(row.course_name, filters.lang) or row.course_id,
+                "course_name": titles[row.course_id],
                 "module": row.module_id,
-                "module_name": (pick_name(row.module_name, filters.lang) or row.module_id) if row.module_id else "",
+                "module_name": (titles.get(row.module_id) or pick_name(row.module_name, filters.lang)
+                                or row.module_id) if row.module_id else "",
+                "progress": row.progress if not row.module_id else None,
                 "registration": row.registration,
                 "first_launch": to_datetime(row.first_launch_us),
                 "last_activity": to_datetime(row.last_activity_us),
@@ -503,6 +469,7 @@ def learner_detail(connection: Connection, learner_key: str, filters: Filters) -
             Column("attempts", "Tentatives", "Attempts", "int"),
             Column("completed", "Terminé", "Completed", "bool"),
             Column("completed_at", "Terminé le", "Completed on", "datetime"),
+            Column("progress", "Progression (modules requis)", "Progress (required modules)", "percent"),
             Column("success", "Résultat", "Result", "success"),
             Column("satisfied", "Critère atteint", "Satisfied", "bool"),
             Column("move_on", "Règle cmi5 moveOn", "cmi5 moveOn rule"),
@@ -537,21 +504,20 @@ INTERVALS = ("day", "week", "month")
 
 def completions_over_time(connection: Connection, filters: Filters, interval: str = "week") -> ReportTable:
     """Per period: the learners who launched, and who completed, each course for the first time."""
-    firsts: dict[tuple[str, str], dict[str, int | None]] = {}  # (course, learner): each course counts
-    for (course, _module, key), learner in _learners(connection, filters).items():
-        entry = firsts.setdefault((course, key), {"started": None, "completed": None})
-        for name, value in (("started", learner.first_us), ("completed", learner.completed_us)):
-            if value is not None and (entry[name] is None or value < entry[name]):
-                entry[name] = value
     since_us = micros(filters.since) if filters.since else None
     until_us = micros(filters.until) if filters.until else None
     counts: dict[datetime, dict[str, int]] = defaultdict(lambda: {"started": 0, "completed": 0})
-    for entry in firsts.values():
-        for name, value in entry.items():
+    periods: dict[int, datetime] = {}  # day number -> its period: learners share days
+    # one entry per (course, learner), registrations merged: each course counts
+    for learner in _learners(connection, filters).values():
+        for name, value in (("started", learner.first_us), ("completed", learner.completed_us)):
             if value is None or (since_us is not None and value < since_us) or (until_us is not None and value > until_us):
                 continue
-            moment = EPOCH + timedelta(microseconds=value)
-            counts[_period_start(moment, interval)][name] += 1
+            day = value // 86_400_000_000
+            period = periods.get(day)
+            if period is None:
+                period = periods[day] = _period_start(EPOCH + timedelta(microseconds=value), interval)
+            counts[period][name] += 1
     rows = []
     if counts:
         period, last, total = min(counts), max(counts), 0

@@ -16,12 +16,13 @@ import orjson
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from lrs.courses import registry
 from lrs.db import bulk_insert, driver_marker, upsert_clause, write_transaction
 from lrs.reports.facts import FACT_FIELDS, ITEM_FIELDS, REGISTRATION_PREFIX, Fact, extract_fact, extract_item
 from lrs.reports.progress import rows_for
 from lrs.reports.settings import DEFAULT_GROUP_EXTENSIONS
-from lrs.reports.structure import published_owners, registry_mark
-from lrs.reports.db_tables import report_facts, report_items, report_names, report_progress
+from lrs.reports.db_tables import report_facts, report_items, report_names, report_progress, report_structures
+from lrs.reports.structure import published_course, published_owners, registry_mark
 
 Key = tuple[str, str, str]  # learner, course, registration
 CHUNK = 400  # keys per IN list: well under SQLite's parameter limit
@@ -75,7 +76,8 @@ def recompute(connection: Connection, keys: Iterable[Key], touched: dict[Key, se
                 whole,
             )
         for key in chunk:
-            rows += map(_progress_values, rows_for(grouped.get(key, []), touched.get(key)))
+            published = published_course(connection, key[1])
+            rows += map(_progress_values, rows_for(grouped.get(key, []), touched.get(key), published))
     # In primary key order: rows of a course land on the same pages one after another.
     rows.sort(key=_progress_key)
     bulk_insert(connection, report_progress, PROGRESS_COLUMNS, rows, PROGRESS_UPSERT)
@@ -235,6 +237,7 @@ def rebuild(connection: Connection, group_extensions: Iterable[str] = DEFAULT_GR
     connection.execute(report_facts.delete())
     connection.execute(report_names.delete())
     connection.execute(report_items.delete())
+    connection.execute(report_structures.delete())
     last_seq = -1
     count = 0
     while True:
@@ -254,6 +257,7 @@ def rebuild(connection: Connection, group_extensions: Iterable[str] = DEFAULT_GR
         sa.select(report_facts.c.learner_key, report_facts.c.course_id, report_facts.c.registration).distinct()
     ).all()
     recompute(connection, [tuple(key) for key in keys])
+    _remember_structures(connection, _published_versions(connection))
     return count
 
 
@@ -273,7 +277,8 @@ def settle_published(connection: Connection, group_extensions: Iterable[str] = D
             .where(report_progress.c.course_id.in_(sorted(owners)), report_progress.c.module_id == "")
         )
     ]
-    ids = sorted(fact.statement_id for facts in _stored_facts(connection, keys).values() for fact in facts)
+    ids = sorted(fact.statement_id for chunk in _chunks(keys) for facts in _stored_facts(connection, chunk).values()
+                 for fact in facts)
     moved: set[Key] = set(keys)  # type: ignore[arg-type]
     for chunk in _chunks(ids):
         bodies = connection.execute(sa.select(statements.c.body).where(statements.c.id.in_(chunk))).scalars().all()
@@ -286,13 +291,43 @@ def settle_published(connection: Connection, group_extensions: Iterable[str] = D
     return len(ids)
 
 
+def _published_versions(connection: Connection) -> dict[str, int]:
+    """course -> `updated_us` of its latest published version."""
+    return {course.iri: course.updated_us for course in registry.published_courses(connection)}
+
+
+def _remember_structures(connection: Connection, versions: dict[str, int]) -> None:
+    connection.execute(report_structures.delete())
+    if versions:
+        bulk_insert(connection, report_structures, ("course_id", "updated_us"), sorted(versions.items()))
+
+
+def follow_structures(connection: Connection) -> int:
+    """Recompute the rows of the courses published, extended or unpublished since their
+    rows were computed; returns how many courses."""
+    versions = _published_versions(connection)
+    followed = dict(connection.execute(sa.select(report_structures.c.course_id, report_structures.c.updated_us)).all())
+    changed = sorted({course for course, updated in versions.items() if followed.get(course) != updated}
+                     | (followed.keys() - versions.keys()))
+    for course in changed:
+        keys = connection.execute(
+            sa.select(report_progress.c.learner_key, report_progress.c.course_id, report_progress.c.registration)
+            .where(report_progress.c.course_id == course, report_progress.c.module_id == "")
+        ).all()
+        recompute(connection, [tuple(key) for key in keys])
+    if changed:
+        _remember_structures(connection, versions)
+    return len(changed)
+
+
 # engine -> (number, last update) of the published course versions already settled
 _settled: "weakref.WeakKeyDictionary[Engine, tuple[int, int]]" = weakref.WeakKeyDictionary()
 
 
 def ready_for_reading(engine: Engine, group_extensions: Iterable[str] = DEFAULT_GROUP_EXTENSIONS) -> None:
     """Before a report: every queued statement indexed, and, when courses were published
-    since the last look, their lone AU statements moved in (`settle_published`)."""
+    since the last look, their lone AU statements moved in (`settle_published`) and
+    their rows recomputed with their structure (`follow_structures`)."""
     from lrs.statements.backlog import ensure_indexed
 
     ensure_indexed(engine)
@@ -302,4 +337,5 @@ def ready_for_reading(engine: Engine, group_extensions: Iterable[str] = DEFAULT_
         return
     with write_transaction(engine) as connection:
         settle_published(connection, group_extensions)
+        follow_structures(connection)
     _settled[engine] = mark

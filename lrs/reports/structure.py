@@ -1,10 +1,10 @@
 """What a published course tells the reports: its modules in order, which of them a
 learner must satisfy, and how their results make the course's.
 
-Read at report time from the course registry (`lrs.courses.registry`), so that a
-course published after its statements arrived reads right at once: nothing stored in
-the model depends on publication except where a lone cmi5 AU's statements sit (see
-`lrs.reports.store.settle_published`).
+Read from the course registry (`lrs.courses.registry`) when a learner's rows are
+recomputed (`lrs.reports.progress`); a course published, extended or unpublished after
+its statements arrived has its rows recomputed before the next report
+(`lrs.reports.store.settle_published`).
 
 Rules (cmi5 §9.6.3 for moveOn; documented in lrs/reports/README.md):
 
@@ -57,6 +57,7 @@ class Published:
         """(module IRI, weight) of the modules whose learners are judged."""
         return tuple((module.iri, quiz_weight(module)) for module in self.modules if has_quiz(module))
 
+    @cached_property
     def module_of(self) -> dict[str, Module]:
         """Every id statements may give a module (its IRI, its cmi5 AU id) -> the module."""
         found: dict[str, Module] = {}
@@ -72,8 +73,8 @@ Mark = tuple[int, int]  # how many course versions are published, and the latest
 # Structures read once per process until the registry changes (a report reads the
 # structure of every course it lists, several times).
 _marks: "weakref.WeakKeyDictionary[Connection, Mark]" = weakref.WeakKeyDictionary()
-_structures: "weakref.WeakKeyDictionary[Engine, tuple[Mark, dict[str, Published | None]]]" = (
-    weakref.WeakKeyDictionary())
+_Known = tuple[Mark, dict[str, "Published | None"], dict[str, "str | None"]]  # structures, module owners
+_structures: "weakref.WeakKeyDictionary[Engine, _Known]" = weakref.WeakKeyDictionary()
 
 
 def registry_mark(connection: Connection) -> Mark:
@@ -88,23 +89,30 @@ def registry_mark(connection: Connection) -> Mark:
 def published_course(connection: Connection, course_id: str) -> Published | None:
     """The latest published version of a course with its modules; None when the
     course is not published (its reports keep the rules of unpublished courses)."""
-    mark = registry_mark(connection)
-    cached = _structures.get(connection.engine)
-    if cached is None or cached[0] != mark:
-        cached = _structures[connection.engine] = (mark, {})
-    known = cached[1]
+    known = _known(connection)[1]
     if course_id not in known:
         found = registry.course_structure(connection, course_id)
         known[course_id] = Published(found.structure, found.formats) if found and found.structure.modules else None
     return known[course_id]
 
 
+def _known(connection: Connection) -> _Known:
+    mark = registry_mark(connection)
+    cached = _structures.get(connection.engine)
+    if cached is None or cached[0] != mark:
+        cached = _structures[connection.engine] = (mark, {}, {})
+    return cached
+
+
 def published_owners(connection: Connection, activity_ids: Iterable[str]) -> dict[str, str]:
     """Activity id -> the published course that has it as a module (a cmi5 AU's
     statements may name only the AU)."""
+    known = _known(connection)[2]
     owners: dict[str, str] = {}
     for identifier in sorted(set(activity_ids)):
-        owner = registry.module_owner(connection, identifier)
+        if identifier not in known:
+            known[identifier] = registry.module_owner(connection, identifier)
+        owner = known[identifier]
         if owner and owner != identifier:
             owners[identifier] = owner
     return owners
@@ -180,6 +188,7 @@ def satisfied_at(module: Module, formats: tuple[str, ...], state: ModuleState) -
 class CourseOutcome:
     completed_us: int | None  # every required module satisfied, at the last of them
     passed: bool
+    passed_us: int | None
     failed: bool
     score: float | None
     progress: float | None
@@ -197,10 +206,11 @@ def course_outcome(published: Published, states: dict[str, ModuleState]) -> Cour
     needed = len(published.required_modules)
     quizzes = published.quizzes
     passed = failed = False
-    score = None
+    score = passed_us = None
     if quizzes:
         judged = [states.get(iri, empty) for iri, _weight in quizzes]
         passed = all(state.passed_us is not None for state in judged)
+        passed_us = max(state.passed_us for state in judged) if passed else None  # type: ignore[type-var]
         failed = not passed and any(state.failed and state.passed_us is None for state in judged)
         if all(state.best is not None for state in judged):
             total = sum(weight for _iri, weight in quizzes)
@@ -208,6 +218,7 @@ def course_outcome(published: Published, states: dict[str, ModuleState]) -> Cour
     return CourseOutcome(
         completed_us=max(done) if needed and len(done) == needed else None,
         passed=passed,
+        passed_us=passed_us,
         failed=failed,
         score=score,
         progress=round(len(done) / needed, 4) if needed else None,

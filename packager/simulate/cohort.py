@@ -125,20 +125,34 @@ def _words(html: str) -> int:
     return len(re.sub(r"<[^>]+>", " ", html).split())
 
 
+class CourseFacts:
+    """What every learner's walk reads from the course, computed once."""
+
+    def __init__(self, course: Course):
+        self.course = course
+        self.words = {(m.key, p.key): _words(p.html) for m in course.modules for p in m.pages}
+        self.longest = max(self.words.values(), default=1)
+        self.trap = trap_question([{"id": q.id} for m in course.modules if m.quiz for q in m.quiz.questions])
+        self._configs: dict[tuple[str, str], dict[str, Any]] = {}
+
+    def config(self, module: Module, package_format: str) -> dict[str, Any]:
+        """The module's launch document configuration (pc-config) in that format."""
+        key = (module.key, package_format)
+        if key not in self._configs:
+            self._configs[key] = module_config(self.course, module, package_format)
+        return self._configs[key]
+
+
 class CourseWalk:
     """One learner going through the course's modules in order, session after session."""
 
-    def __init__(self, course: Course, learner: Learner, rng: random.Random, end: datetime,
-                 configs: dict[tuple[str, str], dict[str, Any]]):
-        self.course = course
-        self.configs = configs  # module key and format -> the launch document's pc-config
+    def __init__(self, facts: CourseFacts, learner: Learner, rng: random.Random, end: datetime):
+        self.facts = facts
+        self.course = facts.course
         self.learner = learner
         self.rng = rng
         self.end = end
         self.statements: list[dict[str, Any]] = []
-        words = [_words(page.html) for module in course.modules for page in module.pages]
-        self.longest = max(words) if words else 1
-        self.trap = trap_question([{"id": q.id} for m in course.modules if m.quiz for q in m.quiz.questions])
 
     def session(self, module: Module, config: dict[str, Any], progress: ModuleProgress) -> Session:
         learner = self.learner
@@ -161,7 +175,7 @@ class CourseWalk:
         return (minutes * 60 + self.rng.uniform(8, 25)) * 1000
 
     def give_up_on_page(self, page_words: int, first: bool) -> bool:
-        chance = 0.006 + 0.03 * page_words / self.longest + (0.02 if first else 0)
+        chance = 0.006 + 0.03 * page_words / self.facts.longest + (0.02 if first else 0)
         return self.rng.random() < chance * self.learner.persona.hazard
 
     def play(self) -> list[dict[str, Any]]:
@@ -177,13 +191,10 @@ class CourseWalk:
 
     def module(self, module: Module, moment: datetime) -> tuple[str, datetime]:
         """Sessions until the module is finished ("done"), abandoned ("dropped") or time runs out ("open")."""
-        config_key = (module.key, self.learner.package_format)
-        if config_key not in self.configs:
-            self.configs[config_key] = module_config(self.course, module, self.learner.package_format)
-        config = self.configs[config_key]
+        config = self.facts.config(module, self.learner.package_format)
         progress = ModuleProgress()
         keys = [page["key"] for page in config["pages"]]
-        words = {page.key: _words(page.html) for page in module.pages}
+        words = {key: self.facts.words.get((module.key, key), 100) for key in keys}
         persona = self.learner.persona
         while True:
             if moment > self.end - timedelta(hours=3):
@@ -199,8 +210,8 @@ class CourseWalk:
                 if module.quiz is not None and key == module.quiz.key:
                     state, moment = self.quiz(session, config, moment)
                     break
-                moment += timedelta(milliseconds=self.read_ms(words.get(key, 100)))
-                if self.give_up_on_page(words.get(key, 100), first=index == 0 and progress.attempts == 0):
+                moment += timedelta(milliseconds=self.read_ms(words[key]))
+                if self.give_up_on_page(words[key], first=index == 0 and progress.attempts == 0):
                     state = "dropped"
                     break
                 if index == len(keys) - 1:
@@ -228,7 +239,7 @@ class CourseWalk:
             moment += timedelta(milliseconds=latency_ms)
             answers = []
             for question in questions:
-                chance = chance_correct(self.learner.ability, question, attempt, question["id"] == self.trap)
+                chance = chance_correct(self.learner.ability, question, attempt, question["id"] == self.facts.trap)
                 correct = self.rng.random() < chance
                 response = right_response(question, self.rng) if correct else wrong_response(question, self.rng)
                 answers.append(Answer(question, response, correct))
@@ -245,6 +256,6 @@ class CourseWalk:
 
 def cohort_statements(course: Course, learners: list[Learner], rng: random.Random,
                       end: datetime) -> Iterator[dict[str, Any]]:
-    configs: dict[tuple[str, str], dict[str, Any]] = {}
+    facts = CourseFacts(course)
     for learner in learners:
-        yield from CourseWalk(course, learner, rng, end, configs).play()
+        yield from CourseWalk(facts, learner, rng, end).play()

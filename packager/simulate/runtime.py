@@ -193,18 +193,33 @@ class Session:
         self.on_result(at)
         return scaled
 
-    # what each format reports
+    # what both xAPI reporters send the same way: a page seen (once a session), each answer
+
+    def on_progress(self, at: datetime, key: str) -> None:
+        if key not in self.seen_sent:
+            self.seen_sent.add(key)
+            self.content(at, "experienced", page_activity(self.config, key))
+        self.after_page(at)
+
+    def on_interaction(self, at: datetime, answer: Answer, latency_ms: float) -> None:
+        self.content(at, "answered", interaction_activity(self.config, answer.question), {
+            "response": answer.response, "success": answer.correct, "duration": iso_duration(latency_ms)})
+
+    # what each format reports its own way
 
     def start(self, at: datetime) -> None:
         raise NotImplementedError
 
-    def on_progress(self, at: datetime, key: str) -> None:
+    def content(self, at: datetime, verb_name: str, obj: dict[str, Any], result: dict[str, Any] | None = None) -> None:
+        """A statement about a page or a question of the module."""
         raise NotImplementedError
 
-    def on_interaction(self, at: datetime, answer: Answer, latency_ms: float) -> None:
+    def after_page(self, at: datetime) -> None:
+        """After a page is shown: what the module's state now calls for."""
         raise NotImplementedError
 
     def on_result(self, at: datetime) -> None:
+        """After a quiz attempt: what the module's state now calls for."""
         raise NotImplementedError
 
     def finish(self, at: datetime) -> None:
@@ -247,15 +262,11 @@ class XapiSession(Session):
             self.send(at, "passed" if snap.success else "failed", self.module, {
                 "success": snap.success, "score": score_result(snap.scaled), "duration": self.elapsed(at)})
 
-    def on_progress(self, at: datetime, key: str) -> None:
-        if key not in self.seen_sent:
-            self.seen_sent.add(key)
-            self.send(at, "experienced", page_activity(self.config, key))
-        self.outcome(at)
+    def content(self, at: datetime, verb_name: str, obj: dict[str, Any], result: dict[str, Any] | None = None) -> None:
+        self.send(at, verb_name, obj, result)
 
-    def on_interaction(self, at: datetime, answer: Answer, latency_ms: float) -> None:
-        self.send(at, "answered", interaction_activity(self.config, answer.question), {
-            "response": answer.response, "success": answer.correct, "duration": iso_duration(latency_ms)})
+    def after_page(self, at: datetime) -> None:
+        self.outcome(at)
 
     def on_result(self, at: datetime) -> None:
         self.outcome(at)
@@ -297,7 +308,8 @@ class Cmi5Session(Session):
             self.statements.pop()
         return statement
 
-    def allowed(self, at: datetime, verb_name: str, obj: dict[str, Any], result: dict[str, Any] | None = None) -> None:
+    def content(self, at: datetime, verb_name: str, obj: dict[str, Any], result: dict[str, Any] | None = None) -> None:
+        """A "cmi5 allowed" statement: the context template, the AU as parent, no cmi5 category."""
         context = self.context(False, False)
         context["contextActivities"]["parent"] = [activity(self.au_id)]
         self._statement(at, verb_name, obj, context, result)
@@ -338,15 +350,8 @@ class Cmi5Session(Session):
         else:
             self.pending_failed = statement  # sent at the end of the session, unless the learner passes
 
-    def on_progress(self, at: datetime, key: str) -> None:
-        if key not in self.seen_sent:
-            self.seen_sent.add(key)
-            self.allowed(at, "experienced", page_activity(self.config, key))
-        self.complete(at)
-
-    def on_interaction(self, at: datetime, answer: Answer, latency_ms: float) -> None:
-        self.allowed(at, "answered", interaction_activity(self.config, answer.question), {
-            "response": answer.response, "success": answer.correct, "duration": iso_duration(latency_ms)})
+    def after_page(self, at: datetime) -> None:
+        self.complete(at)  # a page never judges: only a quiz attempt does
 
     def on_result(self, at: datetime) -> None:
         self.complete(at)

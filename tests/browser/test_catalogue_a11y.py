@@ -16,7 +16,8 @@ from playwright.sync_api import Browser, BrowserContext, Frame, Page, expect
 from tests.browser.audit import no_horizontal_scroll
 from tests.browser.conftest import AXE, ConsoleWatch
 from tests.browser.learner import wait_ready
-from tests.lrs.catalogue.support import SAMPLE_SLUG, build_sample, new_catalogue
+from packager.build import build_packages
+from tests.lrs.catalogue.support import ROOT, SAMPLE_SLUG, build_sample, new_catalogue, package_path
 from tests.support.live_server import live_server
 
 pytestmark = pytest.mark.browser
@@ -34,6 +35,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     packages = build_sample(work / "sample")
     for path in packages.values():
         catalogue.publish(path)
+    for built in build_packages(ROOT / "samples" / "courses" / "accueil-handicap", ["scorm12", "web"], work / "other"):
+        catalogue.publish(package_path(built))
     for number in range(1, 22):
         catalogue.build_and_publish(f"cours-{number:02d}", title=f"Cours de démonstration {number:02d}",
                                     keywords=["démonstration"], duration=f"PT{10 * number}M")
@@ -73,7 +76,7 @@ def _axe(frame: Frame) -> list[dict[str, Any]]:
 
 
 PAGES = ["/", "/catalogue/", "/catalogue/?sort=title&page=2", "/catalogue/?q=zzz-absent", "/catalogue/?page=0",
-         COURSE, f"{COURSE}/try", "/catalogue/inconnu"]
+         COURSE, f"{COURSE}/try", "/catalogue/accueil-handicap", "/catalogue/inconnu"]
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
@@ -191,9 +194,9 @@ def test_from_home_to_download_and_preview_by_keyboard_alone(site: dict[str, Any
 def test_pages_of_results_by_keyboard(site: dict[str, Any], visitor: BrowserContext) -> None:
     page = visitor.new_page()
     page.goto(site["base"] + "/catalogue/?sort=title")
-    expect(page.locator(".count")).to_contain_text("22 cours trouvés")
+    expect(page.locator(".count")).to_contain_text("23 cours trouvés")
     expect(page.locator("article.course-card")).to_have_count(20)
     _tab_until(page, "e.getAttribute('rel') === 'next'")
     page.keyboard.press("Enter")
-    expect(page.locator("article.course-card")).to_have_count(2)
+    expect(page.locator("article.course-card")).to_have_count(3)
     expect(page.locator(".pagination [aria-current=page]")).to_have_text("2")

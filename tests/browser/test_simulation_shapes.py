@@ -104,6 +104,11 @@ def test_simulated_statements_have_the_runtime_shapes(page: Page, server: LiveSe
         for run in ("right", "wrong"):
             runtime += _play_cmi5(page, server, lrs, au, run, number)
 
+    # the runtime names pages and questions as parcours-course.json does (reports join on these ids)
+    for statement in runtime:
+        verb = statement["verb"]["id"].rsplit("/", 1)[1]
+        if verb in ("experienced", "answered"):
+            assert roles.get(statement["object"]["id"]) == ("page" if verb == "experienced" else "question"), statement
     played = shapes_by_verb(runtime, roles)
     for package_format, verbs in RUNTIME_VERBS.items():
         assert {verb for fmt, verb in played if fmt == package_format} == verbs, sorted(played)

@@ -174,14 +174,20 @@ def test_demo_cohort_imports_once_into_a_real_sqlite_file(tmp_path: Path, monkey
     monkeypatch.chdir(root)
     monkeypatch.setattr(demo_cohort, "SAMPLE_COHORTS", {"samples/courses/numerique-responsable": 12,
                                                         "samples/courses/minimal": 5})
-    start = demo_cohort.cohort_start(datetime(2026, 12, 6, 15, 30, tzinfo=timezone.utc))
-    assert start == datetime(2026, 10, 11, tzinfo=timezone.utc)  # eight weeks before that day, at midnight
-    files = demo_cohort.write_cohorts(tmp_path / "dist", start)
-    expected = sum(len(path.read_text(encoding="utf-8").splitlines()) for path in files)
+    day = datetime(2026, 12, 6, 15, 30, tzinfo=timezone.utc)
+    assert demo_cohort.cohort_start(day) == datetime(2026, 10, 11, tzinfo=timezone.utc)  # 8 weeks before, midnight
     app = create_app(Config(database_url=f"sqlite:///{tmp_path / 'demo.db'}"))
-    assert demo_cohort.load_cohorts(app, files) == expected
-    assert demo_cohort.load_cohorts(app, files) == 0  # already there: not read again
+    marker = tmp_path / "demo.db.demo-cohort"
+    first = demo_cohort.load_demo_cohort(app, marker, tmp_path / "dist", today=day)
+    written = sum(len(path.read_text(encoding="utf-8").splitlines()) for path in (tmp_path / "dist").glob("*.ndjson"))
+    assert first.statements == written > 0 and first.learners == 17
+    # another day gives other dates and ids: the marker, not the ids, says the cohort is there
+    again = demo_cohort.load_demo_cohort(app, marker, tmp_path / "dist", today=day + timedelta(days=9))
+    assert again.statements == 0
     with app.extensions[ENGINE_KEY].connect() as connection:
-        assert connection.execute(sa.select(sa.func.count()).select_from(statements)).scalar() == expected
+        assert connection.execute(sa.select(sa.func.count()).select_from(statements)).scalar() == written
+    # a new database with the old marker beside it gets its cohort
+    other = create_app(Config(database_url=f"sqlite:///{tmp_path / 'autre.db'}"))
+    assert demo_cohort.load_demo_cohort(other, marker, tmp_path / "dist2", today=day).statements == written
     secret = demo_cohort.pseudonym_secret(tmp_path / "demo.db")
     assert len(secret) >= 32 and demo_cohort.pseudonym_secret(tmp_path / "demo.db") == secret

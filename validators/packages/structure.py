@@ -100,7 +100,12 @@ class CourseStructure:
 
 
 class StructureUnreadable(ValueError):
-    """The package cannot be read at all (validate it first: the findings say why)."""
+    """The package's structure cannot be read (validate it first: the findings say why)."""
+
+    def __init__(self, message_en: str, message_fr: str | None = None) -> None:
+        super().__init__(message_en)
+        self.message_en = message_en
+        self.message_fr = message_fr or message_en
 
 
 UNDETERMINED = "und"  # BCP 47 for titles that carry no language (SCORM, AICC)
@@ -185,70 +190,126 @@ def _description(source: PackageSource) -> CourseStructure | None:
 
 
 def from_description(data: dict[str, Any]) -> CourseStructure:
-    """The structure a course description states (docs/course-format.md)."""
-    licence = data.get("licence") or {}
-    modules = tuple(_described_module(module) for module in data.get("modules") or ())
+    """The structure a course description states (docs/course-format.md); StructureUnreadable
+    naming the JSON path of the first value of the wrong shape."""
+    course = _Shape(data, "$")
+    licence = course.object("licence")
+    modules = tuple(_described_module(module) for module in course.objects("modules"))
     return CourseStructure(
-        iri=str(data.get("id") or ""),
-        version=str(data.get("version") or ""),
-        title=_map(data.get("title")),
-        language=str(data.get("language") or "fr"),
-        description=_map(data.get("description")) or None,
-        licence_name=licence.get("name"),
-        licence_url=licence.get("url"),
-        authors=tuple(data.get("authors") or ()),
-        keywords=tuple(str(keyword) for keyword in data.get("keywords") or ()),
-        duration=data.get("duration"),
-        mastery_score=_number(data.get("mastery_score")),
-        accessibility=data.get("accessibility"),
-        package_format=str(data.get("package_format") or "zip"),
+        iri=course.iri("id"),
+        version=course.text("version") or "",
+        title=course.map("title"),
+        language=course.text("language") or "fr",
+        description=course.map("description") or None,
+        licence_name=None if licence is None else licence.text("name"),
+        licence_url=None if licence is None else licence.text("url"),
+        authors=tuple(author.value for author in course.objects("authors")),
+        keywords=tuple(course.texts("keywords")),
+        duration=course.text("duration"),
+        mastery_score=course.number("mastery_score"),
+        accessibility=None if course.object("accessibility") is None else course.value["accessibility"],
+        package_format=course.text("package_format") or "zip",
         source=COURSE_DESCRIPTION,
         launch=modules[0].launch if modules else None,
         modules=modules,
     )
 
 
-def _described_module(module: dict[str, Any]) -> Module:
-    quiz = module.get("quiz") or {}
+def _described_module(module: "_Shape") -> Module:
+    quiz = module.object("quiz")
     return Module(
-        iri=str(module.get("id") or ""),
-        title=_map(module.get("title")),
-        key=module.get("key"),
-        description=_map(module.get("description")) or None,
-        completion=module.get("completion"),
-        mastery_score=_number(module.get("mastery_score")),
-        launch=module.get("launch"),
-        quiz_iri=quiz.get("id"),
-        quiz_title=_map(quiz.get("title")) or None,
-        pages=tuple(Page(iri=str(page.get("id") or ""), title=_map(page.get("title")), key=page.get("key"))
-                    for page in module.get("pages") or ()),
-        questions=tuple(_question(question) for question in module.get("questions") or ()),
+        iri=module.iri("id"),
+        title=module.map("title"),
+        key=module.text("key"),
+        description=module.map("description") or None,
+        completion=module.text("completion"),
+        mastery_score=module.number("mastery_score"),
+        launch=module.text("launch"),
+        quiz_iri=None if quiz is None else quiz.iri("id"),
+        quiz_title=None if quiz is None else quiz.map("title") or None,
+        pages=tuple(Page(iri=page.iri("id"), title=page.map("title"), key=page.text("key"))
+                    for page in module.objects("pages")),
+        questions=tuple(_question(question) for question in module.objects("questions")),
     )
 
 
-def _question(question: dict[str, Any]) -> Question:
+def _question(question: "_Shape") -> Question:
     return Question(
-        iri=str(question.get("id") or ""),
-        type=str(question.get("type") or "other"),
-        text=_map(question.get("text")),
-        key=question.get("key"),
-        multiple=bool(question.get("multiple")),
-        components={name: list(question[name]) for name in COMPONENT_KEYS if question.get(name)},
-        correct_responses=[str(pattern) for pattern in question.get("correct_responses") or ()],
-        weight=_first(_number(question.get("weight")), 1.0),
+        iri=question.iri("id"),
+        type=question.text("type") or "other",
+        text=question.map("text"),
+        key=question.text("key"),
+        multiple=bool(question.value.get("multiple")),
+        components={name: [item.value for item in question.objects(name)]
+                    for name in COMPONENT_KEYS if question.value.get(name)},
+        correct_responses=question.texts("correct_responses"),
+        weight=_first(question.number("weight"), 1.0),
     )
 
 
-def _map(value: Any) -> LanguageMap:
-    if isinstance(value, dict):
-        return {str(tag): str(text) for tag, text in value.items()}
-    if isinstance(value, str) and value:
-        return {UNDETERMINED: value}
-    return {}
+class _Shape:
+    """One JSON object of the description, read field by field; a value of the wrong
+    shape raises StructureUnreadable naming its path (`$.modules[1].pages`)."""
 
+    def __init__(self, value: Any, path: str) -> None:
+        if not isinstance(value, dict):
+            self._fail(path, "un objet est attendu", "an object is expected")
+        self.value: dict[str, Any] = value
+        self.path = path
 
-def _number(value: Any) -> float | None:
-    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+    @staticmethod
+    def _fail(path: str, fr: str, en: str) -> None:
+        raise StructureUnreadable(f"{COURSE_DESCRIPTION}: {path}: {en}", f"{COURSE_DESCRIPTION} : {path} : {fr}")
+
+    def _at(self, name: str) -> str:
+        return f"{self.path}.{name}"
+
+    def text(self, name: str) -> str | None:
+        value = self.value.get(name)
+        if value is not None and not isinstance(value, str):
+            self._fail(self._at(name), "un texte est attendu", "a string is expected")
+        return value
+
+    def iri(self, name: str) -> str:
+        value = self.text(name)
+        if not value:
+            self._fail(self._at(name), "identifiant (IRI) manquant", "missing identifier (IRI)")
+        return value  # type: ignore[return-value]
+
+    def texts(self, name: str) -> list[str]:
+        value = self.value.get(name) or []
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            self._fail(self._at(name), "une liste de textes est attendue", "a list of strings is expected")
+        return list(value)
+
+    def number(self, name: str) -> float | None:
+        value = self.value.get(name)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            self._fail(self._at(name), "un nombre est attendu", "a number is expected")
+        return float(value)
+
+    def map(self, name: str) -> LanguageMap:
+        """A language map, or a plain string (language undetermined)."""
+        value = self.value.get(name)
+        if value is None or value == "":
+            return {}
+        if isinstance(value, str):
+            return {UNDETERMINED: value}
+        if not isinstance(value, dict) or not all(isinstance(text, str) for text in value.values()):
+            self._fail(self._at(name), "une table de langues est attendue", "a language map is expected")
+        return {str(tag): text for tag, text in value.items()}
+
+    def object(self, name: str) -> "_Shape | None":
+        value = self.value.get(name)
+        return None if value is None else _Shape(value, self._at(name))
+
+    def objects(self, name: str) -> list["_Shape"]:
+        value = self.value.get(name) or []
+        if not isinstance(value, list):
+            self._fail(self._at(name), "une liste est attendue", "a list is expected")
+        return [_Shape(item, f"{self._at(name)}[{index}]") for index, item in enumerate(value)]
 
 
 # --- manifests -----------------------------------------------------------------
@@ -379,7 +440,7 @@ def _scorm(manifest: Manifest) -> CourseStructure:
             modules.append(Module(
                 iri=_as_iri(item.identifier, iri),
                 sco_id=item.identifier,
-                title=_map(_text(item.element, manifest.cp, "title") or item.identifier),
+                title={UNDETERMINED: _text(item.element, manifest.cp, "title") or item.identifier},
                 mastery_score=_scorm_mastery(manifest, item.element),
                 launch=resource_base(manifest, resource) + resource.href,
             ))
@@ -388,13 +449,13 @@ def _scorm(manifest: Manifest) -> CourseStructure:
         for resource in manifest.resource_elements:
             if resource.href:
                 modules.append(Module(iri=_as_iri(resource.identifier, iri), sco_id=resource.identifier,
-                                      title=_map(resource.identifier),
+                                      title={UNDETERMINED: resource.identifier},
                                       launch=resource_base(manifest, resource) + resource.href))
         title = None
     return CourseStructure(
         iri=iri,
         version=manifest.root.get("version", "") or "",
-        title=_map(title or identifier),
+        title={UNDETERMINED: title or identifier},
         language="fr",
         package_format="scorm2004" if manifest.is_2004 else "scorm12",
         source="imsmanifest.xml",

@@ -83,6 +83,7 @@ def _course_description(path: Path) -> dict:
 # --- the flow, on SQLite and PostgreSQL ------------------------------------------------
 
 
+@pytest.mark.postgres
 def test_home_catalogue_course_and_downloads(published: Catalogue) -> None:
     client = published.client
     home = client.get("/")
@@ -122,6 +123,7 @@ def test_home_catalogue_course_and_downloads(published: Catalogue) -> None:
         assert f'{COURSE_URL}/download/{package_format}' in page.links
 
 
+@pytest.mark.postgres
 def test_json_and_csv_twins(published: Catalogue) -> None:
     client = published.client
     listing = client.get("/catalogue.json").get_json()
@@ -175,6 +177,7 @@ def test_course_text_in_json_ld_cannot_close_the_script(make_catalogue, sqlite_d
     catalogue.build_and_publish("balise", title="Fin </script><script>alert(1)</script>")
     html = catalogue.client.get("/catalogue/balise").get_data(as_text=True)
     assert "</script><script>alert(1)" not in html
+    assert "<script>alert" not in catalogue.client.get("/catalogue/").get_data(as_text=True)
     assert json.loads(parse(html).jsonld[0])["name"] == "Fin </script><script>alert(1)</script>"
 
 
@@ -231,6 +234,8 @@ def test_web_build_only_serves_this_course_web_zips(published_sqlite: Catalogue)
     assert client.get(f"{COURSE_URL}/web/{scorm}/index.html").status_code == 404
     assert client.get(f"{COURSE_URL}/web/{'0' * 64}/index.html").status_code == 404
     assert client.get(f"{COURSE_URL}/web/not-a-digest/index.html").status_code == 404
+    web = sha256_of(published_sqlite.published["web"].read_bytes())
+    assert client.get(f"/catalogue/inconnu/web/{web}/index.html").status_code == 404
 
 
 def test_course_without_web_build_says_so(make_catalogue, sqlite_database: str) -> None:
@@ -368,6 +373,8 @@ def test_english_by_parameter_or_browser(published_sqlite: Catalogue) -> None:
     course = text_of(client.get(f"{COURSE_URL}?lang=en"))
     assert '<h1><span lang="fr">Numérique responsable' in course
     assert "Download the SCORM 1.2 package" in course
+    trying = text_of(client.get(f"{COURSE_URL}/try?lang=en"))
+    assert '<h1>Trying: <span lang="fr">Numérique responsable' in trying
 
 
 # --- access --------------------------------------------------------------------------
@@ -412,3 +419,52 @@ def test_empty_catalogue(make_catalogue, sqlite_database: str) -> None:
     assert "Aucun cours n'est encore publié" in text_of(client.get("/"))
     assert client.get("/catalogue.json").get_json()["total"] == 0
     assert "Aucun cours ne correspond" in text_of(client.get("/catalogue/"))
+
+
+@pytest.mark.postgres
+def test_the_list_follows_publications_and_removals(make_catalogue, database_url: str) -> None:
+    from lrs.courses.publish import unpublish
+
+    catalogue = make_catalogue(database_url)
+    client = catalogue.client
+    catalogue.build_and_publish("premier", title="Premier cours")
+    assert [c["title"] for c in client.get("/catalogue.json").get_json()["courses"]] == ["Premier cours"]
+    catalogue.build_and_publish("second", title="Second cours")
+    assert [c["title"] for c in client.get("/catalogue.json").get_json()["courses"]] == ["Second cours", "Premier cours"]
+    (web,) = catalogue.build_and_publish("premier", formats=("web",), title="Premier cours")
+    assert client.get("/catalogue/premier.json").get_json()["formats"] == ["scorm12", "web"]
+    unpublish(catalogue.app.extensions["parcours.engine"], catalogue.store, "https://formation.example.gouv.fr/cours/premier")
+    assert [c["title"] for c in client.get("/catalogue.json").get_json()["courses"]] == ["Second cours"]
+    assert client.get("/catalogue/premier").status_code == 404
+
+
+def test_packages_made_elsewhere_have_course_pages(make_catalogue, sqlite_database: str, shared_dir: Path) -> None:
+    """Courses registered from their manifest alone (no course description, no
+    accessibility statement, foreign identifiers) still list, show and download."""
+    from lrs.courses.publish import PackageRefused
+
+    catalogue = make_catalogue(sqlite_database)
+    accepted = []
+    for path in sorted((shared_dir / "corpus" / "packages").glob("*.zip")):
+        try:
+            catalogue.publish(path)
+        except PackageRefused:
+            continue
+        accepted.append(path)
+    assert len(accepted) >= 5
+    client = catalogue.client
+    listing = client.get("/catalogue.json?per_page=100").get_json()
+    assert listing["total"] >= 5
+    assert client.get("/catalogue/").status_code == 200
+    digests = {sha256_of(path.read_bytes()) for path in accepted}
+    served = set()
+    for course in listing["courses"]:
+        page = client.get(f"/catalogue/{course['slug']}")
+        assert page.status_code == 200, course["iri"]
+        assert "Ce paquet ne contient pas de déclaration d'accessibilité." in text_of(page)
+        assert client.get(f"/catalogue/{course['slug']}.csv").status_code == 200
+        for package_format in course["formats"]:
+            download = client.get(f"/catalogue/{course['slug']}/download/{package_format}")
+            assert download.status_code == 200
+            served.add(sha256_of(download.data))
+    assert served == digests

@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import socket
+import time
 import zipfile
 from pathlib import Path
 from xml.etree import ElementTree
@@ -15,7 +17,7 @@ from lrs.courses import registry
 from lrs.courses.blobs import open_blob
 from lrs.db import read_transaction
 from tests.lrs.courses.conftest import COURSE_IRI, FORMATS, Node
-from tests.lrs.xapi_client import statement
+from tests.lrs.xapi_client import auth_header, statement
 from validators.packages import validate_package
 
 VALID_CORPUS = (
@@ -329,3 +331,70 @@ def test_scopes(node: Node, sample_packages: dict[str, Path]) -> None:
 def test_delete_needs_the_course(node: Node) -> None:
     status, _headers, data = node.request("DELETE", "/courses")
     assert status == 400 and json.loads(data)["error"]["field"] == "course"
+
+
+def _rewritten(package: Path, name: str, data: bytes | None) -> bytes:
+    """The package with one entry replaced (or removed when `data` is None)."""
+    with zipfile.ZipFile(package) as source:
+        entries = [(info, source.read(info)) for info in source.infolist() if info.filename != name]
+    return _zip(entries + ([(name, data)] if data is not None else []))
+
+
+def test_a_course_description_of_the_wrong_shape_is_refused_naming_the_field(
+        node: Node, sample_packages: dict[str, Path]) -> None:
+    description = description_of(sample_packages["scorm12"])
+    description["modules"][1]["pages"] = "accueil"
+    body = _rewritten(sample_packages["scorm12"], "parcours-course.json", json.dumps(description).encode())
+    status, answer = node.publish(body, filename="cours.zip")
+    assert status == 422, answer
+    [finding] = answer["findings"]
+    assert finding["code"] == "COURSE-DESCRIPTION-INVALID" and finding["file"] == "parcours-course.json"
+    assert "$.modules[1].pages" in finding["message"]
+    assert node.stored_files() == [] and node.course_rows()["courses"] == 0
+
+
+def test_the_manifest_not_the_description_decides_the_format(node: Node, sample_packages: dict[str, Path]) -> None:
+    description = description_of(sample_packages["scorm12"])
+    description["package_format"] = "web"
+    body = _rewritten(sample_packages["scorm12"], "parcours-course.json", json.dumps(description).encode())
+    status, answer = node.publish(body, filename="cours.zip")
+    assert status == 201 and answer["format"] == "scorm12"
+
+
+def test_a_web_build_needs_its_index_page(node: Node, sample_packages: dict[str, Path]) -> None:
+    status, answer = node.publish(_rewritten(sample_packages["web"], "index.html", None), filename="site.zip")
+    assert status == 422 and [f["code"] for f in answer["findings"]] == ["WEB-NO-INDEX"]
+    assert node.stored_files() == []
+
+
+def test_the_download_is_named_as_the_client_named_the_zip_reduced_to_a_file_name(
+        sqlite_node: Node, sample_packages: dict[str, Path]) -> None:
+    status, _headers, data = sqlite_node.request(
+        "POST", "/courses", sample_packages["cmi5"].read_bytes(),
+        headers={"Content-Type": "application/zip",
+                 "Content-Disposition": 'attachment; filename="../../tmp/Mon cours cmi5.zip"'})
+    assert status == 201 and json.loads(data)["filename"] == "Mon cours cmi5.zip"
+    status, body = sqlite_node.publish(sample_packages["xapi"], filename="C:\\cours\\x\x07api\n.zip")
+    assert status == 201 and body["filename"] == "xapi.zip"
+    status, _headers, data = sqlite_node.request(
+        "POST", "/courses", sample_packages["scorm12"].read_bytes(), headers={"Content-Type": "application/zip"})
+    assert status == 201 and json.loads(data)["filename"] == "numerique-responsable-scorm12.zip"
+
+
+def test_an_upload_cut_short_leaves_no_temporary_file(sqlite_node: Node, sample_packages: dict[str, Path]) -> None:
+    data = sample_packages["scorm2004"].read_bytes()
+    with socket.create_connection((sqlite_node.host, sqlite_node.port)) as client:
+        head = (f"POST /courses HTTP/1.1\r\nHost: {sqlite_node.host}\r\nContent-Type: application/zip\r\n"
+                f"Content-Length: {len(data)}\r\n"
+                f"Authorization: {auth_header('publisher')}"
+                "\r\n\r\n")
+        client.sendall(head.encode() + data[: len(data) // 3])
+        deadline = time.monotonic() + 10
+        while not any(path.name.startswith(".incoming-") for path in sqlite_node.stored_files()):
+            assert time.monotonic() < deadline, "the upload never started"
+            time.sleep(0.05)
+    deadline = time.monotonic() + 10
+    while sqlite_node.stored_files():  # the server notices the closed connection
+        assert time.monotonic() < deadline, sqlite_node.stored_files()
+        time.sleep(0.05)
+    assert sqlite_node.course_rows()["courses"] == 0

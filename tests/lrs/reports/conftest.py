@@ -31,10 +31,11 @@ def post_statements(app: Flask, statements: list[dict], batch: int = 100) -> Non
 
 
 @pytest.fixture
-def make_app() -> Callable[..., Flask]:
+def make_app(tmp_path) -> Callable[..., Flask]:
     def factory(database_url: str, scopes: str = "all") -> Flask:
         config = Config.from_env(
             database_url=database_url,
+            blob_dir=str(tmp_path / "blobs"),  # published packages stay in the test's folder
             # another key per scope set: verified credentials are cached per process
             bootstrap_credential=f"{KEY if scopes == 'all' else KEY + '-' + scopes.replace('/', '-')}:{SECRET}:{scopes}",
             extra={"pseudonym_secret": PSEUDONYM_SECRET},

@@ -121,12 +121,13 @@ def _point_biserial(pairs: list[tuple[int, float]]) -> float:
     return statistics.correlation([float(x) for x, _ in pairs], [y for _, y in pairs])
 
 
-def test_question_analysis_and_drop_off(make_app, sqlite_database, package):
+@pytest.mark.postgres
+def test_question_analysis_and_drop_off(make_app, database_url, package):
     data, description = package
     module = description["modules"][0]
     q1, q2 = module["questions"][:2]
     runtime, gaps = _play(description)
-    app = make_app(sqlite_database)
+    app = make_app(database_url)
     post_statements(app, runtime.items)
     course = description["id"]
 
@@ -215,8 +216,79 @@ def test_spreadsheet_csv_and_items_command(make_app, sqlite_database, package):
     table = json.loads(result.output)
     assert table["rows"][0]["question"] == q1["id"] and table["rows"][0]["answers"] == 5
 
+    # the quiz screen, reported as one more page, is named after its quiz
+    module = description["modules"][0]
+    screen = Runtime(description)
+    screen.page({"objectType": "Agent", "mbox": "mailto:lea@example.org"}, module,
+                {"id": f'{module["id"]}/pages/{module["quiz"]["key"]}'}, after=1)
+    post_statements(app, screen.items)
+    drop = [row for row in _rows(app, "course/dropoff", course, lang="fr") if row["module"] == module["id"]]
+    assert drop[-1]["page_name"] == module["quiz"]["title"]["fr"] and drop[-1]["reached"] == 1
+
     # a voided answer leaves the analysis
     answer = next(s for s in runtime.items if s["object"]["id"] == q1["id"])
     post_statements(app, [{"actor": {"mbox": "mailto:admin@example.org"},
                            "verb": {"id": ADL + "voided"}, "object": {"objectType": "StatementRef", "id": answer["id"]}}])
     assert _rows(app, "course/items", course)[0]["answers"] == 4
+
+
+def test_unpublished_course_pages_and_answers_in_the_order_learners_meet_them(make_app, sqlite_database):
+    from .dataset import standard_set
+
+    statements = standard_set()
+    app = make_app(sqlite_database)
+    post_statements(app, statements)
+    course = "https://formation.example.org/cours/a"
+    pages = [s for s in statements if s["verb"]["id"] == ADL + "experienced"
+             and course in [a["id"] for a in s["context"]["contextActivities"].get("grouping", [])]]
+    answers = [s for s in statements if s["verb"]["id"] == ADL + "answered"
+               and course in [a["id"] for a in s["context"]["contextActivities"].get("grouping", [])]]
+    assert pages and answers
+    drop = _rows(app, "course/dropoff", course)
+    by_module: dict[str, list[str]] = {}
+    for row in drop:
+        by_module.setdefault(row["module"], []).append(row["page"])
+    for module, listed in by_module.items():
+        assert listed == [f"{module}/pages/p{number}" for number in range(3)]  # the order every learner follows
+    for row in drop:
+        reached = {s["actor"]["mbox"] for s in pages if s["object"]["id"] == row["page"]}
+        assert row["reached"] == len(reached), row["page"]
+    items = {row["question"]: row for row in _rows(app, "course/items", course)}
+    for question, row in items.items():
+        mine = [s for s in answers if s["object"]["id"] == question]
+        assert row["answers"] == len(mine)
+        assert row["learners"] == len({s["actor"]["mbox"] for s in mine})
+        assert row["facility"] == round(sum(s["result"]["success"] for s in mine) / len(mine), 4)
+
+
+def test_course_of_the_sample_follows_each_module_rule_and_weights(make_app, sqlite_database, package):
+    data, description = package
+    modules = description["modules"]
+    runtime = Runtime(description)
+    scores = [0.9, 0.6, 0.8, 0.7]
+    full = {"objectType": "Agent", "name": "Ines", "mbox": "mailto:ines@example.org"}
+    part = {"objectType": "Agent", "name": "Jules", "mbox": "mailto:jules@example.org"}
+    for module, score in zip(modules, scores):
+        runtime.module(full, module, "initialized")
+        runtime.module(full, module, "completed", {"completion": True})
+        runtime.module(full, module, "passed", {"success": True, "score": {"scaled": score}})
+    for module in modules[:2]:  # the first two quizzes passed, the last module's pages read
+        runtime.module(part, module, "passed", {"success": True, "score": {"scaled": 0.9}})
+    runtime.module(part, modules[3], "completed", {"completion": True})
+    app = make_app(sqlite_database)
+    post_statements(app, runtime.items)
+    app.test_client().post("/courses", data=data, headers={**AUTH, "Content-Type": "application/zip"})
+
+    weights = [sum(q["weight"] for q in module["questions"]) for module in modules]
+    expected_score = round(sum(w * s for w, s in zip(weights, scores)) / sum(weights), 4)
+    satisfied = {  # the course description's rule per module: quiz -> passed, pages -> completed
+        "Jules": sum(1 for index, module in enumerate(modules)
+                     if (module["completion"] == "quiz" and index < 2) or (module["completion"] == "pages" and index == 3)),
+    }
+    learners = {row["name"]: row for row in _rows(app, "course/learners", description["id"])}
+    assert learners["Ines"]["completed"] is True and learners["Ines"]["success"] == "passed"
+    assert learners["Ines"]["best_score"] == expected_score
+    assert learners["Ines"]["progress"] == 1.0
+    assert learners["Jules"]["completed"] is False and learners["Jules"]["success"] is None
+    assert learners["Jules"]["best_score"] is None  # a judged module has no score yet
+    assert learners["Jules"]["progress"] == round(satisfied["Jules"] / len(modules), 4)

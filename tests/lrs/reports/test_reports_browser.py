@@ -99,6 +99,17 @@ def test_reports_render_filter_and_download(live, analyst: BrowserContext):
     expect(page.locator("h1")).to_have_text("Completions over time")
     expect(page.locator("svg#chart-completions")).to_be_visible()
     _audit(page)
+    # the course's analyses, linked from its page
+    page.goto(f"{base}/reports/course?course={COURSE}")
+    page.get_by_role("link", name="Analyse des questions : Cours a").click()
+    expect(page.locator("#table-items")).to_be_visible()
+    expect(page.locator(".table-wrap:has(#table-items) + p.downloads a.download-sheet")).to_be_visible()
+    _audit(page)
+    page.goto(f"{base}/reports/course?course={COURSE}")
+    page.get_by_role("link", name="Abandon page par page : Cours a").click()
+    expect(page.locator("#table-dropoff")).to_be_visible()
+    expect(page.locator("svg#chart-dropoff-1")).to_have_attribute("role", "img")
+    _audit(page)
     console.assert_clean()
 
 

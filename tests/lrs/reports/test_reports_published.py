@@ -217,6 +217,10 @@ def test_cmi5_course_follows_move_on_published_before_or_after(make_app, databas
     assert [row["started"] for row in modules] == [
         sum(1 for plan in PLANS.values() if key in plan) for key, _rule, _title in AUS
     ]
+    record = report(app, "learner", "", learner="mbox:mailto:denis@example.org")
+    assert [(row["course_name"], row["module_name"]) for row in record] == [("Géologie", "")] + [
+        ("Géologie", title) for _key, _rule, title in AUS]  # denis went through the three AUs
+    assert record[0]["progress"] == expected["denis"][1]
     overview = {row["course"]: row for row in report(app, "courses", "")}
     assert overview[CMI5_COURSE]["course_name"] == "Géologie"
     assert overview[CMI5_COURSE]["completed"] == 2

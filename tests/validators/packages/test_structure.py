@@ -124,3 +124,21 @@ def test_unreadable_inputs(tmp_path: Path) -> None:
         archive.writestr("../evil.html", "x")
     with pytest.raises(StructureUnreadable):
         read_structure(traversal)
+
+
+def test_a_description_of_the_wrong_shape_names_the_path(built: dict[str, Path]) -> None:
+    from validators.packages.structure import from_description
+
+    with zipfile.ZipFile(built["cmi5"]) as archive:
+        description = json.loads(archive.read("parcours-course.json"))
+    for change, path in (
+        (lambda d: d["modules"][2]["questions"][0].update(text=["?"]), "$.modules[2].questions[0].text"),
+        (lambda d: d.update(licence="Etalab"), "$.licence"),
+        (lambda d: d["modules"][0]["pages"][1].pop("id"), "$.modules[0].pages[1].id"),
+        (lambda d: d.update(mastery_score="0.8"), "$.mastery_score"),
+    ):
+        broken = json.loads(json.dumps(description))
+        change(broken)
+        with pytest.raises(StructureUnreadable) as caught:
+            from_description(broken)
+        assert f": {path}: " in str(caught.value) and f" : {path} : " in caught.value.message_fr
