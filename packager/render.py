@@ -22,6 +22,9 @@ RUNTIME_STRINGS = (
     "failed", "completed", "answer_required", "retry",
 )
 
+# the formats whose runtime speaks to an LMS API only, and may also report to an LRS (report_to)
+DUAL_TRACKING_FORMATS = ("scorm12", "scorm2004")
+
 
 @lru_cache(maxsize=1)
 def _environment() -> Environment:
@@ -74,7 +77,7 @@ def module_config(course: Course, module: Module, package_format: str) -> dict[s
             "key": module.quiz.key,
             "questions": [_question_config(q) for q in module.quiz.questions],
         }
-    return {
+    config: dict[str, Any] = {
         "format": package_format,
         "language": course.language,
         "course": {"id": course.id, "title": course.title_text()},
@@ -89,6 +92,13 @@ def module_config(course: Course, module: Module, package_format: str) -> dict[s
         "quiz": quiz,
         "strings": {name: strings[name] for name in RUNTIME_STRINGS},
     }
+    if course.report_to is not None and package_format in DUAL_TRACKING_FORMATS:
+        config["reportTo"] = {
+            "endpoint": course.report_to.endpoint,
+            "auth": course.report_to.authorization(),
+            "homePage": course.report_to.home_page,
+        }
+    return config
 
 
 def _common(course: Course) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from marshmallow import ValidationError
 from packager.course.errors import CourseError, SourceError
 from packager.course.markdown import PageRenderer
 from packager.course.marked_yaml import MarkedDict, YamlSyntaxError, load_marked
-from packager.course.model import ETALAB_NAME, ETALAB_URL, Author, Course, Licence, Module, Page, Text
+from packager.course.model import ETALAB_NAME, ETALAB_URL, Author, Course, Licence, Module, Page, ReportTo, Text
 from packager.course.quiz import QUIZ_PAGE_KEY, load_quiz
 from packager.course.schemas import KEY_RE, CourseSchema, ModuleSchema
 from packager.course.validation import error_at, located_errors
@@ -127,6 +127,7 @@ class _CourseBuilder:
             mastery_score=f["mastery_score"],
             modules=tuple(modules),
             keywords=tuple(f["keywords"]),
+            report_to=ReportTo(**f["report_to"]) if f["report_to"] else None,
         )
 
     def _module(self, raw: dict[str, Any], path: list[str | int], course_id: str) -> Module | None:
