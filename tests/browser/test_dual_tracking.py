@@ -4,7 +4,6 @@ statements to the LRS, also when the LRS was away during the session."""
 
 from __future__ import annotations
 
-import base64
 import re
 import uuid
 import zipfile
@@ -14,6 +13,8 @@ from typing import Any, Iterator
 import pytest
 from playwright.sync_api import Page
 
+from lrs.auth import SELF_REPORTED_HOMEPAGE, CourseScope, create_credential
+from lrs.db import write_transaction
 from packager.build import build_packages
 from packager.course.model import ReportTo
 from tests.browser.conftest import ConsoleWatch
@@ -27,6 +28,7 @@ from tests.browser.xapi_lms import ProjectLrs, wait_for_verb
 pytestmark = pytest.mark.browser
 
 COURSE = "numerique-responsable"
+COURSE_ID = "https://parcours.example.gouv.fr/cours/numerique-responsable"
 LEARNER = {"cmi.core.student_id": "camille.martin", "cmi.core.student_name": "Martin, Camille"}
 # docs/runtime-contract.md: uuid5 of this namespace and "homePage\nlearner id\ncourse id\nattempt"
 REGISTRATION_NAMESPACE = uuid.UUID("ec8742fe-7723-5bbf-9964-9ef9b62234ff")
@@ -50,8 +52,12 @@ def scorm12(work: Path, report_to: ReportTo | None) -> Package:
     return Package(COURSE, "scorm12", root, launch_documents(root, "scorm12"))
 
 
-def report_to(lrs: ProjectLrs) -> ReportTo:
-    return ReportTo(endpoint=lrs.endpoint, key=base64.b64decode(lrs.session_token()).decode())
+def report_to(lrs: ProjectLrs, server: LiveServer) -> ReportTo:
+    """The course-scoped write-only key that goes into the package (lrs.course_keys), for
+    learners of the test LMS (whose origin is the account's homePage)."""
+    with write_transaction(lrs.app.extensions["parcours.engine"]) as connection:
+        credential, secret = create_credential(connection, course=CourseScope(COURSE_ID, (server.base,), ()))
+    return ReportTo(endpoint=lrs.endpoint, key=f"{credential.key}:{secret}")
 
 
 def writes(log: list[dict[str, Any]]) -> list[tuple[str, str, str]]:
@@ -77,7 +83,7 @@ def test_same_scorm_calls_and_the_module_statements(project_lrs: ProjectLrs, pag
                                                     console: ConsoleWatch, tmp_path: Path) -> None:
     configs: list[dict[str, Any]] = []
     plain_log = play(page, server, scorm12(tmp_path / "plain", None), configs)
-    dual_log = play(page, server, scorm12(tmp_path / "dual", report_to(project_lrs)), configs)
+    dual_log = play(page, server, scorm12(tmp_path / "dual", report_to(project_lrs, server)), configs)
     check_journal(dual_log)
     assert writes(dual_log) == writes(plain_log)
     assert "reportTo" not in configs[0] and "reportTo" in configs[1]
@@ -86,7 +92,9 @@ def test_same_scorm_calls_and_the_module_statements(project_lrs: ProjectLrs, pag
     registration = registration_of(server.base, config["course"]["id"])
     statements = wait_for_verb(project_lrs, registration, "terminated")
     assert [s["verb"]["id"].rsplit("/", 1)[1] for s in statements] == expected_verbs(config, True) + ["terminated"]
+    assert config["course"]["id"] == COURSE_ID
     for s in statements:
+        assert s["authority"]["account"]["homePage"] == SELF_REPORTED_HOMEPAGE
         assert s["actor"]["account"] == {"homePage": server.base, "name": LEARNER["cmi.core.student_id"]}
         assert s["actor"]["name"] == LEARNER["cmi.core.student_name"]
     answered = [s for s in statements if s["verb"]["id"].endswith("/answered")]
@@ -105,7 +113,7 @@ def test_a_package_without_report_to_sends_nothing(project_lrs: ProjectLrs, page
 def test_lrs_away_during_the_session(project_lrs: ProjectLrs, page: Page, server: LiveServer,
                                      tmp_path: Path) -> None:
     watch = ConsoleWatch(page)
-    package = scorm12(tmp_path / "dual", report_to(project_lrs))
+    package = scorm12(tmp_path / "dual", report_to(project_lrs, server))
     frame = open_in_lms(page, server, package, package.launches[0], data=LEARNER)
     config = read_config(frame)
     registration = registration_of(server.base, config["course"]["id"])
