@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +23,8 @@ from tests.browser.learner import answer_quiz, press_next, right_answers, visibl
 from tests.browser.packages import Package
 from tests.browser.server import LiveServer
 from bench.lrs_server import start_server, stop_server
-from tests.browser.xapi_lms import Cmi5Session, ProjectLrs, _basic, cmi5_units, launch_cmi5, wait_for_verb
+from tests.browser.xapi_lms import (Cmi5Session, ProjectLrs, _basic, cmi5_units, http_json, launch_cmi5,
+                                   wait_for_verb)
 
 pytestmark = pytest.mark.browser
 
@@ -235,3 +237,48 @@ def test_lrs_stopped_during_the_session(package_format: str, project_lrs: Projec
     page.wait_for_function("() => !Object.keys(localStorage).some(k => k.startsWith('parcours:outbox:')"
                            " && JSON.parse(localStorage.getItem(k)).length)", timeout=15000)
     assert_only_refused(watch, project_lrs)
+
+
+class SlowLrs:
+    """An LRS that takes its time: requests that write in the usual syntax wait until
+    released; a beacon (the alternate syntax, `?method=`) is answered at once."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.holding = False
+        self.released = threading.Event()
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        writes = environ["REQUEST_METHOD"] in ("POST", "PUT") and "method=" not in environ.get("QUERY_STRING", "")
+        if self.holding and writes:
+            self.released.wait(60)
+        return self.app(environ, start_response)
+
+
+def test_a_hidden_page_sends_what_is_pending(project_lrs: ProjectLrs, page: Page, server: LiveServer,
+                                            tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Phones may discard a hidden page without pagehide: hiding it already sends the
+    statements and the bookmark still on their way."""
+    slow = SlowLrs(project_lrs.app)
+    project_lrs.serve(slow)
+    launched = launch_module("xapi", QUIZ_MODULE, project_lrs, server, tmp_path_factory)
+    keys = [p["key"] for p in launched.config["pages"]]
+    page.goto(launched.url)
+    wait_ready(page.main_frame)
+    wait_for_verb(project_lrs, launched.registration, "experienced")
+    slow.holding = True
+    try:
+        walk_module(page, page.main_frame, None)  # every page: statements and bookmarks wait on the LRS
+        page.evaluate("""() => {
+            Object.defineProperty(document, 'visibilityState', {configurable: true, get: () => 'hidden'});
+            document.dispatchEvent(new Event('visibilitychange'));
+        }""")
+        statements = wait_for_verb(project_lrs, launched.registration, "experienced", count=len(keys))
+        assert names(statements) == expected_verbs(launched.config, False)
+        state = project_lrs.endpoint + "activities/state?" + urlencode({
+            "stateId": "https://w3id.org/xapi/parcours/state/bookmark", "activityId": launched.config["module"]["id"],
+            "agent": json.dumps(ACTOR), "registration": launched.registration})
+        status, bookmark = http_json("GET", state, project_lrs.lms_auth)
+        assert status == 200 and bookmark["location"] == keys[-1], (status, bookmark)
+    finally:
+        slow.released.set()
