@@ -696,8 +696,9 @@
   var BEACON_LIMIT = 60000;
   var RETRY_FIRST_MS = 1000;
   var RETRY_MAX_MS = 60000;
-  // Answers that a later attempt may turn into a success: the statements wait.
-  var RETRYABLE = { 401: true, 403: true, 408: true, 425: true, 429: true };
+  // Answers that a later attempt may turn into a success: the statements wait. A 403
+  // joins them while the key has not been accepted yet (the key, not the statement, is refused).
+  var RETRYABLE = { 401: true, 408: true, 425: true, 429: true };
 
   // A JSON value kept in localStorage under `key`, or in memory when storage
   // is disabled or full (then it lasts as long as the page).
@@ -808,6 +809,7 @@
     var timer = null;
     var delay = 0;
     var oneByOne = false; // after a batch was refused, until one statement gets through
+    var accepted = false; // the LRS has taken a request with this key
     var closed = false;
     var broken = false;
 
@@ -839,13 +841,14 @@
           remove(ids);
           delay = 0;
           oneByOne = false;
-        } else if (RETRYABLE[response.status] || response.status >= 500) {
+          accepted = true;
+        } else if (RETRYABLE[response.status] || response.status >= 500 || (response.status === 403 && !accepted)) {
           warn("statements kept for later: HTTP " + response.status);
           return retryLater();
         } else if (batch.length > 1) {
           oneByOne = true; // find the statement the LRS will never take
         } else {
-          // Refused for what it is (400, 409): no later attempt can store it.
+          // Refused for what it is (400, 409, 403 to a key that works): no later attempt can store it.
           broken = true;
           warn("statement refused by the LRS (HTTP " + response.status + "), dropped", batch[0]);
           remove(ids);
