@@ -113,6 +113,14 @@ class ReportTo:
 
 
 @dataclass(frozen=True)
+class Image:
+    """A course-level image (cover, logo): its course-relative path and its text alternative."""
+
+    file: str
+    alt: str = ""  # empty: decorative, the title next to it says it all
+
+
+@dataclass(frozen=True)
 class Course:
     root: Path
     id: str
@@ -127,11 +135,15 @@ class Course:
     modules: tuple[Module, ...]
     keywords: tuple[str, ...] = field(default=())
     report_to: ReportTo | None = None
+    accessibility_date: str | None = None  # YYYY-MM-DD the author gives: builds stay byte-identical
+    cover: Image | None = None
+    course_assets: tuple[str, ...] = field(default=())  # files the course itself uses (cover, logo, files:)
 
     @property
     def assets(self) -> tuple[str, ...]:
         """Every media file of the course, sorted, once."""
-        return tuple(sorted({asset for module in self.modules for asset in module.assets}))
+        used = {asset for module in self.modules for asset in module.assets}
+        return tuple(sorted(used | set(self.course_assets)))
 
     def title_text(self) -> str:
         return self.title.get(self.language)

@@ -995,6 +995,14 @@
     return { objectType: "Activity", id: q.id, definition: definition };
   }
 
+  // The activity of a page seen (experienced), the same for xAPI and cmi5: <module id>/pages/<key>.
+  function pageActivity(config, key) {
+    var page = config.pages.filter(function (p) { return p.key === key; })[0] || { key: key, title: key };
+    return { objectType: "Activity", id: config.module.id + "/pages/" + encodeURIComponent(key), definition: {
+      type: "http://activitystrea.ms/schema/1.0/page", name: languageMap(config, page.title)
+    } };
+  }
+
   function clone(value) {
     return JSON.parse(JSON.stringify(value));
   }
@@ -1043,6 +1051,7 @@
     var judged = null; // the passed/failed statement of this session, sent at most once
     var pendingFailed = null;
     var reported = {};
+    var seenSent = {};
 
     function context(defined, moveOn) {
       var ctx = clone(launchData.contextTemplate || {});
@@ -1072,6 +1081,13 @@
 
     function elapsed() {
       return isoDuration(Date.now() - initializedAt);
+    }
+
+    // A "cmi5 allowed" statement: the context template, the AU as parent, no cmi5 category.
+    function allowed(verbName, result, object) {
+      var s = statement(verbName, result, false, false, object);
+      s.context.contextActivities.parent = [{ objectType: "Activity", id: auId }];
+      transport.statements.send([s]);
     }
 
     function judge(snap) {
@@ -1146,16 +1162,19 @@
           });
       },
       progress: function (snap) {
+        if (snap.location && !seenSent[snap.location]) {
+          // cmi5 allowed (spec §9.1, sample scenario 12): a page seen, between initialized and
+          // terminated, with the context template and without the cmi5 category.
+          seenSent[snap.location] = true;
+          allowed("experienced", null, pageActivity(config, snap.location));
+        }
         complete(snap);
         transport.bookmark.save(snap);
       },
       interaction: function (rec) {
-        // cmi5 allowed: the context template, but not the cmi5 category.
-        var s = statement("answered", {
+        allowed("answered", {
           response: rec.response, success: rec.correct, duration: isoDuration(rec.latencyMs)
-        }, false, false, interactionActivity(config, rec.question));
-        s.context.contextActivities.parent = [{ objectType: "Activity", id: auId }];
-        transport.statements.send([s]);
+        }, interactionActivity(config, rec.question));
       },
       result: function (snap) {
         complete(snap);
@@ -1223,13 +1242,6 @@
       return s;
     }
 
-    function pageActivity(key) {
-      var page = config.pages.filter(function (p) { return p.key === key; })[0] || { key: key, title: key };
-      return { objectType: "Activity", id: config.module.id + "/pages/" + encodeURIComponent(key), definition: {
-        type: "http://activitystrea.ms/schema/1.0/page", name: languageMap(config, page.title)
-      } };
-    }
-
     function outcome(snap) {
       if (snap.completed && !reported.completed) {
         reported.completed = true;
@@ -1256,7 +1268,7 @@
       progress: function (snap) {
         if (!seenSent[snap.location]) {
           seenSent[snap.location] = true;
-          queue.send([statement("experienced", pageActivity(snap.location))]);
+          queue.send([statement("experienced", pageActivity(config, snap.location))]);
         }
         outcome(snap);
       },
@@ -1531,6 +1543,10 @@
     this.progressNode = document.querySelector(".pc-progress");
     this.previousButton = document.querySelector('.pc-nav [data-action="previous"]');
     this.nextButton = document.querySelector('.pc-nav [data-action="next"]');
+    this.progressBar = document.querySelector(".pc-header .pc-progress-bar");
+    this.tocLinks = document.querySelectorAll("[data-page-link]");
+    // web format: the modules before and after this one (an LMS does this elsewhere)
+    this.navigation = config.navigation || null;
     this.mastery = typeof config.module.masteryScore === "number" ? config.module.masteryScore : null;
     this.progress = { current: this.pageKeys[0], seen: [], answers: {}, best: null, attempts: 0, reported: {} };
     this.startedAt = Date.now();
@@ -1597,9 +1613,13 @@
     if (this.progress.seen.indexOf(key) < 0) this.progress.seen.push(key);
     var i = this.index();
     var total = this.pageKeys.length;
-    if (this.previousButton) this.previousButton.disabled = i === 0;
-    if (this.nextButton) this.nextButton.disabled = i === total - 1;
+    var nav = this.navigation || {};
+    this.labelButton(this.previousButton, i === 0 && nav.previous, "previous", "previous_module");
+    this.labelButton(this.nextButton, i === total - 1 && nav.next, "next", "next_module");
+    if (this.previousButton) this.previousButton.disabled = i === 0 && !nav.previous;
+    if (this.nextButton) this.nextButton.disabled = i === total - 1 && !nav.next;
     this.showProgress();
+    this.showContents();
     var page = this.pages[i];
     if (page && page.title && this.config.module.title) document.title = page.title + " – " + this.config.module.title;
     if (this.quiz && key === this.quiz.key) this.quizShownAt = Date.now();
@@ -1618,10 +1638,44 @@
     var line = this.text("progress", { current: this.index() + 1, total: this.pageKeys.length });
     if (this.snapshot().completed) line += " – " + this.text("completed");
     this.progressNode.textContent = line;
+    if (this.progressBar) this.progressBar.value = this.progress.seen.length;
+  };
+
+  // On the first or last page, Précédent/Suivant name the module they lead to.
+  Module.prototype.labelButton = function (button, otherModule, plain, across) {
+    if (!button) return;
+    button.textContent = otherModule ? this.text(across, { title: otherModule.title }) : this.text(plain);
+  };
+
+  // The table of contents marks the current page and the pages already seen.
+  Module.prototype.showContents = function () {
+    var p = this.progress;
+    var seenMark = this.text("page_seen");
+    for (var i = 0; i < this.tocLinks.length; i++) {
+      var link = this.tocLinks[i];
+      var key = link.getAttribute("data-page-link");
+      if (key === p.current) link.setAttribute("aria-current", "page");
+      else link.removeAttribute("aria-current");
+      var seen = p.seen.indexOf(key) >= 0;
+      var mark = link.querySelector(".pc-seen-mark");
+      if (seen && !mark) {
+        mark = document.createElement("span");
+        mark.className = "pc-seen-mark";
+        mark.textContent = " " + seenMark;
+        link.appendChild(mark);
+      }
+    }
   };
 
   Module.prototype.go = function (step) {
     var target = this.index() + step;
+    var nav = this.navigation || {};
+    var across = target < 0 ? nav.previous : target >= this.pageKeys.length ? nav.next : null;
+    if (across) {
+      this.navigated = true;
+      window.location.href = across.url;
+      return;
+    }
     if (target < 0 || target >= this.pageKeys.length) return;
     this.navigated = true;
     this.show(this.pageKeys[target], true);
@@ -1631,6 +1685,13 @@
     var self = this;
     if (this.previousButton) this.previousButton.addEventListener("click", function () { self.go(-1); });
     if (this.nextButton) this.nextButton.addEventListener("click", function () { self.go(1); });
+    for (var i = 0; i < this.tocLinks.length; i++) {
+      this.tocLinks[i].addEventListener("click", function (event) {
+        event.preventDefault();
+        self.navigated = true;
+        self.show(this.getAttribute("data-page-link"), true);
+      });
+    }
     // Arrow keys turn pages only while the focus rests on the page heading or
     // on nothing, so that they never steal keys from form controls or media.
     document.addEventListener("keydown", function (event) {
@@ -1901,7 +1962,41 @@
    * 9. Start                                                             *
    * ------------------------------------------------------------------ */
 
+  /* --- 8z. the course home (web format): each module's progress, from this browser's storage --- */
+
+  function courseHome(home) {
+    var text = makeStrings({ strings: home.strings || {}, language: document.documentElement.lang });
+    (home.modules || []).forEach(function (m) {
+      var saved = null;
+      try {
+        saved = JSON.parse(window.localStorage.getItem("parcours:" + m.id) || "null");
+      } catch (e) {
+        saved = null;
+      }
+      var progress = decodeProgress(saved && saved.suspend, m.pages);
+      var seen = progress ? progress.seen.length : 0;
+      var judged = progress && progress.best !== null;
+      var passed = judged && (typeof m.masteryScore === "number" ? progress.best >= m.masteryScore - 1e-9 : true);
+      var done = m.completion === "quiz" ? passed : seen === m.pages.length;
+      var line = document.querySelector('[data-module-progress="' + m.key + '"]');
+      var bar = document.querySelector('[data-module-bar="' + m.key + '"]');
+      if (line) {
+        line.textContent = done ? text("module_done") : seen ? text("module_progress", { seen: seen, total: m.pages.length }) : text("module_not_started");
+      }
+      if (bar) bar.value = seen;
+    });
+  }
+
   function boot() {
+    var home = document.getElementById("pc-home");
+    if (home) {
+      try {
+        courseHome(JSON.parse(home.textContent));
+      } catch (e) {
+        warn("course home", e && e.message);
+      }
+      return;
+    }
     var node = document.getElementById("pc-config");
     var config;
     try {

@@ -190,14 +190,17 @@ def _now() -> str:
 
 def launch_cmi5(server: LiveServer, lrs: Lrs, au: AuInfo, registration: str | None = None,
                 actor: dict[str, Any] | None = None, launch_mode: str = "Normal",
-                return_url: str | None = None) -> Cmi5Session:
-    """What a cmi5 LMS does before opening an AU: LMS.LaunchData, launched, a one-time fetch URL."""
+                return_url: str | None = None, extensions: dict[str, Any] | None = None) -> Cmi5Session:
+    """What a cmi5 LMS does before opening an AU: LMS.LaunchData, launched, a one-time fetch URL.
+
+    `extensions`: more context extensions the LMS puts in the context template and in launched
+    (such as the learner's administration)."""
     registration = registration or str(uuid.uuid4())
     actor = actor or {"objectType": "Agent", "name": "Camille Martin",
                       "account": {"homePage": "https://lms.parcours.test", "name": "camille.martin"}}
     session_id = str(uuid.uuid4())
     template = {"contextActivities": {"grouping": [{"objectType": "Activity", "id": au.id}]},
-                "extensions": {SESSION_ID: session_id}}
+                "extensions": {SESSION_ID: session_id, **(extensions or {})}}
     launch_data: dict[str, Any] = {"contextTemplate": template, "launchMode": launch_mode,
                                    "launchMethod": "AnyWindow", "moveOn": au.move_on}
     if au.mastery is not None:
@@ -210,9 +213,10 @@ def launch_cmi5(server: LiveServer, lrs: Lrs, au: AuInfo, registration: str | No
     assert status == 204, f"PUT LMS.LaunchData: {status} {body}"
 
     au_url = f"{server.base}/pkg/{au.url}"
-    extensions = {SESSION_ID: session_id, LAUNCH_MODE: launch_mode, LAUNCH_URL: au_url, MOVEON: au.move_on}
+    launched_extensions = {SESSION_ID: session_id, LAUNCH_MODE: launch_mode, LAUNCH_URL: au_url,
+                           MOVEON: au.move_on, **(extensions or {})}
     if au.mastery is not None:
-        extensions[MASTERY] = au.mastery
+        launched_extensions[MASTERY] = au.mastery
     launched_at = _now()
     launched = {
         "id": str(uuid.uuid4()), "timestamp": launched_at, "actor": actor,
@@ -221,7 +225,7 @@ def launch_cmi5(server: LiveServer, lrs: Lrs, au: AuInfo, registration: str | No
         "context": {"registration": registration,
                     "contextActivities": {"grouping": [{"objectType": "Activity", "id": au.id}],
                                           "category": [{"objectType": "Activity", "id": CMI5_CATEGORY}]},
-                    "extensions": extensions},
+                    "extensions": launched_extensions},
     }
     status, body = http_json("POST", lrs.endpoint + "statements", lrs.lms_auth, launched)
     assert status == 200, f"POST launched: {status} {body}"
