@@ -67,6 +67,9 @@ def create_app(config: Config | None = None) -> Flask:
     register_cors(app)  # preflight first: it carries no credentials and no version
     register_versioning(app)
     app.before_request(check_alternate_syntax)  # needs the version: 2.0 has no alternate syntax
+    from lrs.course_keys import register_course_keys
+
+    register_course_keys(app)  # after the alternate syntax has become the request it stands for
 
     for blueprint, prefix, setup in _blueprints():
         app.register_blueprint(blueprint, url_prefix=prefix)

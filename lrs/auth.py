@@ -29,6 +29,7 @@ from lrs.db import current_engine
 from lrs.errors import XAPIError
 from lrs.tables import credentials
 from validators.bilingual import BilingualError
+from validators.xapi import is_iri
 
 SCOPES = (
     "statements/write",
@@ -49,6 +50,38 @@ DEFAULT_SCOPES = ("statements/write", "statements/read/mine")
 READ_SCOPES = {"statements/read", "statements/read/mine", "state", "profile"}
 
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1, "dklen": 32}
+# The authority of statements written with a course-scoped key: the course's content
+# itself said it, in a learner's browser (reports may show or filter them).
+SELF_REPORTED_HOMEPAGE = "https://w3id.org/xapi/parcours/authority/self-reported"
+# A course-scoped key's limits live in the scopes column, after its one scope.
+_RESTRICTIONS = ("course", "homepage", "origin")
+_SCOPES_COLUMN_LENGTH = 500
+
+
+@dataclass(frozen=True)
+class CourseScope:
+    """A write-only key that ships inside packages (dual tracking): it may only POST or PUT
+    statements about one course, for learners of the listed LMSs (lrs.course_keys)."""
+
+    iri: str
+    home_pages: tuple[str, ...]
+    origins: tuple[str, ...]  # browser origins allowed (CORS); empty: the home pages' origins
+
+    def covers(self, activity_id: Any) -> bool:
+        prefix = self.iri.rstrip("/")
+        return isinstance(activity_id, str) and (activity_id == self.iri or activity_id.startswith(prefix + "/"))
+
+    def allowed_origins(self) -> tuple[str, ...]:
+        return self.origins or tuple(dict.fromkeys(_origin_of(url) for url in self.home_pages))
+
+    def tokens(self) -> list[str]:
+        return ([f"course={self.iri}"] + [f"homepage={url}" for url in self.home_pages]
+                + [f"origin={origin}" for origin in self.origins])
+
+
+def _origin_of(url: str) -> str:
+    scheme, _, rest = url.partition("://")
+    return f"{scheme.lower()}://{rest.split('/', 1)[0].lower()}"
 
 
 @dataclass(frozen=True)
@@ -59,6 +92,7 @@ class Credential:
     name: str = ""
     created_at: str = ""
     revoked_at: str | None = None
+    course: CourseScope | None = None
 
     def allows(self, *wanted: str, read_only: bool = False) -> bool:
         if "all" in self.scopes:
@@ -121,14 +155,37 @@ def authority_agent(key: str, name: str, email: str | None, homepage: str) -> di
 
 
 def _row_to_credential(row: Any) -> Credential:
+    tokens = row.scopes.split()
+    limits: dict[str, list[str]] = {name: [] for name in _RESTRICTIONS}
+    for token in tokens:
+        name, equals, value = token.partition("=")
+        if equals and name in limits:
+            limits[name].append(value)
+    course = None
+    if limits["course"]:
+        course = CourseScope(limits["course"][0], tuple(limits["homepage"]), tuple(limits["origin"]))
     return Credential(
         key=row.key,
-        scopes=frozenset(row.scopes.split()),
+        scopes=frozenset(token for token in tokens if "=" not in token),
         authority=orjson.loads(row.authority),
         name=row.name,
         created_at=row.created_at,
         revoked_at=row.revoked_at,
+        course=course,
     )
+
+
+def _check_course_scope(course: CourseScope) -> None:
+    if not is_iri(course.iri) or any(c.isspace() for c in course.iri):
+        raise CredentialError(f"--course: {course.iri!r} is not an IRI", f"--course : {course.iri!r} n'est pas un IRI")
+    if not course.home_pages:
+        raise CredentialError("a course-scoped key needs at least one --home-page (the LMS of the learners)",
+                              "une clé de cours demande au moins un --home-page (le LMS des apprenants)")
+    for option, values in (("--home-page", course.home_pages), ("--origin", course.origins)):
+        for value in values:
+            if not value.lower().startswith(("http://", "https://")) or any(c.isspace() for c in value):
+                raise CredentialError(f"{option}: {value!r} is not an http(s) address",
+                                      f"{option} : {value!r} n'est pas une adresse http(s)")
 
 
 def create_credential(
@@ -141,17 +198,30 @@ def create_credential(
     authority_email: str | None = None,
     authority_homepage: str = "https://lrs.parcours.invalid",
     secret_hash: str | None = None,
+    course: CourseScope | None = None,
 ) -> tuple[Credential, str]:
     """Store a new credential; return it with its secret (generated when not given).
 
     `secret_hash` (from `hash_secret`) stores an already hashed secret, as when
     credentials move from another installation; the secret returned is then "".
+    `course` makes the course-scoped write-only key of dual tracking: its only scope is
+    statements/write, under the limits of lrs.course_keys, and its authority says
+    "self-reported".
     """
     key = key or secrets.token_urlsafe(18)
     secret = secret or secrets.token_urlsafe(24)
     if ":" in key:
         raise CredentialError("la clé ne doit pas contenir « : »", "the key must not contain ':'")
     scope_set = parse_scopes(scopes)
+    stored_scopes = " ".join(sorted(scope_set))
+    if course is not None:
+        _check_course_scope(course)
+        scope_set = frozenset({"statements/write"})
+        stored_scopes = " ".join(["statements/write"] + course.tokens())
+        if len(stored_scopes) > _SCOPES_COLUMN_LENGTH:
+            raise CredentialError("the course IRI, home pages and origins are too long together",
+                                  "l'IRI du cours, les adresses des LMS et les origines sont trop longs ensemble")
+        authority_homepage, authority_email = SELF_REPORTED_HOMEPAGE, None
     existing = connection.execute(sqlalchemy.select(credentials.c.key).where(credentials.c.key == key)).first()
     if existing:
         raise CredentialError(f"la clé {key!r} existe déjà", f"the key {key!r} already exists")
@@ -161,13 +231,14 @@ def create_credential(
         authority=authority_agent(key, name, authority_email, authority_homepage),
         name=name,
         created_at=datetime.now(timezone.utc).isoformat(),
+        course=course,
     )
     connection.execute(
         credentials.insert().values(
             key=key,
             secret_hash=secret_hash or hash_secret(secret),
             name=name,
-            scopes=" ".join(sorted(scope_set)),
+            scopes=stored_scopes,
             authority=orjson.dumps(credential.authority).decode(),
             created_at=credential.created_at,
         )

@@ -112,26 +112,47 @@ def _indexed_engine(database_url: str | None, lang: str):  # type: ignore[no-unt
               help="Portées séparées par des virgules / comma-separated scopes: " + ", ".join(SCOPES) + ".")
 @click.option("--name", default="", help="Nom de l'autorité (affiché dans les déclarations).")
 @click.option("--authority-email", default=None, help="Adresse électronique de l'autorité.")
+@click.option("--course", "course_iri", default=None, metavar="IRI",
+              help="Clé d'écriture seule limitée à ce cours, à mettre dans les paquets (double suivi) / write-only "
+                   "key limited to this course, to put into packages (dual tracking); see docs/lrs.md.")
+@click.option("--home-page", "home_pages", multiple=True, metavar="URL",
+              help="Avec --course : adresse d'un LMS dont les comptes d'apprenants sont admis (répétable) / "
+                   "with --course: an LMS whose learner accounts are allowed (repeatable).")
+@click.option("--origin", "origins", multiple=True, metavar="URL",
+              help="Avec --course : origine de navigateur admise (répétable ; défaut : celles des --home-page) / "
+                   "with --course: an allowed browser origin (repeatable; default: the --home-page ones).")
 @_database_option
 @_lang_option
 def create(key: str | None, secret: str | None, scopes: str, name: str, authority_email: str | None,
+           course_iri: str | None, home_pages: tuple[str, ...], origins: tuple[str, ...],
            database_url: str | None, lang: str) -> None:
     """Crée une clé et affiche clé et secret. / Creates a credential, prints key and secret."""
-    from lrs.auth import CredentialError, create_credential
+    from lrs.auth import CourseScope, CredentialError, create_credential
     from lrs.db import write_transaction
 
+    if course_iri is None and (home_pages or origins):
+        raise click.UsageError(choose(lang, "--home-page et --origin vont avec --course",
+                                    "--home-page and --origin go with --course"))
+    course = CourseScope(course_iri, tuple(home_pages), tuple(origins)) if course_iri is not None else None
     config, engine = _engine(database_url, lang)
     try:
         with write_transaction(engine) as connection:
             credential, secret = create_credential(
-                connection, key=key, secret=secret, scopes=scopes, name=name,
-                authority_email=authority_email, authority_homepage=config.authority_homepage,
+                connection, key=key, secret=secret, scopes=scopes, name=name or (course_iri or ""),
+                authority_email=authority_email, authority_homepage=config.authority_homepage, course=course,
             )
     except CredentialError as error:
         raise click.ClickException(error.message(lang))
     click.echo(choose(lang, f"clé : {credential.key}", f"key: {credential.key}"))
     click.echo(choose(lang, f"secret : {secret}", f"secret: {secret}"))
     click.echo(choose(lang, "portées : ", "scopes: ") + " ".join(sorted(credential.scopes)))
+    if course is not None:
+        click.echo(choose(lang, f"limitée au cours {course.iri}, apprenants de {', '.join(course.home_pages)}, "
+                              f"origines {', '.join(course.allowed_origins())}",
+                        f"limited to course {course.iri}, learners of {', '.join(course.home_pages)}, "
+                        f"origins {', '.join(course.allowed_origins())}"))
+        click.echo(choose(lang, f"pour le paquet : --report-key {credential.key}:{secret}",
+                        f"for the package: --report-key {credential.key}:{secret}"))
 
 
 @credentials.command("list")
@@ -149,7 +170,8 @@ def list_(database_url: str | None, lang: str) -> None:
         click.echo(choose(lang, "aucune clé", "no credentials"))
     for item in items:
         state = (choose(lang, "révoquée le ", "revoked on ") + item.revoked_at) if item.revoked_at else choose(lang, "active", "active")
-        click.echo(f"{item.key}\t{item.name}\t{' '.join(sorted(item.scopes))}\t{state}")
+        limits = f"\t{choose(lang, 'cours', 'course')} {item.course.iri}" if item.course else ""
+        click.echo(f"{item.key}\t{item.name}\t{' '.join(sorted(item.scopes))}\t{state}{limits}")
 
 
 @credentials.command("revoke")

@@ -41,6 +41,8 @@ class Config:
     bootstrap_credential: str | None = None
     bootstrap_credential_file: str | None = None  # the same, read from a file (container secrets)
     credential_cache_seconds: float = 30.0
+    # Requests a minute per client address with a course-scoped key (lrs.course_keys).
+    course_key_requests_per_minute: int = 120
     # SQLite: statements waiting for their index beyond which indexing runs alongside
     # writes (lower: shorter waits for the first reader after a burst; see lrs.statements.backlog).
     index_backlog: int = 100_000

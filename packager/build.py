@@ -6,12 +6,16 @@ import os
 import shutil
 import tempfile
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
 
+from marshmallow import ValidationError
+
 from packager.checks import package_findings
 from packager.course import Course, load_course
+from packager.course.model import ReportTo
+from packager.course.schemas import check_http_url, check_report_key
 from packager.formats import DEFAULT_FORMAT, FORMATS
 from packager.messages import msg
 from packager.zipwriter import write_directory, write_zip
@@ -73,6 +77,23 @@ def parse_formats(text: str) -> list[str]:
     return list(dict.fromkeys(names))
 
 
+def report_target(endpoint: str | None, key: str | None, home_page: str | None = None) -> ReportTo:
+    """The command line's dual tracking target, checked as `report_to:` is; ValueError
+    carries (option, bilingual message)."""
+    checks = (("--report-to", endpoint, check_http_url), ("--report-key", key, check_report_key),
+              ("--report-home-page", home_page, check_http_url))
+    for option, value, check in checks:
+        if value is None and option == "--report-home-page":
+            continue
+        if value is None:
+            raise ValueError(option, msg("required"))
+        try:
+            check(value)
+        except ValidationError as error:
+            raise ValueError(option, error.messages[0]) from None
+    return ReportTo(endpoint=str(endpoint), key=str(key), home_page=home_page)
+
+
 def build_format(course: Course, package_format: str, out: Path) -> Built:
     """Build, check and write one package; a failing package leaves nothing behind."""
     package = FORMATS[package_format].package(course)
@@ -123,8 +144,10 @@ def _write_web(target: Path, files: dict) -> None:
         raise
 
 
-def build_packages(course_dir: Path | str, formats: list[str] | None = None, out: Path | str = "dist") -> list[Built]:
-    """Build `formats` (default scorm12) of the course in `course_dir` into `out`.
+def build_packages(course_dir: Path | str, formats: list[str] | None = None, out: Path | str = "dist",
+                   report_to: ReportTo | None = None) -> list[Built]:
+    """Build `formats` (default scorm12) of the course in `course_dir` into `out`;
+    `report_to` (dual tracking of the SCORM formats) overrides the course's `report_to:`.
 
     Raises CourseError (the course has mistakes), PackageError (a package fails its
     checks) or OutputError; packages of other formats already written stay valid.
@@ -134,6 +157,8 @@ def build_packages(course_dir: Path | str, formats: list[str] | None = None, out
         if name not in FORMATS:
             raise ValueError(msg("unknown_format", value=name, choices=", ".join(FORMATS)))
     course = load_course(course_dir)
+    if report_to is not None:
+        course = replace(course, report_to=report_to)
     out = Path(out)
     if out.exists() and not out.is_dir():
         message = msg("out_not_dir", dir=str(out))

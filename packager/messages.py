@@ -70,6 +70,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "« {value} » n'est pas un IRI absolu (https://…)",
         "'{value}' is not an absolute IRI (https://…)",
     ),
+    "not_http_url": (
+        "« {value} » n'est pas une adresse http:// ou https://",
+        "'{value}' is not an http:// or https:// address",
+    ),
+    "report_key": (
+        "clé attendue sous la forme clé:secret (parcours credentials create --course …)",
+        "a key of the form key:secret is expected (parcours credentials create --course …)",
+    ),
     "not_language": (
         "« {value} » n'est pas une étiquette de langue BCP 47 (fr, en, fr-FR…)",
         "'{value}' is not a BCP 47 language tag (fr, en, fr-FR…)",

@@ -41,6 +41,9 @@ HOME_STRINGS = ("module_not_started", "module_progress", "module_done")
 # formats whose learner moves between modules in the package itself (an LMS does it for the others)
 COURSE_NAVIGATION_FORMATS = ("web",)
 
+# the formats whose runtime speaks to an LMS API only, and may also report to an LRS (report_to)
+DUAL_TRACKING_FORMATS = ("scorm12", "scorm2004")
+
 
 @lru_cache(maxsize=1)
 def _environment() -> Environment:
@@ -93,7 +96,7 @@ def module_config(course: Course, module: Module, package_format: str) -> dict[s
             "key": module.quiz.key,
             "questions": [_question_config(q) for q in module.quiz.questions],
         }
-    return {
+    config: dict[str, Any] = {
         "format": package_format,
         "language": course.language,
         "course": {"id": course.id, "title": course.title_text()},
@@ -110,6 +113,13 @@ def module_config(course: Course, module: Module, package_format: str) -> dict[s
         "vocabulary": RUNTIME_VOCABULARY,
         **({"navigation": _course_navigation(course, module)} if package_format in COURSE_NAVIGATION_FORMATS else {}),
     }
+    if course.report_to is not None and package_format in DUAL_TRACKING_FORMATS:
+        config["reportTo"] = {
+            "endpoint": course.report_to.endpoint,
+            "auth": course.report_to.authorization(),
+            "homePage": course.report_to.home_page,
+        }
+    return config
 
 
 def _course_navigation(course: Course, module: Module) -> dict[str, Any]:

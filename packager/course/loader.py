@@ -13,7 +13,7 @@ from packager.course.html_pages import HTML_SUFFIXES, page_title
 from packager.course.markdown import PageRenderer
 from packager.course.reused_pages import html_page, pdf_page
 from packager.course.marked_yaml import MarkedDict, YamlSyntaxError, load_marked
-from packager.course.model import ETALAB_NAME, ETALAB_URL, Author, Course, Image, Licence, Module, Page, Text
+from packager.course.model import ETALAB_NAME, ETALAB_URL, Author, Course, Image, Licence, Module, Page, ReportTo, Text
 from packager.course.quiz import QUIZ_PAGE_KEY, load_quiz
 from packager.course.schemas import KEY_RE, CourseSchema, ModuleSchema
 from packager.course.validation import error_at, load_lenient, located_errors
@@ -130,6 +130,7 @@ class _CourseBuilder:
             mastery_score=f["mastery_score"],
             modules=tuple(modules),
             keywords=tuple(f["keywords"]),
+            report_to=ReportTo(**f["report_to"]) if f["report_to"] else None,
             accessibility_date=f["accessibility"]["date"] if f["accessibility"] else None,
             cover=cover,
             course_assets=tuple(sorted(extra | {image.file for image in (cover,) if image})),

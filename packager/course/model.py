@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -99,6 +100,19 @@ class Module:
 
 
 @dataclass(frozen=True)
+class ReportTo:
+    """Dual tracking: the LRS a SCORM package also sends xAPI statements to, with the
+    course-scoped write-only key that goes into the package (docs/lrs.md)."""
+
+    endpoint: str
+    key: str                       # "key:secret"
+    home_page: str | None = None   # the LMS's account homePage; default: the launching site's origin
+
+    def authorization(self) -> str:
+        return "Basic " + base64.b64encode(self.key.encode("utf-8")).decode("ascii")
+
+
+@dataclass(frozen=True)
 class Image:
     """A course-level image (cover, logo): its course-relative path and its text alternative."""
 
@@ -120,6 +134,7 @@ class Course:
     mastery_score: float | None
     modules: tuple[Module, ...]
     keywords: tuple[str, ...] = field(default=())
+    report_to: ReportTo | None = None
     accessibility_date: str | None = None  # YYYY-MM-DD the author gives: builds stay byte-identical
     cover: Image | None = None
     course_assets: tuple[str, ...] = field(default=())  # files the course itself uses (cover, logo, files:)

@@ -47,6 +47,19 @@ check_language = _format_check(is_language_tag, "not_language")
 check_duration = _format_check(DURATION_RE.match, "not_duration")
 
 
+def _is_http_url(value: str) -> bool:
+    return is_iri(value) and value.lower().startswith(("http://", "https://"))
+
+
+check_http_url = _format_check(_is_http_url, "not_http_url")
+
+
+def check_report_key(value: str) -> None:
+    key, colon, secret = value.partition(":")
+    if not (key and colon and secret):
+        raise ValidationError(msg("report_key"))
+
+
 def check_score(value: float) -> None:
     if not 0 <= value <= 1:
         raise ValidationError(msg("out_of_range", min=0, max=1))
@@ -189,6 +202,14 @@ class ModuleSchema(Schema):
             raise ValidationError(msg("empty_list"), "pages")
 
 
+class ReportToSchema(Schema):
+    """`report_to:` (or `parcours build --report-to`): dual tracking of SCORM packages."""
+
+    endpoint = StrictString(required=True, validate=check_http_url)
+    key = StrictString(required=True, validate=check_report_key)
+    home_page = StrictString(load_default=None, validate=check_http_url)
+
+
 class CourseSchema(Schema):
     id = StrictString(required=True, validate=check_iri)
     version = VersionString(load_default="1.0", validate=check_not_blank)
@@ -206,6 +227,7 @@ class CourseSchema(Schema):
     cover = StringOr(ImageSchema, "file", load_default=None)
     files = fields.List(StrictString(validate=check_not_blank), load_default=list)
     modules = fields.List(fields.Nested(ModuleSchema), required=True, validate=lambda v: _non_empty(v))
+    report_to = fields.Nested(ReportToSchema, load_default=None)
 
 
 def _non_empty(value: list) -> None:

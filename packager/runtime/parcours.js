@@ -665,8 +665,9 @@
   var BEACON_LIMIT = 60000;
   var RETRY_FIRST_MS = 1000;
   var RETRY_MAX_MS = 60000;
-  // Answers that a later attempt may turn into a success: the statements wait.
-  var RETRYABLE = { 401: true, 403: true, 408: true, 425: true, 429: true };
+  // Answers that a later attempt may turn into a success: the statements wait. A 403
+  // joins them while the key has not been accepted yet (the key, not the statement, is refused).
+  var RETRYABLE = { 401: true, 408: true, 425: true, 429: true };
 
   // A JSON value kept in localStorage under `key`, or in memory when storage
   // is disabled or full (then it lasts as long as the page).
@@ -777,6 +778,7 @@
     var timer = null;
     var delay = 0;
     var oneByOne = false; // after a batch was refused, until one statement gets through
+    var accepted = false; // the LRS has taken a request with this key
     var closed = false;
     var broken = false;
 
@@ -808,13 +810,14 @@
           remove(ids);
           delay = 0;
           oneByOne = false;
-        } else if (RETRYABLE[response.status] || response.status >= 500) {
+          accepted = true;
+        } else if (RETRYABLE[response.status] || response.status >= 500 || (response.status === 403 && !accepted)) {
           warn("statements kept for later: HTTP " + response.status);
           return retryLater();
         } else if (batch.length > 1) {
           oneByOne = true; // find the statement the LRS will never take
         } else {
-          // Refused for what it is (400, 409): no later attempt can store it.
+          // Refused for what it is (400, 409, 403 to a key that works): no later attempt can store it.
           broken = true;
           warn("statement refused by the LRS (HTTP " + response.status + "), dropped", batch[0]);
           remove(ids);
@@ -1167,15 +1170,15 @@
 
   /* --- 7d. plain xAPI (Tin Can launch) --- */
 
-  function xapiReporter(config, params) {
-    var actor = normaliseActor(JSON.parse(params.actor));
-    var agentParam = JSON.stringify(actor);
-    var transport = xapiTransport(params.endpoint, params.auth, config.module.id, params.registration, agentParam);
+  /* The statements of one session of a module, as the xapi format sends them (and
+     SCORM packages with dual tracking): initialized, experienced a page, answered,
+     completed, passed/failed, then terminated or suspended. */
+  function xapiTracker(config, actor, registration, queue, launchActivity) {
     var module = { objectType: "Activity", id: config.module.id, definition: {
       type: config.vocabulary.moduleType,
       name: languageMap(config, config.module.title)
     } };
-    var startedAt = 0;
+    var startedAt = Date.now();
     var reported = {};
     var seenSent = {};
 
@@ -1187,11 +1190,11 @@
       var ctx = { contextActivities: { parent: [{ objectType: "Activity", id: parent }] } };
       var grouping = [];
       if (underModule) grouping.push({ objectType: "Activity", id: config.course.id });
-      if (params.activity_id && params.activity_id !== config.course.id && params.activity_id !== config.module.id) {
-        grouping.push({ objectType: "Activity", id: params.activity_id });
+      if (launchActivity && launchActivity !== config.course.id && launchActivity !== config.module.id) {
+        grouping.push({ objectType: "Activity", id: launchActivity });
       }
       if (grouping.length) ctx.contextActivities.grouping = grouping;
-      if (params.registration) ctx.registration = params.registration;
+      if (registration) ctx.registration = registration;
       if (config.language) ctx.language = config.language;
       return ctx;
     }
@@ -1205,17 +1208,52 @@
     function outcome(snap) {
       if (snap.completed && !reported.completed) {
         reported.completed = true;
-        transport.statements.send([statement("completed", module, { completion: true, duration: isoDuration(Date.now() - startedAt) })]);
+        queue.send([statement("completed", module, { completion: true, duration: isoDuration(Date.now() - startedAt) })]);
       }
       if (snap.success !== null && snap.scaled !== null && reported.judged !== snap.scaled) {
         reported.judged = snap.scaled;
-        transport.statements.send([statement(snap.success ? "passed" : "failed", module, {
+        queue.send([statement(snap.success ? "passed" : "failed", module, {
           success: snap.success,
           score: { scaled: round(snap.scaled, 4), raw: Math.round(snap.scaled * 100), min: 0, max: 100 },
           duration: isoDuration(Date.now() - startedAt)
         })]);
       }
     }
+
+    return {
+      begin: function () {
+        startedAt = Date.now();
+        queue.send([statement("initialized", module)]);
+      },
+      // What earlier sessions already said (completed, the judged score), kept by the caller.
+      useReported: function (flags) { reported = flags || {}; },
+      reported: function () { return reported; },
+      progress: function (snap) {
+        if (!seenSent[snap.location]) {
+          seenSent[snap.location] = true;
+          queue.send([statement("experienced", pageActivity(config, snap.location))]);
+        }
+        outcome(snap);
+      },
+      interaction: function (rec) {
+        queue.send([statement("answered", interactionActivity(config, rec.question), {
+          response: rec.response, success: rec.correct, duration: isoDuration(rec.latencyMs)
+        })]);
+      },
+      result: outcome,
+      end: function (snap) {
+        queue.leave([statement(snap.finished ? "terminated" : "suspended", module, {
+          duration: isoDuration(Date.now() - startedAt)
+        })]);
+      }
+    };
+  }
+
+  function xapiReporter(config, params) {
+    var actor = normaliseActor(JSON.parse(params.actor));
+    var agentParam = JSON.stringify(actor);
+    var transport = xapiTransport(params.endpoint, params.auth, config.module.id, params.registration, agentParam);
+    var tracker = xapiTracker(config, actor, params.registration, transport.statements, params.activity_id);
 
     return {
       suspendLimit: 64000,
@@ -1225,46 +1263,177 @@
         return transport.client.optionalDocument("activities/state", {
           activityId: config.module.id, agent: agentParam, registration: params.registration
         }, "stateId", BOOKMARK_STATE).catch(function () { return null; }).then(function (doc) {
-          startedAt = Date.now();
-          transport.statements.send([statement("initialized", module)]);
+          tracker.begin();
           var bookmark = transport.bookmark.choose(doc);
           return {
             suspend: bookmark.suspend || "", location: bookmark.location || "", mastery: null,
-            restoreReported: function (r) { reported = r || {}; }
+            restoreReported: tracker.useReported
           };
         });
       },
       progress: function (snap) {
-        if (!seenSent[snap.location]) {
-          seenSent[snap.location] = true;
-          transport.statements.send([statement("experienced", pageActivity(config, snap.location))]);
-        }
-        outcome(snap);
+        tracker.progress(snap);
         transport.bookmark.save(snap);
       },
-      interaction: function (rec) {
-        var s = statement("answered", interactionActivity(config, rec.question), {
-          response: rec.response, success: rec.correct, duration: isoDuration(rec.latencyMs)
-        });
-        transport.statements.send([s]);
-      },
+      interaction: tracker.interaction,
       result: function (snap) {
-        outcome(snap);
+        tracker.result(snap);
         transport.bookmark.save(snap);
       },
       flush: function () { transport.flush(); },
       finish: function (snap) {
         transport.bookmark.save(snap);
-        transport.statements.leave([statement(snap.finished ? "terminated" : "suspended", module, {
-          duration: isoDuration(Date.now() - startedAt)
-        })]);
+        tracker.end(snap);
         transport.bookmark.flush();
       },
       broken: function () { return transport.broken(); }
     };
   }
 
-  /* --- 7e. web preview: the browser's own storage --- */
+  /* --- 7e. dual tracking: SCORM packages that also send xAPI statements ---
+   *
+   * Built with `report_to`, a SCORM package sends the xapi format's statements to
+   * that LRS besides every SCORM call, which is made first and unchanged. The
+   * learner is an account (homePage: the LMS, name: its learner id), the
+   * registration a name-based UUID of LMS, learner, course and attempt, so that
+   * every module of an attempt and every device agree on it. */
+
+  var SCORM_LEARNER = {
+    scorm12: { get: "LMSGetValue", id: "cmi.core.student_id", name: "cmi.core.student_name", entry: "cmi.core.entry" },
+    scorm2004: { get: "GetValue", id: "cmi.learner_id", name: "cmi.learner_name", entry: "cmi.entry" }
+  };
+  // uuid5(NAMESPACE_URL, "https://w3id.org/xapi/parcours/registration")
+  var REGISTRATION_NAMESPACE = "ec8742fe-7723-5bbf-9964-9ef9b62234ff";
+
+  // SHA-1 of bytes (RFC 3174), synchronous: the registration is needed before the first statement.
+  function sha1(bytes) {
+    var length = bytes.length;
+    var words = new Array(((length + 8) >> 6) + 1 << 4).fill(0);
+    for (var i = 0; i < length; i++) words[i >> 2] |= bytes[i] << (24 - (i % 4) * 8);
+    words[length >> 2] |= 0x80 << (24 - (length % 4) * 8);
+    words[words.length - 1] = length * 8;
+    var h = [0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476, 0xc3d2e1f0];
+    var w = new Array(80);
+    for (var block = 0; block < words.length; block += 16) {
+      var a = h[0], b = h[1], c = h[2], d = h[3], e = h[4];
+      for (var t = 0; t < 80; t++) {
+        w[t] = t < 16 ? words[block + t] : rotl(w[t - 3] ^ w[t - 8] ^ w[t - 14] ^ w[t - 16], 1);
+        var f = t < 20 ? (b & c) | (~b & d) : t < 40 ? b ^ c ^ d : t < 60 ? (b & c) | (b & d) | (c & d) : b ^ c ^ d;
+        var k = t < 20 ? 0x5a827999 : t < 40 ? 0x6ed9eba1 : t < 60 ? 0x8f1bbcdc : 0xca62c1d6;
+        var temp = (rotl(a, 5) + f + e + k + w[t]) | 0;
+        e = d;
+        d = c;
+        c = rotl(b, 30);
+        b = a;
+        a = temp;
+      }
+      h = [(h[0] + a) | 0, (h[1] + b) | 0, (h[2] + c) | 0, (h[3] + d) | 0, (h[4] + e) | 0];
+    }
+    var out = [];
+    h.forEach(function (v) { out.push((v >>> 24) & 255, (v >>> 16) & 255, (v >>> 8) & 255, v & 255); });
+    return out;
+  }
+
+  function rotl(x, n) {
+    return (x << n) | (x >>> (32 - n));
+  }
+
+  // RFC 4122 name-based UUID, version 5.
+  function uuid5(namespace, name) {
+    var ns = namespace.replace(/-/g, "").match(/../g).map(function (x) { return parseInt(x, 16); });
+    var hash = sha1(ns.concat(Array.prototype.slice.call(new TextEncoder().encode(name)))).slice(0, 16);
+    hash[6] = (hash[6] & 0x0f) | 0x50;
+    hash[8] = (hash[8] & 0x3f) | 0x80;
+    var hex = hash.map(function (x) { return (x + 0x100).toString(16).slice(1); }).join("");
+    return [hex.slice(0, 8), hex.slice(8, 12), hex.slice(12, 16), hex.slice(16, 20), hex.slice(20)].join("-");
+  }
+
+  // SCORM knows no attempt: this browser counts them. A module starting afresh
+  // ("ab-initio") that was already opened in the current attempt means the LMS began a new one.
+  function scormAttempt(key, moduleId, entry) {
+    var stored = storedValue(key, { n: 1, modules: [] });
+    var attempt = stored.get();
+    if (entry === "ab-initio" && attempt.modules.indexOf(moduleId) >= 0) {
+      attempt = { n: attempt.n + 1, modules: [] };
+    }
+    if (attempt.modules.indexOf(moduleId) < 0) attempt.modules.push(moduleId);
+    stored.set(attempt);
+    return attempt.n;
+  }
+
+  function dualTracker(config, api) {
+    var report = config.reportTo;
+    var names = SCORM_LEARNER[config.format];
+    var learnerId = String(api[names.get](names.id) || "");
+    if (!learnerId) throw new Error("the LMS gives no learner id");
+    var learnerName = String(api[names.get](names.name) || "");
+    var homePage = report.homePage || window.location.origin;
+    var actor = { objectType: "Agent", account: { homePage: homePage, name: learnerId } };
+    if (learnerName) actor.name = learnerName;
+    var who = [homePage, learnerId, config.course.id].join("\n");
+    var attempt = scormAttempt("parcours:attempt:" + who, config.module.id, String(api[names.get](names.entry) || ""));
+    var registration = uuid5(REGISTRATION_NAMESPACE, who + "\n" + attempt);
+    var agentParam = JSON.stringify(actor);
+    var queue = statementQueue(xapiClient(report.endpoint, report.auth),
+      storageKey("outbox", report.endpoint, config.module.id, registration, agentParam));
+    var tracker = xapiTracker(config, actor, registration, queue, null);
+    var flags = storedValue(storageKey("reported", report.endpoint, config.module.id, registration, agentParam), {});
+    tracker.useReported(flags.get());
+    queue.start();
+    tracker.begin();
+    function remember(method) {
+      return function (arg) {
+        tracker[method](arg);
+        flags.set(tracker.reported());
+      };
+    }
+    return {
+      progress: remember("progress"),
+      interaction: tracker.interaction,
+      result: remember("result"),
+      flush: queue.flush,
+      finish: tracker.end
+    };
+  }
+
+  // The SCORM reporter, with the same statements sent to `report_to` after each call.
+  function withDualTracking(reporter, config, api) {
+    var tracker = null;
+    function also(method) {
+      return function (arg) {
+        reporter[method](arg);
+        if (!tracker) return;
+        try {
+          tracker[method](arg);
+        } catch (e) {
+          warn("dual tracking: " + method + " failed", e && e.message);
+        }
+      };
+    }
+    return {
+      suspendLimit: reporter.suspendLimit,
+      start: function () {
+        return reporter.start().then(function (launch) {
+          if (launch) {
+            try {
+              tracker = dualTracker(config, api);
+            } catch (e) {
+              warn("dual tracking is off", e && e.message);
+            }
+          }
+          return launch;
+        });
+      },
+      progress: also("progress"),
+      interaction: also("interaction"),
+      result: also("result"),
+      flush: also("flush"),
+      finish: also("finish"),
+      broken: reporter.broken
+    };
+  }
+
+  /* --- 7f. web preview: the browser's own storage --- */
 
   function localReporter(config) {
     var key = "parcours:" + config.module.id;
@@ -1299,13 +1468,11 @@
 
   function chooseReporter(config) {
     var params = queryParameters();
-    if (config.format === "scorm12") {
-      var api12 = findApi("API");
-      return api12 ? scorm12Reporter(api12) : null;
-    }
-    if (config.format === "scorm2004") {
-      var api2004 = findApi("API_1484_11");
-      return api2004 ? scorm2004Reporter(api2004) : null;
+    if (config.format === "scorm12" || config.format === "scorm2004") {
+      var api = findApi(config.format === "scorm12" ? "API" : "API_1484_11");
+      if (!api) return null;
+      var scorm = config.format === "scorm12" ? scorm12Reporter(api) : scorm2004Reporter(api);
+      return config.reportTo ? withDualTracking(scorm, config, api) : scorm;
     }
     try {
       if (config.format === "cmi5" && params.endpoint && params.fetch && params.actor && params.registration && params.activityId) {

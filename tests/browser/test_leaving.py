@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 from urllib.parse import urlencode
@@ -21,7 +23,8 @@ from tests.browser.learner import answer_quiz, press_next, right_answers, visibl
 from tests.browser.packages import Package
 from tests.browser.server import LiveServer
 from bench.lrs_server import start_server, stop_server
-from tests.browser.xapi_lms import ProjectLrs, _basic, cmi5_units, launch_cmi5, wait_for_verb
+from tests.browser.xapi_lms import (Cmi5Session, ProjectLrs, _basic, cmi5_units, http_json, launch_cmi5,
+                                   wait_for_verb)
 
 pytestmark = pytest.mark.browser
 
@@ -102,7 +105,7 @@ def expected_verbs(config: dict[str, Any], answered: bool, until: int | None = N
     return verbs
 
 
-def xapi_launch(server: LiveServer, lrs: ProjectLrs, launch: str, course_id: str, registration: str) -> str:
+def xapi_launch(server: LiveServer, lrs: "ServedLrs | ProjectLrs", launch: str, course_id: str, registration: str) -> str:
     query = urlencode({"endpoint": lrs.endpoint, "auth": "Basic " + lrs.session_token(), "actor": json.dumps(ACTOR),
                        "registration": registration, "activity_id": course_id})
     return f"{server.base}/pkg/{launch}?{query}"
@@ -130,53 +133,60 @@ def assert_only_refused(watch: ConsoleWatch, lrs: ProjectLrs) -> None:
     assert not other, "errors in the browser console:\n" + "\n".join(other)
 
 
-@pytest.mark.parametrize("module", [QUIZ_MODULE, PAGES_MODULE], ids=["quiz-module", "pages-module"])
-def test_xapi_leaving_right_after_the_last_action(module: int, served_lrs: ServedLrs, page: Page,
-                                                 server: LiveServer, console: ConsoleWatch,
-                                                 tmp_path_factory: pytest.TempPathFactory) -> None:
-    package = get_package(COURSE, "xapi", tmp_path_factory)
+@dataclass
+class Launch:
+    """One launch of a module as its LMS does it: where to open it, for which registration."""
+
+    config: dict[str, Any]
+    registration: str
+    url: str
+    session: Cmi5Session | None = None  # cmi5 only
+
+
+def launch_module(package_format: str, module: int, lrs: ServedLrs | ProjectLrs, server: LiveServer,
+                  tmp_path_factory: pytest.TempPathFactory, again: Launch | None = None) -> Launch:
+    """A cmi5 launch (LMS.LaunchData, launched, fetch URL) or a Tin Can launch of the
+    sample course's `module`; `again` relaunches it for the same learner and registration."""
+    package = get_package(COURSE, package_format, tmp_path_factory)
     server.serve_package(package.root)
+    if package_format == "cmi5":
+        au = cmi5_units(package.root)[module]
+        config = module_config(package, au.url)
+        session = launch_cmi5(server, lrs, au, registration=again.registration if again else None,
+                              actor=again.session.actor if again and again.session else None)
+        return Launch(config, session.registration, session.launch_url, session)
     launch = package.launches[module]
     config = module_config(package, launch)
-    answered = module == QUIZ_MODULE
-    registration = str(uuid.uuid4())
-    page.goto(xapi_launch(server, served_lrs, launch, config["course"]["id"], registration))
-    wait_ready(page.main_frame)
-    walk_module(page, page.main_frame, right_answers(config) if answered else None)
-    leave(page, server)
-
-    statements = wait_for_verb(served_lrs, registration, "terminated")
-    assert names(statements) == expected_verbs(config, answered) + ["terminated"]
-    assert len({s["id"] for s in statements}) == len(statements)
-    experienced = [s["object"]["id"] for s in statements if verb_name(s) == "experienced"]
-    assert experienced == [f"{config['module']['id']}/pages/{p['key']}" for p in config["pages"]]
-    # What left in the beacon stays in the browser until the next launch (a beacon gets no answer).
-    assert {s["id"] for s in outbox(page)} <= {s["id"] for s in statements}
+    registration = again.registration if again else str(uuid.uuid4())
+    return Launch(config, registration, xapi_launch(server, lrs, launch, config["course"]["id"], registration))
 
 
+@pytest.mark.parametrize("package_format", ["xapi", "cmi5"])
 @pytest.mark.parametrize("module", [QUIZ_MODULE, PAGES_MODULE], ids=["quiz-module", "pages-module"])
-def test_cmi5_leaving_right_after_the_last_action(module: int, served_lrs: ServedLrs, page: Page,
-                                                 server: LiveServer, console: ConsoleWatch,
-                                                 tmp_path_factory: pytest.TempPathFactory) -> None:
-    package = get_package(COURSE, "cmi5", tmp_path_factory)
-    server.serve_package(package.root)
-    au = cmi5_units(package.root)[module]
-    config = module_config(package, au.url)
-    answered = module == QUIZ_MODULE
-    session = launch_cmi5(server, served_lrs, au)
-    page.goto(session.launch_url)
+def test_leaving_right_after_the_last_action(package_format: str, module: int, served_lrs: ServedLrs, page: Page,
+                                            server: LiveServer, console: ConsoleWatch,
+                                            tmp_path_factory: pytest.TempPathFactory) -> None:
+    launched = launch_module(package_format, module, served_lrs, server, tmp_path_factory)
+    config, answered = launched.config, module == QUIZ_MODULE
+    page.goto(launched.url)
     wait_ready(page.main_frame)
     walk_module(page, page.main_frame, right_answers(config) if answered else None)
     leave(page, server)
 
-    statements = wait_for_verb(served_lrs, session.registration, "terminated")
-    mine = [s for s in statements if verb_name(s) != "launched"]
-    assert verb_name(mine[-1]) == "terminated", names(mine)
-    defined = [v for v in names(mine) if v in ("initialized", "answered", "completed", "passed", "terminated")]
-    questions = len(config["quiz"]["questions"]) if answered else 0
-    judged = ["completed", "passed"] if answered else ["completed"]
-    assert defined == ["initialized"] + ["answered"] * questions + judged + ["terminated"]
-    check_session(statements, session)
+    statements = wait_for_verb(served_lrs, launched.registration, "terminated")
+    assert len({s["id"] for s in statements}) == len(statements)
+    if launched.session is None:
+        assert names(statements) == expected_verbs(config, answered) + ["terminated"]
+        experienced = [s["object"]["id"] for s in statements if verb_name(s) == "experienced"]
+        assert experienced == [f"{config['module']['id']}/pages/{p['key']}" for p in config["pages"]]
+    else:
+        mine = [s for s in statements if verb_name(s) != "launched"]
+        assert verb_name(mine[-1]) == "terminated", names(mine)
+        defined = [v for v in names(mine) if v in ("initialized", "answered", "completed", "passed", "terminated")]
+        questions = len(config["quiz"]["questions"]) if answered else 0
+        judged = ["completed", "passed"] if answered else ["completed"]
+        assert defined == ["initialized"] + ["answered"] * questions + judged + ["terminated"]
+        check_session(statements, launched.session)
     # What left in the beacon stays in the browser until the next launch (a beacon gets no answer).
     assert {s["id"] for s in outbox(page)} <= {s["id"] for s in statements}
 
@@ -184,20 +194,10 @@ def test_cmi5_leaving_right_after_the_last_action(module: int, served_lrs: Serve
 @pytest.mark.parametrize("package_format", ["xapi", "cmi5"])
 def test_lrs_stopped_during_the_session(package_format: str, project_lrs: ProjectLrs, page: Page,
                                         server: LiveServer, tmp_path_factory: pytest.TempPathFactory) -> None:
-    package = get_package(COURSE, package_format, tmp_path_factory)
-    server.serve_package(package.root)
     watch = ConsoleWatch(page)
-    if package_format == "cmi5":
-        au = cmi5_units(package.root)[QUIZ_MODULE]
-        config = module_config(package, au.url)
-        first = launch_cmi5(server, project_lrs, au)
-        registration, url = first.registration, first.launch_url
-    else:
-        launch = package.launches[QUIZ_MODULE]
-        config = module_config(package, launch)
-        registration = str(uuid.uuid4())
-        url = xapi_launch(server, project_lrs, launch, config["course"]["id"], registration)
-    page.goto(url)
+    first = launch_module(package_format, QUIZ_MODULE, project_lrs, server, tmp_path_factory)
+    config, registration = first.config, first.registration
+    page.goto(first.url)
     wait_ready(page.main_frame)
     walk_module(page, page.main_frame, None, stop_at=1)
     if package_format == "xapi":
@@ -216,11 +216,7 @@ def test_lrs_stopped_during_the_session(package_format: str, project_lrs: Projec
     assert kept and verb_name(kept[-1]) == "terminated", names(kept)
 
     project_lrs.come_back()
-    if package_format == "cmi5":
-        second = launch_cmi5(server, project_lrs, au, registration=registration, actor=first.actor)
-        page.goto(second.launch_url)
-    else:
-        page.goto(xapi_launch(server, project_lrs, launch, config["course"]["id"], registration))
+    page.goto(launch_module(package_format, QUIZ_MODULE, project_lrs, server, tmp_path_factory, again=first).url)
     wait_ready(page.main_frame)
     assert visible_page(page.main_frame) == config["pages"][-1]["key"], "the bookmark of the first session"
     statements = wait_for_verb(project_lrs, registration, "initialized", count=2)
@@ -232,13 +228,57 @@ def test_lrs_stopped_during_the_session(package_format: str, project_lrs: Projec
     assert positions == sorted(positions)
     second_start = [i for i, s in enumerate(statements) if verb_name(s) == "initialized"][1]
     assert max(positions) < second_start
-    if package_format == "cmi5":
-        assert check_session(statements, first)[-1] == "terminated"
-        mine = {s["id"] for s in session_statements(statements, first)}
+    if first.session is not None:
+        assert check_session(statements, first.session)[-1] == "terminated"
+        mine = {s["id"] for s in session_statements(statements, first.session)}
         assert names([s for s in statements if s["id"] in mine])[-1] == "terminated"
     else:
-        first_session = statements[:second_start]
-        assert names(first_session) == expected_verbs(config, True) + ["terminated"]
+        assert names(statements[:second_start]) == expected_verbs(config, True) + ["terminated"]
     page.wait_for_function("() => !Object.keys(localStorage).some(k => k.startsWith('parcours:outbox:')"
                            " && JSON.parse(localStorage.getItem(k)).length)", timeout=15000)
     assert_only_refused(watch, project_lrs)
+
+
+class SlowLrs:
+    """An LRS that takes its time: requests that write in the usual syntax wait until
+    released; a beacon (the alternate syntax, `?method=`) is answered at once."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.holding = False
+        self.released = threading.Event()
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        writes = environ["REQUEST_METHOD"] in ("POST", "PUT") and "method=" not in environ.get("QUERY_STRING", "")
+        if self.holding and writes:
+            self.released.wait(60)
+        return self.app(environ, start_response)
+
+
+def test_a_hidden_page_sends_what_is_pending(project_lrs: ProjectLrs, page: Page, server: LiveServer,
+                                            tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Phones may discard a hidden page without pagehide: hiding it already sends the
+    statements and the bookmark still on their way."""
+    slow = SlowLrs(project_lrs.app)
+    project_lrs.serve(slow)
+    launched = launch_module("xapi", QUIZ_MODULE, project_lrs, server, tmp_path_factory)
+    keys = [p["key"] for p in launched.config["pages"]]
+    page.goto(launched.url)
+    wait_ready(page.main_frame)
+    wait_for_verb(project_lrs, launched.registration, "experienced")
+    slow.holding = True
+    try:
+        walk_module(page, page.main_frame, None)  # every page: statements and bookmarks wait on the LRS
+        page.evaluate("""() => {
+            Object.defineProperty(document, 'visibilityState', {configurable: true, get: () => 'hidden'});
+            document.dispatchEvent(new Event('visibilitychange'));
+        }""")
+        statements = wait_for_verb(project_lrs, launched.registration, "experienced", count=len(keys))
+        assert names(statements) == expected_verbs(launched.config, False)
+        state = project_lrs.endpoint + "activities/state?" + urlencode({
+            "stateId": "https://w3id.org/xapi/parcours/state/bookmark", "activityId": launched.config["module"]["id"],
+            "agent": json.dumps(ACTOR), "registration": launched.registration})
+        status, bookmark = http_json("GET", state, project_lrs.lms_auth)
+        assert status == 200 and bookmark["location"] == keys[-1], (status, bookmark)
+    finally:
+        slow.released.set()

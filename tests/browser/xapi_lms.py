@@ -89,6 +89,10 @@ class ProjectLrs:
         self._thread.start()
         self.endpoint = f"http://127.0.0.1:{self._httpd.server_port}/xapi/"
 
+    def serve(self, app: Any) -> None:
+        """Answer with `app` (a WSGI app wrapping self.app) from now on."""
+        self._httpd.app = app
+
     def go_offline(self) -> None:
         """Stop answering (connections are refused) until come_back(); the database stays."""
         self._httpd.shutdown()
