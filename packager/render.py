@@ -14,7 +14,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from packager.course.markdown import new_window_mention
 from packager.course.model import Course, Module, Question
-from packager.layout import runtime_scripts
+from packager.layout import runtime_scripts, theme_stylesheet
 from packager.strings import interface_strings
 
 # the interface strings the runtime shows (the rest are for the templates)
@@ -135,6 +135,10 @@ def _common(course: Course) -> dict[str, Any]:
         "course_title": course.title_text(),
         "s": strings,
         "new_window": new_window_mention(strings),
+        "theme": course.theme,
+        "theme_stylesheet": theme_stylesheet(course.theme),
+        "logo": course.logo,
+        "administration": course.administration,
         "licence": course.licence,
         "authors": course.authors,
         "version": course.version,
@@ -167,6 +171,7 @@ def index_html(course: Course, package_format: str) -> bytes:
         description=course.description_text(),
         duration_text=duration_text(course.duration, course.language),
         modules=course.modules,
+        root="",
         cover=course.cover,
         forward_query=package_format == "xapi",
         home_json=script_json(home_config(course)) if package_format in COURSE_NAVIGATION_FORMATS else None,

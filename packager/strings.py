@@ -63,6 +63,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "cover": "Image de couverture",
         "open_page": "Ouvrir « {title} » en pleine page",
         "download_pdf": "Télécharger « {title} » (PDF, {size})",
+        "show_pdf": "Afficher le PDF dans la page",
     },
     "en": {
         "skip": "Skip to content",
@@ -124,6 +125,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "cover": "Cover image",
         "open_page": "Open '{title}' full size",
         "download_pdf": "Download '{title}' (PDF, {size})",
+        "show_pdf": "Show the PDF in the page",
     },
 }
 

@@ -111,6 +111,7 @@ class _CourseBuilder:
             if module is not None:
                 modules.append(module)
         cover = self._image(f.get("cover"), ["cover"])
+        logo = self._image(f.get("logo"), ["logo"])
         extra = self._extra_files(f["files"])
         if self.errors:
             raise CourseError(self.errors)
@@ -131,7 +132,11 @@ class _CourseBuilder:
             modules=tuple(modules),
             keywords=tuple(f["keywords"]),
             cover=cover,
-            course_assets=tuple(sorted(extra | {image.file for image in (cover,) if image})),
+            logo=logo,
+            theme=f["theme"],
+            administration=f["administration"] or next((a["organisation"] for a in f["authors"] if a["organisation"]),
+                                                       None),
+            course_assets=tuple(sorted(extra | {image.file for image in (cover, logo) if image})),
         )
 
     def _module(self, raw: dict[str, Any], path: list[str | int], course_id: str) -> Module | None:

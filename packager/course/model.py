@@ -121,6 +121,9 @@ class Course:
     modules: tuple[Module, ...]
     keywords: tuple[str, ...] = field(default=())
     cover: Image | None = None
+    logo: Image | None = None
+    theme: str = "neutre"
+    administration: str | None = None  # shown in the header block (default: the first author's organisation)
     course_assets: tuple[str, ...] = field(default=())  # files the course itself uses (cover, logo, files:)
 
     @property

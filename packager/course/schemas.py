@@ -21,6 +21,7 @@ ID_RE = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
 DURATION_RE = re.compile(
     r"^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$"
 )
+THEMES = ("neutre", "etat")  # neutral look, or a state-service look inspired by the DSFR
 QUESTION_TYPES = ("choice", "true-false", "fill-in", "numeric", "matching", "sequencing")
 
 
@@ -182,6 +183,9 @@ class CourseSchema(Schema):
     duration = StrictString(load_default=None, validate=check_duration)
     mastery_score = Number(load_default=None, validate=check_score)
     cover = StringOr(ImageSchema, "file", load_default=None)
+    logo = StringOr(ImageSchema, "file", load_default=None)
+    theme = StrictString(load_default="neutre", validate=one_of(*THEMES))
+    administration = StrictString(load_default=None, validate=check_not_blank)
     files = fields.List(StrictString(validate=check_not_blank), load_default=list)
     modules = fields.List(fields.Nested(ModuleSchema), required=True, validate=lambda v: _non_empty(v))
 

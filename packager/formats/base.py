@@ -10,7 +10,7 @@ from typing import Callable
 from lxml import etree
 
 from packager.course.model import Course, Module, Text
-from packager.layout import STATIC_DIR, STYLESHEET, asset_path, module_document, runtime_files
+from packager.layout import STATIC_DIR, STYLESHEET, asset_path, module_document, runtime_files, theme_stylesheet
 from packager.render import module_html
 from packager.zipwriter import Content
 
@@ -32,6 +32,9 @@ def shared_files(course: Course) -> dict[str, Content]:
     """Runtime, stylesheet and media: used by every module."""
     files: dict[str, Content] = {f"runtime/{path.name}": path for path in runtime_files()}
     files[STYLESHEET] = STATIC_DIR / Path(STYLESHEET).name
+    theme = theme_stylesheet(course.theme)
+    if theme:
+        files[theme] = STATIC_DIR / Path(theme).name
     for relative in course.assets:
         files[asset_path(relative)] = course.root / relative
     return files

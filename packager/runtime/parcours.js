@@ -1308,6 +1308,14 @@
     var self = this;
     if (this.previousButton) this.previousButton.addEventListener("click", function () { self.go(-1); });
     if (this.nextButton) this.nextButton.addEventListener("click", function () { self.go(1); });
+    // An embedded PDF is loaded when the learner opens it (data-src), not with the module.
+    var embeds = document.querySelectorAll("details.pc-pdf");
+    for (var e = 0; e < embeds.length; e++) {
+      embeds[e].addEventListener("toggle", function () {
+        var frame = this.querySelector("iframe[data-src]");
+        if (this.open && frame && !frame.getAttribute("src")) frame.setAttribute("src", frame.getAttribute("data-src"));
+      });
+    }
     for (var i = 0; i < this.tocLinks.length; i++) {
       this.tocLinks[i].addEventListener("click", function (event) {
         event.preventDefault();
