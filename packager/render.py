@@ -21,6 +21,7 @@ from packager.strings import interface_strings
 RUNTIME_STRINGS = (
     "next", "previous", "submit", "progress", "correct", "incorrect", "score", "passed",
     "failed", "completed", "answer_required", "retry", "next_module", "previous_module", "page_seen",
+    "attempts_left", "no_attempt_left",
 )
 # the strings of the course home's module cards (web format)
 HOME_STRINGS = ("module_not_started", "module_progress", "module_done")
@@ -56,7 +57,8 @@ def _question_config(question: Question) -> dict[str, Any]:
         "description": question.text,
     }
     if question.type in ("choice", "sequencing"):
-        data["choices"] = [{"id": item.id, "text": item.text} for item in question.choices]
+        data["choices"] = [{"id": item.id, "text": item.text, **({"feedback": item.feedback} if item.feedback else {})}
+                           for item in question.choices]
     if question.type == "matching":
         data["source"] = [{"id": item.id, "text": item.text} for item in question.source]
         data["target"] = [{"id": item.id, "text": item.text} for item in question.target]
@@ -78,6 +80,9 @@ def module_config(course: Course, module: Module, package_format: str) -> dict[s
             "id": module.quiz.id,
             "key": module.quiz.key,
             "questions": [_question_config(q) for q in module.quiz.questions],
+            "draw": module.quiz.draw,
+            "shuffle": module.quiz.shuffle,
+            "maxAttempts": module.max_attempts,
         }
     return {
         "format": package_format,

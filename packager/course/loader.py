@@ -178,6 +178,7 @@ class _CourseBuilder:
             completion=raw["completion"] or ("quiz" if quiz else "pages"),
             mastery_score=mastery if quiz else None,
             assets=tuple(sorted(assets)),
+            max_attempts=raw["attempts"],
         )
 
     def _image(self, raw: dict[str, Any] | None, path: list[str | int]) -> Image | None:

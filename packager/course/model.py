@@ -48,6 +48,7 @@ class Item:
 
     id: str
     text: str
+    feedback: str | None = None  # shown when the learner picked this choice
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,8 @@ class Quiz:
     introduction: str | None
     questions: tuple[Question, ...]
     source: str  # relative path of the quiz file
+    draw: int | None = None  # questions drawn for each attempt (None: all of them)
+    shuffle: bool = False  # questions in a new order for each attempt (always so with draw)
 
 
 @dataclass(frozen=True)
@@ -96,6 +99,7 @@ class Module:
     completion: Completion
     mastery_score: float | None
     assets: tuple[str, ...]  # course-relative paths of media the module uses
+    max_attempts: int | None = None  # quiz attempts allowed (None: no limit)
 
 
 @dataclass(frozen=True)

@@ -79,6 +79,17 @@ class Number(fields.Float):
         return float(value)
 
 
+class Count(fields.Integer):
+    """A whole number of at least 1 (YAML `true` or `2.5` are mistakes)."""
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ValidationError(msg("not_integer"))
+        if value < 1:
+            raise ValidationError(msg("positive"))
+        return value
+
+
 class StrictString(fields.String):
     """A string, never a number YAML happened to parse (`version: 1.0`)."""
 
@@ -162,11 +173,14 @@ class ModuleSchema(Schema):
     quiz = StrictString(load_default=None, validate=check_not_blank)
     completion = StrictString(load_default=None, validate=one_of("pages", "quiz"))
     mastery_score = Number(load_default=None, validate=check_score)
+    attempts = Count(load_default=None)
 
     @validates_schema
     def quiz_for_completion(self, data: dict[str, Any], **kwargs: Any) -> None:
         if data.get("completion") == "quiz" and not data.get("quiz"):
             raise ValidationError(msg("completion_needs_quiz"), "completion")
+        if data.get("attempts") is not None and not data.get("quiz"):
+            raise ValidationError(msg("attempts_need_quiz"), "attempts")
         if not data.get("pages") and not data.get("quiz"):
             raise ValidationError(msg("empty_list"), "pages")
 
@@ -216,6 +230,7 @@ class ItemSchema(Schema):
 
 class ChoiceItemSchema(ItemSchema):
     correct = fields.Boolean(load_default=False, truthy={True}, falsy={False})
+    feedback = StrictString(load_default=None, validate=check_not_blank)
 
 
 class FeedbackSchema(Schema):
@@ -298,4 +313,6 @@ QUESTION_SCHEMAS: dict[str, type[Schema]] = {
 class QuizSchema(Schema):
     title = StrictString(load_default=None)
     introduction = StrictString(load_default=None)
+    draw = Count(load_default=None)
+    shuffle = fields.Boolean(load_default=False, truthy={True}, falsy={False})
     questions = fields.List(fields.Raw(), required=True, validate=_non_empty)

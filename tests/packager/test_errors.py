@@ -34,6 +34,9 @@ YAML_MISTAKES = [
     ("title: 'Cours\nmodules: []\n", "course.yaml:2: YAML invalide : guillemet ouvert ici et jamais fermé"),
     ("title: Cours\nkeywords: [a, b\n",
      "course.yaml:3: YAML invalide : « ] » manquant pour fermer la liste ouverte ici"),
+    ("title: Cours\nlicence: {name: Etalab ?, url: x\n",
+     "course.yaml:3: YAML invalide : « } » manquant pour fermer le dictionnaire ouvert ici "
+     "(ou un texte à mettre entre guillemets)"),
     ("title: \"Cours\" de test\n",
      "course.yaml:2: YAML invalide : du texte suit un texte entre guillemets ; mettez toute la valeur entre guillemets"),
     ("title: @cours\n",
