@@ -9,10 +9,10 @@ import click
 
 from packager.preview.builder import BuildState
 from packager.build import OutputError, PackageError, build_packages, parse_formats
-from packager.cli_language import LocalizedCommand
 from packager.course import CourseError
 from packager.formats import DEFAULT_FORMAT, FORMATS
-from packager.messages import default_lang, msg
+from packager.messages import msg
+from validators.cli_language import LocalizedCommand, default_lang
 
 
 @click.command("build", cls=LocalizedCommand)

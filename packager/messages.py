@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 
 # code -> (French, English); str.format placeholders
 CATALOGUE: dict[str, tuple[str, str]] = {
@@ -267,7 +266,3 @@ def msg(code: str, **params: object) -> Bilingual:
     return Bilingual(fr.format(**params), en.format(**params))
 
 
-def default_lang() -> str:
-    """The interface language: PARCOURS_LANG if it is fr or en, else French."""
-    value = os.environ.get("PARCOURS_LANG", "fr").strip().lower()[:2]
-    return value if value in ("fr", "en") else "fr"

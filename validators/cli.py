@@ -9,13 +9,13 @@ A directory, a `.zip` or an `.xml` file is a package, checked by
 from __future__ import annotations
 
 import dataclasses
-import os
 import sys
 from pathlib import Path
 from typing import IO, Any, Callable
 
 import click
 
+from validators.cli_language import LocalizedCommand, default_lang
 from validators.findings import Finding
 from validators.reporting import RENDERERS, FileReport, Renderer
 from validators.xapi import validate_statement
@@ -34,11 +34,6 @@ MESSAGES = {
         "progress": "Validating {file}",
     },
 }
-
-
-def _default_lang() -> str:
-    lang = os.environ.get("PARCOURS_LANG", "fr")
-    return lang if lang in ("fr", "en") else "fr"
 
 
 def is_package(path: Path) -> bool:
@@ -164,7 +159,7 @@ def run(
     return 0
 
 
-@click.command("validate")
+@click.command("validate", cls=LocalizedCommand)
 @click.argument("files", nargs=-1, required=True)
 @click.option(
     "--format", "output_format", type=click.Choice(["human", "json", "junit"]), default="human", show_default=True,
@@ -175,7 +170,7 @@ def run(
     help="Règles xAPI appliquées aux déclarations. / xAPI rules applied to statements.",
 )
 @click.option(
-    "--lang", type=click.Choice(["fr", "en"]), default=_default_lang,
+    "--lang", type=click.Choice(["fr", "en"]), default=default_lang,
     help="Langue des messages (défaut : PARCOURS_LANG, sinon fr). / Message language.",
 )
 @click.option(

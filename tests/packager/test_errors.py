@@ -161,6 +161,11 @@ def test_usage_errors_in_french_by_default(tmp_path: Path) -> None:
     assert extra.stderr.endswith("Erreur : argument(s) en trop : autre\n")
 
 
+def test_validate_usage_errors_in_french_too() -> None:
+    result = _parcours("validate")
+    assert result.returncode == 2 and result.stderr.endswith("Erreur : argument manquant : FILES....\n")
+
+
 def test_usage_errors_in_english_on_request(tmp_path: Path) -> None:
     by_option = _parcours("build", str(tmp_path), "--lang", "en", "--bogus")
     assert by_option.returncode == 2 and "Error: No such option '--bogus'" in by_option.stderr

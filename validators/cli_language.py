@@ -1,4 +1,4 @@
-"""click's usage and option errors in French (the default) or English.
+"""click's usage and option errors in French (the default) or English, for every subcommand.
 
 click words its errors in English through gettext; the project's commands speak
 French unless `--lang en` or PARCOURS_LANG=en. A command built with
@@ -8,12 +8,11 @@ shows the usage line, the help hint and the error in the chosen language.
 
 from __future__ import annotations
 
+import os
 import re
 from typing import Any
 
 import click
-
-from packager.messages import default_lang
 
 # click's English wording (8.x) -> French; named groups carry the variable parts
 _PATTERNS: list[tuple[re.Pattern[str], str]] = [
@@ -21,8 +20,8 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
      "option inconnue : {name}.{guess}"),
     (re.compile(r"^No such option:? '?(?P<name>[^'.]+)'?\. \(Did you mean one of: (?P<guesses>.+)\?\)$"),
      "option inconnue : {name}. (Vouliez-vous dire l'une de : {guesses} ?)"),
-    (re.compile(r"^Missing argument '?(?P<name>[^'.]+)'?\.(?P<rest>.*)$"), "argument manquant : {name}.{rest}"),
-    (re.compile(r"^Missing option '?(?P<name>[^'.]+)'?\.(?P<rest>.*)$"), "option manquante : {name}.{rest}"),
+    (re.compile(r"^Missing argument '(?P<name>[^']+)'\.(?P<rest>.*)$"), "argument manquant : {name}.{rest}"),
+    (re.compile(r"^Missing option '(?P<name>[^']+)'\.(?P<rest>.*)$"), "option manquante : {name}.{rest}"),
     (re.compile(r"^Missing parameter:? '?(?P<name>[^'.]+)'?\.?$"), "paramètre manquant : {name}."),
     (re.compile(r"^Option '(?P<name>[^']+)' requires an argument\.$"), "l'option {name} demande une valeur."),
     (re.compile(r"^Option '(?P<name>[^']+)' does not take a value\.$"), "l'option {name} ne prend pas de valeur."),
@@ -80,6 +79,12 @@ class LocalizedUsageError(click.UsageError):
             usage = self.ctx.get_usage().replace("Usage:", "Utilisation :", 1)
             click.echo(f"{usage}\nEssayez « {self.ctx.command_path} --help » pour l'aide.\n", file=file)
         click.echo(f"Erreur : {self.format_message()}", file=file)
+
+
+def default_lang() -> str:
+    """PARCOURS_LANG if it is fr or en, else French."""
+    value = os.environ.get("PARCOURS_LANG", "fr").strip().lower()[:2]
+    return value if value in ("fr", "en") else "fr"
 
 
 def requested_lang(args: list[str]) -> str:
