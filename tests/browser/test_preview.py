@@ -59,6 +59,14 @@ def _open_module(page: Page, preview: Preview, module: str | None = None) -> Fra
     return frame
 
 
+def _pass_the_quiz_module_and_leave(page: Page, preview: Preview) -> None:
+    """A learner passes the first module whose quiz decides, then leaves it (the SCO or AU ends)."""
+    module = next(m for m in preview.builder.state.modules if m["moveOn"] == "Passed")
+    frame = _open_module(page, preview, module["key"])
+    walk_module(page, frame, right_answers(read_config(frame)))
+    frame.goto("about:blank")
+
+
 def test_a_markdown_change_shows_on_the_learners_page(page: Page, start_preview: Start, course: Path) -> None:
     preview = start_preview("web")
     page.goto(preview.url)
@@ -103,10 +111,7 @@ def test_a_build_error_shows_in_the_page_and_the_last_build_stays(page: Page, st
 
 def test_inspector_lists_the_scorm12_calls_of_a_quiz_module(page: Page, start_preview: Start) -> None:
     preview = start_preview("scorm12")
-    module = next(m for m in preview.builder.state.modules if m["moveOn"] == "Passed")
-    frame = _open_module(page, preview, module["key"])
-    walk_module(page, frame, right_answers(read_config(frame)))
-    frame.goto("about:blank")  # the learner leaves: the SCO finishes
+    _pass_the_quiz_module_and_leave(page, preview)
     page.wait_for_function("() => document.querySelector('#pv-calls').textContent.includes('LMSFinish')")
     calls = page.locator("#pv-calls li:not(.pv-session)").all_inner_texts()
     assert calls[0] == 'LMSInitialize("") → "true" [0]'
@@ -124,10 +129,7 @@ def test_inspector_lists_the_scorm12_calls_of_a_quiz_module(page: Page, start_pr
 
 def test_inspector_lists_the_cmi5_statements_with_their_verdicts(page: Page, start_preview: Start) -> None:
     preview = start_preview("cmi5")
-    module = next(m for m in preview.builder.state.modules if m["moveOn"] == "Passed")
-    frame = _open_module(page, preview, module["key"])
-    walk_module(page, frame, right_answers(read_config(frame)))
-    frame.goto("about:blank")
+    _pass_the_quiz_module_and_leave(page, preview)
     page.wait_for_selector("#pv-statements li[data-verb='terminated']", timeout=15000)
     verbs = page.eval_on_selector_all("#pv-statements li", "items => items.map(i => i.dataset.verb)")
     assert verbs[:2] == ["launched", "initialized"]
@@ -139,10 +141,7 @@ def test_inspector_lists_the_cmi5_statements_with_their_verdicts(page: Page, sta
 
 def test_scorm2004_walk_is_accepted_by_the_data_model(page: Page, start_preview: Start) -> None:
     preview = start_preview("scorm2004")
-    module = next(m for m in preview.builder.state.modules if m["moveOn"] == "Passed")
-    frame = _open_module(page, preview, module["key"])
-    walk_module(page, frame, right_answers(read_config(frame)))
-    frame.goto("about:blank")
+    _pass_the_quiz_module_and_leave(page, preview)
     page.wait_for_function("() => document.querySelector('#pv-calls').textContent.includes('Terminate')")
     calls = page.locator("#pv-calls li:not(.pv-session)").all_inner_texts()
     assert calls[0] == 'Initialize("") → "true" [0]' and calls[-1] == 'Terminate("") → "true" [0]'

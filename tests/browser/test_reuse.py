@@ -14,12 +14,17 @@ from tests.browser.server import LiveServer
 pytestmark = pytest.mark.browser
 
 
-def test_old_html_page_is_shown_and_counted_as_seen(page: Page, server: LiveServer,
-                                                     tmp_path_factory: pytest.TempPathFactory) -> None:
+def _open(page: Page, server: LiveServer, tmp_path_factory: pytest.TempPathFactory, path: str) -> None:
     package = get_package("accueil-handicap", "web", tmp_path_factory)
     server.serve_package(package.root)
-    page.goto(f"{server.base}/pkg/modules/orienter/index.html")
-    wait_ready(page.main_frame)
+    page.goto(f"{server.base}/pkg/{path}")
+    if path.startswith("modules/"):
+        wait_ready(page.main_frame)
+
+
+def test_old_html_page_is_shown_and_counted_as_seen(page: Page, server: LiveServer,
+                                                     tmp_path_factory: pytest.TempPathFactory) -> None:
+    _open(page, server, tmp_path_factory, "modules/orienter/index.html")
     page.main_frame.evaluate("() => window.parcours.module.show('ancienne-fiche', true)")
     old = page.frame_locator("iframe.pc-embedded")
     assert old.locator("h1").inner_text() == "Fiche d'orientation de l'accueil"
@@ -34,10 +39,7 @@ def test_old_html_page_is_shown_and_counted_as_seen(page: Page, server: LiveServ
 
 def test_pdf_page_loads_the_pdf_when_opened(page: Page, server: LiveServer,
                                             tmp_path_factory: pytest.TempPathFactory) -> None:
-    package = get_package("accueil-handicap", "web", tmp_path_factory)
-    server.serve_package(package.root)
-    page.goto(f"{server.base}/pkg/modules/ressources/index.html")
-    wait_ready(page.main_frame)
+    _open(page, server, tmp_path_factory, "modules/ressources/index.html")
     frame = page.locator("details.pc-pdf iframe")
     assert frame.get_attribute("src") is None
     page.locator("details.pc-pdf summary").focus()
@@ -49,15 +51,13 @@ def test_pdf_page_loads_the_pdf_when_opened(page: Page, server: LiveServer,
 
 
 def test_state_service_theme(page: Page, server: LiveServer, tmp_path_factory: pytest.TempPathFactory) -> None:
-    package = get_package("accueil-handicap", "web", tmp_path_factory)
-    server.serve_package(package.root)
-    page.goto(f"{server.base}/pkg/index.html")
+    _open(page, server, tmp_path_factory, "index.html")
     assert page.evaluate("() => document.body.className") == "pc-theme-etat"
     assert page.locator(".pc-administration").text_content() == "Ministère de l'exemple"
     border = page.locator(".pc-administration").evaluate("e => getComputedStyle(e).borderLeftColor")
     assert border == "rgb(201, 25, 30)"  # the theme's style sheet is loaded
     requests: list[str] = []
     page.on("request", lambda request: requests.append(request.url))
-    page.goto(f"{server.base}/pkg/{package.launches[0]}")
+    page.goto(f"{server.base}/pkg/modules/accueillir/index.html")
     wait_ready(page.main_frame)
     assert requests and all(url.startswith(server.base) for url in requests)  # nothing from elsewhere
