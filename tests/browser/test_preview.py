@@ -179,3 +179,13 @@ def test_the_preview_page_passes_axe(page: Page, start_preview: Start, package_f
     preview = start_preview(package_format)
     _open_module(page, preview)
     assert axe_violations(page.main_frame) == []
+
+
+def test_inspector_lists_the_tincan_statements(page: Page, start_preview: Start) -> None:
+    preview = start_preview("xapi")
+    _pass_the_quiz_module_and_leave(page, preview)
+    page.wait_for_selector("#pv-statements li[data-verb='terminated']", timeout=15000)
+    verbs = page.eval_on_selector_all("#pv-statements li", "items => items.map(i => i.dataset.verb)")
+    assert verbs[0] == "initialized" and verbs[-1] == "terminated"
+    assert {"experienced", "answered", "passed", "completed"} <= set(verbs)
+    assert page.locator("#pv-statements .pv-verdict").all_inner_texts() == ["valide"] * len(verbs)
