@@ -8,7 +8,7 @@ from flask import Blueprint, Response, request
 from lrs.auth import current_credential
 from lrs.db import read_transaction
 from lrs.params import IRIParam, ParamsSchema, load_params
-from lrs.statements.store import activity_definition
+from lrs.statements.activity_definitions import activity_definition
 
 bp = Blueprint("activities", __name__)
 

@@ -9,7 +9,7 @@ from flask import Blueprint, Response, request
 from lrs.auth import current_credential
 from lrs.db import read_transaction
 from lrs.params import AgentParam, ParamsSchema, load_params
-from lrs.statements.indexing import safe_agent_key
+from lrs.statements.index_keys import safe_agent_key
 from lrs.tables import agent_names
 
 bp = Blueprint("agents", __name__)

@@ -25,6 +25,7 @@ from lrs.db import ENGINE_KEY, engine_for
 from lrs.errors import register_error_handlers
 from lrs.middleware import LRSMiddleware, check_alternate_syntax
 from lrs.migrations import apply_migrations
+from lrs.request_log import install_request_log
 from lrs.statements import backlog
 from lrs.versioning import register_versioning
 
@@ -35,6 +36,11 @@ CONFIG_KEY = "parcours.config"
 OPTIONAL_BLUEPRINTS = (
     ("lrs.documents.routes", "/xapi"),
     ("lrs.reports.routes", None),
+    ("lrs.health", None),
+    ("lrs.metrics", None),
+    ("lrs.openapi", "/xapi"),
+    ("lrs.courses.routes", None),
+    ("lrs.catalogue.routes", None),  # the home page `/` and the catalogue
 )
 
 
@@ -52,6 +58,8 @@ def create_app(config: Config | None = None) -> Flask:
         JSON_SORT_KEYS=False,
     )
     app.url_map.strict_slashes = False
+    # Page templates are named `*.html.j2`: escape them like Flask's own `.html` templates.
+    app.select_jinja_autoescape = _autoescaped  # type: ignore[method-assign]
     app.extensions[CONFIG_KEY] = config
     app.extensions[INGEST_HOOKS] = []
 
@@ -81,6 +89,7 @@ def create_app(config: Config | None = None) -> Flask:
     backlog.attach(engine, app.extensions[INGEST_HOOKS], config.index_backlog)
 
     app.wsgi_app = LRSMiddleware(app.wsgi_app, config.max_body_bytes)  # type: ignore[method-assign]
+    install_request_log(app, config.request_log)  # outermost: times and logs everything
     return app
 
 
@@ -101,6 +110,10 @@ def _register_optional(app: Flask, module_name: str, prefix: str | None) -> None
     setup = getattr(module, "init_app", None)
     if callable(setup):
         setup(app)
+
+
+def _autoescaped(filename: str | None) -> bool:
+    return filename is None or filename.endswith((".html", ".htm", ".xml", ".xhtml", ".svg", ".html.j2"))
 
 
 def app_config(app: Flask) -> Config:

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 
 import click
 
+from lrs.auth import SCOPES
 from lrs.config import Config
 
 
@@ -116,8 +118,7 @@ def _indexed_engine(database_url: str | None, lang: str):  # type: ignore[no-unt
 @click.option("--key", default=None, help="Clé (générée si absente).")
 @click.option("--secret", default=None, help="Secret (généré si absent).")
 @click.option("--scopes", default="statements/write,statements/read/mine", show_default=True,
-              help="Portées séparées par des virgules (all, all/read, statements/write, statements/read, "
-                   "statements/read/mine, state, define, profile).")
+              help="Portées séparées par des virgules / comma-separated scopes: " + ", ".join(SCOPES) + ".")
 @click.option("--name", default="", help="Nom de l'autorité (affiché dans les déclarations).")
 @click.option("--authority-email", default=None, help="Adresse électronique de l'autorité.")
 @_database_option
@@ -181,3 +182,35 @@ def revoke(key: str, database_url: str | None, lang: str) -> None:
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(serve())
+
+
+@click.command("backup")
+@click.argument("destination", type=click.Path(dir_okay=False, path_type=Path))
+@_database_option
+@_lang_option
+def backup(destination: Path, database_url: str | None, lang: str) -> None:
+    """Copie cohérente de la base, serveur en marche. / A consistent copy while the server runs."""
+    from lrs.backup import BackupError, backup as make_backup
+
+    config = _config(database_url, lang)
+    try:
+        copy = make_backup(config.database_url, destination)
+    except BackupError as error:
+        raise click.ClickException(error.message(lang))
+    click.echo(_say(lang, f"sauvegarde : {copy.path} ({copy.size} octets)", f"backup: {copy.path} ({copy.size} bytes)"))
+
+
+@click.command("restore")
+@click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
+@_database_option
+@_lang_option
+def restore(source: Path, database_url: str | None, lang: str) -> None:
+    """Restaure une sauvegarde dans une base vide. / Restores a backup into an empty database."""
+    from lrs.backup import BackupError, restore as restore_copy
+
+    config = _config(database_url, lang)
+    try:
+        copy = restore_copy(source, config.database_url)
+    except BackupError as error:
+        raise click.ClickException(error.message(lang))
+    click.echo(_say(lang, f"restaurée : {copy.statements} déclarations", f"restored: {copy.statements} statements"))

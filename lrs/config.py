@@ -30,6 +30,7 @@ class Config:
 
     database_url: str = "sqlite:///parcours.db"
     max_body_bytes: int = 32 * 1024 * 1024
+    max_statement_bytes: int = 1024 * 1024  # one statement's JSON, attachments aside
     cors_origins: tuple[str, ...] = ("*",)
     lang: str = "fr"
     # The version answered to a request that names none (which is refused with a 400):
@@ -44,7 +45,15 @@ class Config:
     # SQLite: statements waiting for their index beyond which indexing runs alongside
     # writes (lower: shorter waits for the first reader after a burst; see lrs.statements.backlog).
     index_backlog: int = 100_000
+    metrics: bool = False  # /metrics open to anyone (else only to the metrics/read scope)
+    request_log: str = "-"  # JSON lines of requests: "-" standard error, a file path, or "off"
+    ready_max_index_lag: float = 60.0  # /health/ready: oldest statement waiting for its index, seconds
     lrs_name: str = "parcours"
+    # Published course zips (lrs.courses.blobs): None = `<db name>-blobs/` beside the
+    # SQLite file; with several nodes, one directory shared by all of them.
+    blob_dir: str | None = None
+    max_package_bytes: int = 1024 * 1024 * 1024  # the largest zip `POST /courses` accepts
+    catalogue_public: bool = True  # the catalogue readable without credentials
     debug: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
 

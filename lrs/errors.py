@@ -12,6 +12,7 @@ from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
 
 import orjson
+import sqlalchemy
 
 log = logging.getLogger("parcours.lrs")
 
@@ -43,7 +44,10 @@ HTTP_MESSAGES: dict[int, tuple[str, str]] = {
     413: ("Request body too large.", "Corps de la requête trop volumineux."),
     415: ("Unsupported media type.", "Type de contenu non pris en charge."),
     500: ("Internal error.", "Erreur interne."),
+    503: ("The database is unavailable; try again shortly.",
+          "La base de données est indisponible ; réessayez dans un instant."),
 }
+RETRY_AFTER_SECONDS = 5  # when a database outage is answered 503
 
 
 def response_language() -> str:
@@ -81,6 +85,19 @@ def register_error_handlers(app: Flask) -> None:
         if status == 405 and error.get_response().headers.get("Allow"):
             response.headers["Allow"] = error.get_response().headers["Allow"]
         return response
+
+    @app.errorhandler(sqlalchemy.exc.OperationalError)
+    @app.errorhandler(sqlalchemy.exc.InterfaceError)
+    @app.errorhandler(sqlalchemy.exc.TimeoutError)
+    def on_database_unavailable(error: Exception) -> Response:
+        # The server stopped, the file turned read-only, the disk is full: the
+        # transaction is rolled back and the client may retry. One line in the log,
+        # not a traceback.
+        log.warning("database unavailable on %s %s: %s", request.method, request.path,
+                    " ".join(str(getattr(error, "orig", None) or error).split())[:300])
+        en, fr = HTTP_MESSAGES[503]
+        return error_response(503, en if response_language() == "en" else fr, None,
+                              {"Retry-After": str(RETRY_AFTER_SECONDS)})
 
     @app.errorhandler(Exception)
     def on_unexpected(error: Exception) -> Response:

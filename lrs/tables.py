@@ -12,7 +12,7 @@ Statements are stored whole (`body`, the JSON served back) and indexed in
 
 so that every filter of the spec is one range of the `(key, stored_us, seq)` primary
 key, read in the order of the results, where `key` is a 64-bit hash of the kind and
-value (`lrs.statements.indexing.index_key`): rows of three integers keep the index a
+value (`lrs.statements.index_keys.index_key`): rows of three integers keep the index a
 quarter of the size it has with the values themselves, and inserts as cheap. (Two
 values of the same hash would mix their results: among a hundred million distinct
 values, the odds that any two collide are about 1 in 3,700.) A statement that targets another

@@ -16,7 +16,7 @@ VERSION_HEADER = "X-Experience-API-Version"
 SUPPORTED_VERSIONS = ("1.0.3", "2.0.0")
 _VERSION = re.compile(r"^(1|2)\.0(\.\d+)?$")
 # Resources a client may call before it knows which versions the LRS speaks.
-VERSION_FREE_PATHS = ("/xapi/about",)
+VERSION_FREE_PATHS = ("/xapi/about", "/xapi/openapi.json")
 
 
 def parse_version(value: str | None) -> str | None:

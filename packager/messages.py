@@ -82,6 +82,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "« {value} » n'est pas une durée ISO 8601 (PT1H30M…)",
         "'{value}' is not an ISO 8601 duration (PT1H30M…)",
     ),
+    "not_date": (
+        "« {value} » n'est pas une date AAAA-MM-JJ",
+        "'{value}' is not a YYYY-MM-DD date",
+    ),
     "not_key": (
         "« {value} » n'est pas une clé valide (lettres minuscules, chiffres, - et _, 1 à 40 caractères)",
         "'{value}' is not a valid key (lowercase letters, digits, - and _, 1 to 40 characters)",
@@ -231,6 +235,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "package {file} fails validation:",
     ),
     "built": ("paquet écrit : {file}", "package written: {file}"),
+    "simulated": (
+        "{count} déclarations de {learners} apprenants écrites dans {file}",
+        "{count} statements of {learners} learners written to {file}",
+    ),
     "preview_url": (
         "Aperçu sur {url} (Ctrl+C pour arrêter)",
         "Preview at {url} (Ctrl+C to stop)",

@@ -7,7 +7,8 @@ clears it. Documents of any content type are kept byte for byte with their type.
 Concurrency: every document answers with a strong ETag (SHA-1 of its bytes) and
 `Last-Modified`; `If-Match` and `If-None-Match` are honoured on PUT, POST and
 DELETE. A PUT that would overwrite an existing document without either header is a
-409 where the version requires them (profiles in 1.0.3, every document in 2.0).
+409 where the version requires them (profiles in 1.0.3, every document in 2.0); without
+either header, a PUT that creates the document is stored.
 """
 
 from __future__ import annotations
@@ -90,21 +91,12 @@ def put(resource: Resource, target: Target, preconditions: Preconditions) -> Res
     # 1.0.3 lets State documents be overwritten blindly (content written before ETags
     # existed does so); profiles always, and every document in 2.0, need a precondition.
     required = not preconditions.present and (is_v2() or resource.kind != STATE)
-    # 1.0.3 also makes a profile PUT without either header a client error even when it
-    # creates the document; 2.0 dropped that rule.
-    refused_when_new = not preconditions.present and resource.kind != STATE and not is_v2()
+    # Without either header a PUT creates a document that does not exist yet: xAPI 1.0.3
+    # (Communication 3.1) asks for the 409 only when it exists, and clients such as
+    # TinCanPython create profiles that way.
 
     def decide(current: store.Document | None) -> store.Store:
         check(preconditions, current)
-        if refused_when_new and current is None:
-            raise XAPIError(
-                400,
-                "A profile PUT needs If-None-Match: * to create the document, or If-Match with its ETag "
-                "to replace it (xAPI 1.0.3 Communication 3.1).",
-                "Un PUT de profil exige If-None-Match: * pour créer le document, ou If-Match avec son ETag "
-                "pour le remplacer (xAPI 1.0.3, Communication 3.1).",
-                "If-None-Match",
-            )
         if required and current is not None:
             raise XAPIError(
                 409,

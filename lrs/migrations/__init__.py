@@ -13,8 +13,12 @@ write a new one. `create_app` and `parcours serve` apply pending migrations on s
 several workers starting at once are serialised by a lock (`BEGIN IMMEDIATE` on
 SQLite, an advisory lock on PostgreSQL).
 
-Tables are declared on `lrs.db.metadata` so that queries can use them; a migration
-may create them with `table.create(connection, checkfirst=True)`.
+Frozen DDL: a migration defines the tables and indexes it creates itself (its own
+`sqlalchemy.Table` objects on a `MetaData()` of its own, or SQL text read the same
+way by both databases) and imports no live table and no live code, so that a
+database made by any release upgrades exactly as a new one is built. The live
+tables, declared on `lrs.db.metadata` for queries, must agree with what the
+migrations build: `tests/lrs/test_migrations.py` compares them.
 """
 
 from __future__ import annotations
@@ -48,6 +52,13 @@ def available_migrations() -> list[str]:
 
 def applied_migrations(connection: Connection) -> set[str]:
     schema_migrations.create(connection, checkfirst=True)
+    return set(connection.execute(sqlalchemy.select(schema_migrations.c.name)).scalars())
+
+
+def applied_migrations_read_only(connection: Connection) -> set[str]:
+    """The applied migrations, without creating the table (a health check only reads)."""
+    if not sqlalchemy.inspect(connection).has_table(schema_migrations.name):
+        return set()
     return set(connection.execute(sqlalchemy.select(schema_migrations.c.name)).scalars())
 
 

@@ -35,7 +35,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from lrs.db import bulk_insert, write_transaction, writer_queue
 from lrs.statements.index_writer import IndexEntry, IngestHook, index_statements
-from lrs.statements.indexing import index_keys, is_voiding, statement_ref_target
+from lrs.statements.index_keys import index_keys, is_voiding, statement_ref_target
 from lrs.tables import index_queue, statements
 
 log = logging.getLogger("parcours.lrs")

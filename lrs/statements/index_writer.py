@@ -15,7 +15,7 @@ import sqlalchemy
 from sqlalchemy.engine import Connection
 
 from lrs.db import bulk_insert
-from lrs.statements.indexing import index_key, statement_ref_target
+from lrs.statements.index_keys import index_key, statement_ref_target
 from lrs.tables import index_queue, statement_keys, statements
 
 IngestHook = Callable[[Connection, list[dict], list[str]], None]

@@ -1,6 +1,8 @@
-"""Statement queries: every filter is one range of the index, results come in `stored`
-order (then insertion sequence), and `more` is a keyset cursor: the position of the
-last statement returned, so pages stay exact while new statements arrive."""
+"""Reading statements: one by id, the attachments they name, and queries.
+
+In a query every filter is one range of the index, results come in `stored` order
+(then insertion sequence), and `more` is a keyset cursor: the position of the last
+statement returned, so pages stay exact while new statements arrive."""
 
 from __future__ import annotations
 
@@ -14,8 +16,8 @@ import sqlalchemy
 from sqlalchemy.engine import Connection
 
 from lrs.errors import XAPIError
-from lrs.statements.indexing import index_key
-from lrs.tables import statement_keys, statements
+from lrs.statements.index_keys import index_key
+from lrs.tables import attachments, statement_keys, statements
 
 
 @dataclass(frozen=True)
@@ -110,3 +112,22 @@ def run_query(
     rows = rows[:size]
     last = rows[-1]
     return rows, replace(query, after=(last[1], last[0]))
+
+
+def find_statement(connection: Connection, statement_id: str) -> Any | None:
+    """The row (body, stored_us, voided, credential_key) of one statement, voided or not."""
+    return connection.execute(
+        sqlalchemy.select(statements.c.body, statements.c.stored_us, statements.c.voided,
+                          statements.c.credential_key).where(statements.c.id == statement_id)
+    ).first()
+
+
+def attachment_contents(connection: Connection, sha2s: list[str]) -> list[tuple[str, str, bytes]]:
+    """(sha2, content type, content) of the stored attachments among `sha2s`, in that order."""
+    if not sha2s:
+        return []
+    rows = {
+        row.sha2: row
+        for row in connection.execute(sqlalchemy.select(attachments).where(attachments.c.sha2.in_(sha2s)))
+    }
+    return [(sha2, rows[sha2].content_type, bytes(rows[sha2].content)) for sha2 in sha2s if sha2 in rows]

@@ -28,11 +28,18 @@ from lrs.params import (
 from lrs.statements.attachments_in import collect_attachment_parts, require_no_missing_content
 from lrs.statements.backlog import ensure_indexed, storing
 from lrs.statements.formats import FORMATS, canonical, ids_format
-from lrs.statements.indexing import safe_agent_key
+from lrs.statements.index_keys import safe_agent_key
 from lrs.statements.multipart import Part, build_multipart, parse_multipart
-from lrs.statements.query import StatementQuery, decode_cursor, encode_cursor, run_query
-from lrs.statements.store import activity_definition, prepare_batch, write_batch
-from lrs.tables import attachments, statements
+from lrs.statements.query import (
+    StatementQuery,
+    attachment_contents,
+    decode_cursor,
+    encode_cursor,
+    find_statement,
+    run_query,
+)
+from lrs.statements.activity_definitions import activity_definition
+from lrs.statements.store import prepare_batch, write_batch
 from lrs.timeutil import from_micros, http_date, now_utc, rfc3339, to_micros
 from lrs.versioning import request_version
 from validators.xapi import errors_only, validate_statement
@@ -199,13 +206,7 @@ def _attachment_parts(connection: sqlalchemy.Connection, bodies: list[str]) -> l
             sha2 = str(attachment.get("sha2", "")).lower()
             if sha2 and sha2 not in wanted:
                 wanted.append(sha2)
-    if not wanted:
-        return []
-    rows = {
-        row.sha2: row
-        for row in connection.execute(sqlalchemy.select(attachments).where(attachments.c.sha2.in_(wanted)))
-    }
-    return [(sha2, rows[sha2].content_type, bytes(rows[sha2].content)) for sha2 in wanted if sha2 in rows]
+    return attachment_contents(connection, wanted)
 
 
 def _respond(payload: bytes, parts: list[tuple[str, str, bytes]] | None, last_modified_us: int | None) -> Response:
@@ -234,10 +235,7 @@ def _get_single(params: dict, credential: Credential) -> Response:
     voided = "voidedStatementId" in params
     statement_id = params["voidedStatementId"] if voided else params["statementId"]
     with read_transaction() as connection:
-        row = connection.execute(
-            sqlalchemy.select(statements.c.body, statements.c.stored_us, statements.c.voided,
-                              statements.c.credential_key).where(statements.c.id == statement_id)
-        ).first()
+        row = find_statement(connection, statement_id)
         mine = _mine_only(credential)
         if row is None or bool(row.voided) != voided or (mine is not None and row.credential_key != mine):
             raise XAPIError(404, f"No {'voided ' if voided else ''}statement with id {statement_id}.",

@@ -10,30 +10,23 @@ on a SQLite file, from the queue of `lrs.statements.backlog`.
 
 from __future__ import annotations
 
-import threading
 import uuid
-import weakref
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
 import orjson
 import sqlalchemy
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection
 
 from lrs.auth import Credential
 from lrs.db import bulk_insert, insert_ignoring_duplicates, is_sqlite
 from lrs.errors import XAPIError
 from lrs.statements import backlog
 from lrs.statements.index_writer import IngestHook, index_statements, referrers
-from lrs.statements.indexing import (
-    activities_with_definitions,
-    agents_seen,
-    index_keys,
-    is_voiding,
-    safe_agent_key,
-    statement_ref_target,
-)
-from lrs.tables import activities, agent_names, attachments, statements
+from lrs.statements.activity_definitions import definitions_sent, store_activities
+from lrs.statements.agent_names import agent_rows, store_agents
+from lrs.statements.index_keys import index_keys, is_voiding, statement_ref_target
+from lrs.tables import attachments, statements
 from lrs.timeutil import now_utc, rfc3339, to_micros
 from validators.xapi import normalize_statement, statements_equivalent
 
@@ -49,28 +42,6 @@ class StoreResult:
         """Call once the transaction is committed: remembers what is now in the database."""
         for action in self.after_commit:
             action()
-
-
-class _SeenCache:
-    """What this process already wrote (agent names, activity definitions), per engine,
-    so that repeated statements skip those writes; a bounded set per engine."""
-
-    LIMIT = 200_000
-
-    def __init__(self) -> None:
-        self._by_engine: "weakref.WeakKeyDictionary[Engine, dict[str, dict]]" = weakref.WeakKeyDictionary()
-        self._lock = threading.Lock()
-
-    def section(self, engine: Engine, name: str) -> dict:
-        with self._lock:
-            sections = self._by_engine.setdefault(engine, {})
-            table = sections.setdefault(name, {})
-            if len(table) > self.LIMIT:
-                table.clear()
-            return table
-
-
-_seen = _SeenCache()
 
 
 def prepare_statement(raw: dict, version: str, credential: Credential) -> dict:
@@ -132,8 +103,8 @@ def prepare_batch(
         seen_ids.add(statement["id"])
     return PreparedBatch(
         statements=prepared,
-        agent_rows=_agent_rows(prepared),
-        activity_definitions=_activity_definitions(prepared),
+        agent_rows=agent_rows(prepared),
+        activity_definitions=definitions_sent(prepared),
         credential=credential,
         attachment_parts=attachment_parts or {},
         paths=paths,
@@ -194,8 +165,8 @@ def write_batch(connection: Connection, batch: PreparedBatch, *, hooks: Iterable
     targeting_new = referrers(connection, [s["id"] for s in new_statements])
     result.voided_ids = _apply_voiding(connection, new_statements, targeting_new)
     _store_attachments(connection, new_statements, batch.attachment_parts)
-    result.after_commit.append(_store_agents(connection, batch.agent_rows))
-    result.after_commit.append(_store_activities(connection, batch.activity_definitions, batch.credential))
+    result.after_commit.append(store_agents(connection, batch.agent_rows))
+    result.after_commit.append(store_activities(connection, batch.activity_definitions, batch.credential))
     result.stored = new_statements
     engine = connection.engine
     if backlog.deferred(engine):
@@ -285,113 +256,3 @@ def _store_attachments(connection: Connection, new: list[dict], parts: dict[str,
     }
     rows = [{"sha2": sha2, "content_type": parts[sha2][0], "content": parts[sha2][1]} for sha2 in sorted(wanted)]
     insert_ignoring_duplicates(connection, attachments, rows)
-
-
-def _nothing() -> None:
-    return None
-
-
-def _agent_rows(prepared: list[dict]) -> dict[tuple[str, str], dict]:
-    rows: dict[tuple[str, str], dict] = {}
-    for statement in prepared:
-        for agent in agents_seen(statement):
-            key = safe_agent_key(agent)
-            if key is None:
-                continue
-            name = agent.get("name") if isinstance(agent.get("name"), str) else ""
-            if (key, name) in rows:
-                continue
-            ifi = {k: agent[k] for k in ("mbox", "mbox_sha1sum", "openid", "account") if k in agent}
-            rows[(key, name)] = {"agent_key": key, "name": name, "agent": orjson.dumps(ifi).decode()}
-    return rows
-
-
-def _store_agents(connection: Connection, candidates: dict[tuple[str, str], dict]) -> Callable[[], None]:
-    seen = _seen.section(connection.engine, "agents")
-    rows = {pair: row for pair, row in candidates.items() if pair not in seen}
-    if not rows:
-        return _nothing
-    insert_ignoring_duplicates(connection, agent_names, list(rows.values()))
-    return lambda: seen.update(dict.fromkeys(rows, True))
-
-
-def merge_definition(current: dict | None, update: dict) -> dict:
-    """Language maps merge per language; other properties take the newer value."""
-    merged = dict(current or {})
-    for key, value in update.items():
-        if key in ("name", "description") and isinstance(value, dict) and isinstance(merged.get(key), dict):
-            merged[key] = {**merged[key], **value}
-        else:
-            merged[key] = value
-    return merged
-
-
-def _activity_definitions(prepared: list[dict]) -> dict[str, list[dict]]:
-    """Activity id -> the definitions sent for it, in order (empty when sent bare)."""
-    found: dict[str, list[dict]] = {}
-    for statement in prepared:
-        for activity in activities_with_definitions(statement):
-            definitions = found.setdefault(activity["id"], [])
-            if isinstance(activity.get("definition"), dict):
-                definitions.append(activity["definition"])
-    return found
-
-
-def _fingerprint(definitions: list[dict]) -> str:
-    return orjson.dumps(definitions[-1], option=orjson.OPT_SORT_KEYS).decode() if definitions else ""
-
-
-def _store_activities(connection: Connection, sent: dict[str, list[dict]], credential: Credential) -> Callable[[], None]:
-    seen = _seen.section(connection.engine, "activities")
-    # Skip activities whose last merged definition is what is sent again (the common case).
-    fragments = {}
-    for activity_id, definitions in sent.items():
-        prints = {_fingerprint([d]) for d in definitions} or {""}
-        if prints != {seen.get(activity_id)}:
-            fragments[activity_id] = definitions
-    if not fragments:
-        return _nothing
-    current = {
-        row.id: row
-        for row in connection.execute(
-            # lock the rows being merged (PostgreSQL; SQLite's write lock covers it)
-            sqlalchemy.select(activities).where(activities.c.id.in_(list(fragments))).with_for_update()
-        )
-    }
-    new_rows = []
-    remembered: dict[str, str] = {}
-    for activity_id, definitions in fragments.items():
-        row = current.get(activity_id)
-        allowed = credential.can_define or (row is not None and row.authority_key == credential.key)
-        if row is None:
-            merged = None
-            if allowed:
-                for definition in definitions:
-                    merged = merge_definition(merged, definition)
-            new_rows.append({
-                "id": activity_id,
-                "definition": orjson.dumps(merged).decode() if merged else None,
-                "authority_key": credential.key if merged else None,
-            })
-        elif allowed and definitions:
-            merged = orjson.loads(row.definition) if row.definition else None
-            for definition in definitions:
-                merged = merge_definition(merged, definition)
-            connection.execute(
-                activities.update().where(activities.c.id == activity_id).values(
-                    definition=orjson.dumps(merged).decode(),
-                    authority_key=row.authority_key or credential.key,
-                )
-            )
-        if allowed or not definitions:  # what is now in the row, for this sender
-            remembered[activity_id] = _fingerprint(definitions)
-    insert_ignoring_duplicates(connection, activities, new_rows)
-    return lambda: seen.update(remembered)
-
-
-def activity_definition(connection: Connection, activity_id: str) -> dict | None:
-    row = connection.execute(sqlalchemy.select(activities.c.definition).where(activities.c.id == activity_id)).first()
-    if row is None:
-        return None
-    return orjson.loads(row.definition) if row.definition else {}
-

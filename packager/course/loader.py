@@ -131,6 +131,7 @@ class _CourseBuilder:
             mastery_score=f["mastery_score"],
             modules=tuple(modules),
             keywords=tuple(f["keywords"]),
+            accessibility_date=f["accessibility"]["date"] if f["accessibility"] else None,
             cover=cover,
             logo=logo,
             theme=f["theme"],

@@ -56,7 +56,16 @@ def _construct_sequence(loader: _MarkedLoader, node: yaml.SequenceNode) -> Marke
     return result
 
 
+def _construct_timestamp(loader: _MarkedLoader, node: yaml.ScalarNode) -> Any:
+    # `2026-02-30` looks like a date but is none: keep the text so the schema names the field
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
 _MarkedLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_MarkedLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 _MarkedLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 
 

@@ -124,6 +124,7 @@ class Course:
     mastery_score: float | None
     modules: tuple[Module, ...]
     keywords: tuple[str, ...] = field(default=())
+    accessibility_date: str | None = None  # YYYY-MM-DD the author gives: builds stay byte-identical
     cover: Image | None = None
     logo: Image | None = None
     theme: str = "neutre"

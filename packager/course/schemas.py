@@ -6,6 +6,7 @@ the loaders, which know where each file is.
 
 from __future__ import annotations
 
+import datetime
 import re
 from typing import Any, Callable
 
@@ -152,6 +153,24 @@ class StringOr(fields.Field):
         return self.schema().load(value)
 
 
+class IsoDate(fields.Field):
+    """A calendar date, written 2026-03-01 (YAML reads it as a date) or quoted: kept as that text."""
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> str:
+        if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+            return value.isoformat()
+        if isinstance(value, str):
+            try:
+                return datetime.date.fromisoformat(value.strip()).isoformat()
+            except ValueError:
+                pass
+        raise ValidationError(msg("not_date", value=value))
+
+
+class AccessibilitySchema(Schema):
+    date = IsoDate(required=True)  # when the course's accessibility was last checked
+
+
 class ImageSchema(Schema):
     file = StrictString(required=True, validate=check_not_blank)
     alt = StrictString(load_default="")
@@ -196,6 +215,9 @@ class CourseSchema(Schema):
     keywords = fields.List(StrictString(validate=check_not_blank), load_default=list)
     duration = StrictString(load_default=None, validate=check_duration)
     mastery_score = Number(load_default=None, validate=check_score)
+    accessibility = fields.Nested(AccessibilitySchema, load_default=None)
+
+
     cover = StringOr(ImageSchema, "file", load_default=None)
     logo = StringOr(ImageSchema, "file", load_default=None)
     theme = StrictString(load_default="neutre", validate=one_of(*THEMES))

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import http.client
 import json
 import time
 from datetime import datetime, timezone
 from typing import Iterator
-from urllib.parse import urlencode, urlparse
 
 import pytest
 from tincan import Activity, Agent, RemoteLRS
@@ -30,18 +28,6 @@ def lrs(database_url: str) -> Iterator[RemoteLRS]:
 def etag_of(response) -> str:  # type: ignore[no-untyped-def]
     """RemoteLRS reads no response header: take the ETag from the raw response."""
     return response.response.getheader("ETag")
-
-
-def create_profile(lrs: RemoteLRS, resource: str, params: dict[str, str], content: dict) -> None:
-    """Create a profile document the way 1.0.3 requires (If-None-Match: *), which
-    RemoteLRS cannot send: it only ever sends If-Match."""
-    endpoint = urlparse(lrs.endpoint)
-    connection = http.client.HTTPConnection(endpoint.hostname, endpoint.port)
-    connection.request("PUT", f"{endpoint.path}{resource}?{urlencode(params)}", body=json.dumps(content), headers={
-        "X-Experience-API-Version": "1.0.3", "Authorization": lrs.auth,
-        "Content-Type": "application/json", "If-None-Match": "*"})
-    assert connection.getresponse().status == 204
-    connection.close()
 
 
 def test_state_round_trip(lrs: RemoteLRS) -> None:
@@ -97,10 +83,7 @@ def test_state_with_registration(lrs: RemoteLRS) -> None:
 def test_activity_profile_round_trip(lrs: RemoteLRS) -> None:
     profile = ActivityProfileDocument(id="glossary", activity=ACTIVITY, content=json.dumps({"fr": "glossaire"}),
                                       content_type="application/json")
-    refused = lrs.save_activity_profile(profile)  # 1.0.3: creating a profile needs If-None-Match: *
-    assert not refused.success and refused.response.status == 400
-    create_profile(lrs, "activities/profile", {"activityId": ACTIVITY.id, "profileId": "glossary"},
-                   {"fr": "glossaire"})
+    assert lrs.save_activity_profile(profile).success  # created without a precondition, as RemoteLRS does
     retrieved = lrs.retrieve_activity_profile(ACTIVITY, "glossary")
     assert json.loads(bytes(retrieved.content.content)) == {"fr": "glossaire"}
 
@@ -120,7 +103,9 @@ def test_activity_profile_round_trip(lrs: RemoteLRS) -> None:
 
 
 def test_agent_profile_round_trip(lrs: RemoteLRS) -> None:
-    create_profile(lrs, "agents/profile", {"agent": AGENT.to_json(), "profileId": "preferences"}, {"lang": "fr"})
+    first = AgentProfileDocument(id="preferences", agent=AGENT, content=json.dumps({"lang": "fr"}),
+                                 content_type="application/json")
+    assert lrs.save_agent_profile(first).success  # RemoteLRS sends neither If-Match nor If-None-Match
     retrieved = lrs.retrieve_agent_profile(AGENT, "preferences")
     assert retrieved.success and json.loads(bytes(retrieved.content.content)) == {"lang": "fr"}
     before = datetime.now(timezone.utc).isoformat()
@@ -136,3 +121,13 @@ def test_agent_profile_round_trip(lrs: RemoteLRS) -> None:
     profile.etag = etag_of(lrs.retrieve_agent_profile(AGENT, "preferences"))
     assert lrs.delete_agent_profile(profile).success
     assert lrs.retrieve_agent_profile_ids(AGENT).content == []
+
+
+def test_about_lists_2_0_0_which_tincan_1_0_0_cannot_read(lrs: RemoteLRS) -> None:
+    """docs/lrs.md: RemoteLRS.about() raises on "2.0.0"; the documented workaround reads it."""
+    from tincan.http_request import HTTPRequest
+
+    with pytest.raises(ValueError, match="2.0.0"):
+        lrs.about()  # the 1.0.0 client knows versions up to 1.0.3 only, in a list of its own
+    response = lrs._send_request(HTTPRequest(method="GET", resource="about"))  # the workaround
+    assert response.success and set(json.loads(response.data)["version"]) >= {"1.0.3", "2.0.0"}

@@ -11,7 +11,7 @@ from lrs.app import create_app
 from lrs.config import Config
 from lrs.migrations import apply_migrations, available_migrations, schema_migrations
 from lrs.statements import backlog
-from lrs.statements.indexing import index_key
+from lrs.statements.index_keys import index_key
 from lrs.tables import index_queue, statement_keys, statements
 from tests.lrs.xapi_client import ACTIVITY, VERB, XAPIClient, agent, make_client, new_id, statement
 

@@ -24,6 +24,15 @@ from lrs.migrations import apply_migrations, available_migrations, schema_migrat
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def test_credentials_create_help_names_every_scope() -> None:
+    from lrs.auth import SCOPES
+
+    shown = " ".join(CliRunner().invoke(credentials, ["create", "--help"]).output.split())
+    for scope in SCOPES:
+        assert f" {scope}," in shown or f" {scope}." in shown, scope
+    assert "reports/read" in shown
+
+
 def test_credentials_create_list_revoke(database_url: str) -> None:
     runner = CliRunner()
     created = runner.invoke(credentials, ["create", "--key", "moodle", "--secret", "s3cr3t", "--scopes",

@@ -69,6 +69,8 @@ COURSE_MISTAKES = [
     ("title: Cours de test", "title: Cours\nmastery_score: 1.5", "course.yaml:3: mastery_score: doit être compris entre 0 et 1"),
     ("title: Cours de test", "title: Cours\nversion: 1.0", "course.yaml:3: version: version attendue"),
     ("title: Cours de test", "title: Cours\ncolor: red", "course.yaml:3: color: champ inconnu"),
+    ("title: Cours de test", "title: Cours\naccessibility:\n  date: 2026-02-30", "course.yaml:4: accessibility.date: « 2026-02-30 » n'est pas une date"),
+    ("title: Cours de test", "title: Cours\naccessibility: {}", "course.yaml:3: accessibility.date: champ obligatoire manquant"),
     ("title: Cours de test\n", "", "course.yaml:1: title: champ obligatoire manquant"),
     ("      - pages/intro.md", "      - pages/absente.md", "course.yaml:7: modules[0].pages[0]: fichier de page pages/absente.md introuvable"),
     ("      - pages/intro.md", "      - ../dehors.md", "course.yaml:7: modules[0].pages[0]: le chemin ../dehors.md sort du dossier du cours"),

@@ -39,6 +39,7 @@ MESSAGES: dict[str, tuple[Severity, str, str, str]] = {
     "version.invalid": ("error", "Data 2.4.10", "version inacceptable, 1.0.x attendu : {value}", "unacceptable version, 1.0.x expected: {value}"),
     "version.invalid2": ("error", "Data 2.4.10", "version inacceptable, 1.0.x ou 2.0.x attendu : {value}", "unacceptable version, 1.0.x or 2.0.x expected: {value}"),
     "objecttype.expected": ("error", "Data 2.4", "objectType doit valoir « {expected} », pas {value}", "objectType must be '{expected}', not {value}"),
+    "object.objecttype_missing": ("error", "Data 2.4.4", "un objet {kind} doit porter objectType « {kind} » (sans objectType, l'objet est une activité)", "a {kind} object needs objectType '{kind}' (without objectType the object is an Activity)"),
     "objecttype.invalid": ("error", "Data 2.4.4", "objectType {value} inconnu ; valeurs admises : {expected}", "unknown objectType {value}; allowed: {expected}"),
     "mbox.invalid": ("error", "Data 2.4.2.3", "mbox doit être un IRI « mailto:adresse@domaine » : {value}", "mbox must be a 'mailto:address@domain' IRI: {value}"),
     "sha1.invalid": ("error", "Data 2.4.2.3", "mbox_sha1sum doit compter 40 chiffres hexadécimaux : {value}", "mbox_sha1sum must be 40 hexadecimal digits: {value}"),

@@ -429,6 +429,11 @@ def _check_object(value: Any, path: str, out: Out, v2: bool, kinds: dict[str, Ch
     if type(value) is not dict:
         fail(out, "type.object", path)
         return
+    if "objectType" not in value:
+        implied = _implied_kind(value)
+        if implied is not None:  # reporting it as an Activity would name the wrong property
+            fail(out, "object.objecttype_missing", f"{path}.objectType", kind=implied)
+            return
     kind = value.get("objectType", "Activity")
     check = kinds.get(kind) if type(kind) is str else None
     if check is not None:
@@ -437,6 +442,19 @@ def _check_object(value: Any, path: str, out: Out, v2: bool, kinds: dict[str, Ch
         fail(out, "substatement.nested", f"{path}.objectType")
     else:
         fail(out, "objecttype.invalid", f"{path}.objectType", value=kind, expected=", ".join(kinds))
+
+
+def _implied_kind(value: dict) -> str | None:
+    """The kind an object without objectType was meant to be, when it is not an Activity."""
+    if "id" in value:
+        return None
+    if any(key in value for key in ("actor", "verb", "object")):
+        return "SubStatement"
+    if "member" in value:
+        return "Group"
+    if any(key in value for key in IFIS):
+        return "Agent"
+    return None
 
 
 def _forbidden_in_substatement(value: Any, path: str, out: Out, v2: bool) -> None:

@@ -10,7 +10,7 @@ from lrs.migrations import apply_migrations
 from lrs.reports.facts import extract_fact
 from lrs.reports.progress import rows_for
 from lrs.reports.store import ingest
-from lrs.reports.tables import report_progress
+from lrs.reports.db_tables import report_progress
 
 from .dataset import CMI5_CATEGORY, MOVEON, MOVEON_CATEGORY, SESSION
 

@@ -146,6 +146,10 @@ FAILING: list[tuple[str, Any, str, str]] = [
     ("$.object", {"objectType": "StatementRef", "id": "1234"}, "$.object.id", "xapi.uuid.invalid"),
     ("$.object", {"objectType": "StatementRef", "id": REF["id"], "definition": {}}, "$.object.definition", "xapi.property.unknown"),
     ("$.object", {"objectType": "Agent", "name": "x"}, "$.object", "xapi.agent.ifi_none"),
+    ("$.object", {"mbox": "mailto:x@exemple.gouv.fr"}, "$.object.objectType", "xapi.object.objecttype_missing"),
+    ("$.object", {"name": "G", "member": [AGENT]}, "$.object.objectType", "xapi.object.objecttype_missing"),
+    ("$.object", {k: v for k, v in SUB.items() if k != "objectType"}, "$.object.objectType", "xapi.object.objecttype_missing"),
+    ("$.object", {**SUB, "object": {"account": {"homePage": "https://m.fr", "name": "42"}}}, "$.object.object.objectType", "xapi.object.objecttype_missing"),
     ("$.object", {**SUB, "object": SUB}, "$.object.object.objectType", "xapi.substatement.nested"),
     ("$.object", {**SUB, "stored": "2026-01-01T00:00:00Z"}, "$.object.stored", "xapi.substatement.forbidden"),
     ("$.object", {**SUB, "version": "1.0.3"}, "$.object.version", "xapi.substatement.forbidden"),
@@ -336,3 +340,15 @@ def test_odd_json_values_give_findings_not_exceptions() -> None:
     huge = mutated(full_statement(), "$.result.score.scaled", 10**400)
     assert errors(huge) == [("$.result.score.scaled", "xapi.score.scaled")]
     assert errors(mutated(full_statement(), "$.result.score.raw", float("nan"))) == [("$.result.score.raw", "xapi.type.number")]
+
+
+@pytest.mark.parametrize(("value", "kind"), [
+    ({"mbox": "mailto:x@exemple.gouv.fr"}, "Agent"),
+    ({"member": [AGENT]}, "Group"),
+    ({k: v for k, v in SUB.items() if k != "objectType"}, "SubStatement"),
+])
+def test_missing_object_type_names_objecttype_and_the_kind(value: dict, kind: str) -> None:
+    findings = errors_only(validate_statement(mutated(full_statement(), "$.object", value), "2.0.0"))
+    assert [f.path for f in findings] == ["$.object.objectType"]
+    assert "objectType" in findings[0].message("en") and kind in findings[0].message("en")
+    assert "objectType" in findings[0].message("fr") and kind in findings[0].message("fr")

@@ -1,5 +1,5 @@
-"""What a statement is found by: the `statement_keys` rows and the agents and
-activities it tells the LRS about (see `lrs.tables` for the kinds)."""
+"""What a statement is found by: its (kind, value) index keys and their `statement_keys`
+hash (see `lrs.tables` for the kinds), and the agents and activities it tells the LRS about."""
 
 from __future__ import annotations
 
