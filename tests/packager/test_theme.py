@@ -41,3 +41,15 @@ def test_unknown_theme_is_refused(write_course: CourseWriter) -> None:
     with pytest.raises(CourseError) as caught:
         load_course(write_course({"course.yaml": text, "pages/intro.md": MINIMAL_PAGE}))
     assert caught.value.format() == "course.yaml:3: theme: valeur attendue parmi : neutre, etat"
+
+
+def test_state_theme_colours_pass_the_contrast_check() -> None:
+    from packager.accessibility import _CUSTOM_PROPERTY, THEME_PAIRS, _contrast, contrast_ratio
+    from packager.layout import STATIC_DIR
+
+    theme = dict(_CUSTOM_PROPERTY.findall((STATIC_DIR / "theme-etat.css").read_text(encoding="utf-8")))
+    base = dict(_CUSTOM_PROPERTY.findall((STATIC_DIR / "parcours.css").read_text(encoding="utf-8")))
+    colours = {**base, **theme}
+    assert theme["--pc-text"] == "#161616"  # the theme's own colours are the ones judged
+    assert all(contrast_ratio(colours[a], colours[b]) >= 4.5 for a, b in THEME_PAIRS)
+    assert _contrast("etat")["failures"] == [] and _contrast("etat")["checked"] == len(THEME_PAIRS)
