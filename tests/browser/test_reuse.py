@@ -44,6 +44,7 @@ def test_pdf_page_loads_the_pdf_when_opened(page: Page, server: LiveServer,
     assert frame.get_attribute("src") is None
     page.locator("details.pc-pdf summary").focus()
     page.keyboard.press("Enter")
+    page.wait_for_function("() => document.querySelector('details.pc-pdf iframe').hasAttribute('src')")
     assert frame.get_attribute("src") == "../../files/media/guide-accueil.pdf"
     link = page.locator("section[data-page='guide'] .pc-embedded-link a")
     assert link.inner_text().startswith("Télécharger « Le guide de l'accueil » (PDF, 1 Ko)")
