@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 from packager.course.model import Course
-from packager.layout import STATIC_DIR, STYLESHEET
+from packager.layout import STATIC_DIR, STYLESHEET, theme_stylesheet
 from packager.render import module_html
 from validators.xapi import is_language_tag
 
@@ -146,9 +146,12 @@ def contrast_ratio(foreground: str, background: str) -> float:
     return (lighter + 0.05) / (darker + 0.05)
 
 
-def _contrast() -> dict[str, Any]:
+def _contrast(theme: str) -> dict[str, Any]:
     css = (STATIC_DIR / STYLESHEET.rsplit("/", 1)[-1]).read_text(encoding="utf-8")
     colours = dict(_CUSTOM_PROPERTY.findall(css))
+    theme_css = theme_stylesheet(theme)
+    if theme_css:  # the theme's own colours replace the neutral ones
+        colours.update(_CUSTOM_PROPERTY.findall((STATIC_DIR / theme_css.rsplit("/", 1)[-1]).read_text(encoding="utf-8")))
     failures = []
     for text, background in THEME_PAIRS:
         if text not in colours or background not in colours:
@@ -160,7 +163,7 @@ def _contrast() -> dict[str, Any]:
 
 def accessibility_statement(course: Course) -> dict[str, Any]:
     """The statement of parcours-course.json (docs/course-format.md)."""
-    checks = [_language(course), _headings(course), _images(course), _media(course), _forms(course), _contrast()]
+    checks = [_language(course), _headings(course), _images(course), _media(course), _forms(course), _contrast(course.theme)]
     return {
         "standard": STANDARD,
         "date": course.accessibility_date,

@@ -9,10 +9,10 @@ import click
 
 from packager.preview.builder import BuildState
 from packager.build import OutputError, PackageError, build_packages, parse_formats, report_target, written_paths
-from packager.cli_language import LocalizedCommand
 from packager.course import CourseError
 from packager.formats import DEFAULT_FORMAT, FORMATS
 from packager.messages import msg
+from validators.cli_language import LocalizedCommand
 from validators.language import language_option
 
 

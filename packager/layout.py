@@ -10,6 +10,12 @@ STATIC_DIR = PACKAGE_DIR / "static"
 
 ASSET_DIR = "files"  # course media keep their course-relative path under this folder
 STYLESHEET = "static/parcours.css"
+THEME_STYLESHEETS = {"etat": "static/theme-etat.css"}  # themes other than the neutral one add a style sheet
+
+
+def theme_stylesheet(theme: str) -> str | None:
+    """Package path of the theme's own style sheet (None for the neutral theme)."""
+    return THEME_STYLESHEETS.get(theme)
 
 
 def runtime_files() -> list[Path]:

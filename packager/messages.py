@@ -30,8 +30,13 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "invalid YAML: a quote opened here is never closed",
     ),
     "yaml_bracket": (
-        "YAML invalide : « {value} » manquant pour fermer la liste ouverte ici",
-        "invalid YAML: '{value}' missing to close the list opened here",
+        "YAML invalide : « ] » manquant pour fermer la liste ouverte ici",
+        "invalid YAML: ']' missing to close the list opened here",
+    ),
+    "yaml_brace": (
+        "YAML invalide : « }} » manquant pour fermer le dictionnaire ouvert ici "
+        "(ou un texte à mettre entre guillemets)",
+        "invalid YAML: '}}' missing to close the mapping opened here (or a text to put in quotes)",
     ),
     "yaml_after_quote": (
         "YAML invalide : du texte suit un texte entre guillemets ; mettez toute la valeur entre guillemets",
@@ -111,6 +116,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "key '{value}' is reserved for the quiz",
     ),
     "empty_list": ("la liste ne peut pas être vide", "the list may not be empty"),
+    "attempts_need_quiz": (
+        "un nombre de tentatives n'a de sens qu'avec un quiz",
+        "a number of attempts only makes sense with a quiz",
+    ),
+    "draw_too_many": (
+        "draw ({value}) dépasse le nombre de questions ({count})",
+        "draw ({value}) is more than the number of questions ({count})",
+    ),
     "completion_needs_quiz": (
         "la règle d'achèvement « quiz » demande un quiz",
         "completion rule 'quiz' needs a quiz",

@@ -14,7 +14,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from packager.course.markdown import new_window_mention
 from packager.course.model import Course, Module, Question
-from packager.layout import runtime_scripts
+from packager.layout import runtime_scripts, theme_stylesheet
 from packager.mastery import mastery_percent
 from packager.strings import interface_strings
 from validators.xapi import vocabulary
@@ -35,6 +35,7 @@ RUNTIME_STRINGS = (
     "failed", "completed", "answer_required", "retry", "invalid_number", "invalid_sequence",
     "incomplete_quiz", "no_lms", "lms_error", "exit_module", "decimal_mark", "next_module",
     "previous_module", "page_seen",
+    "attempts_left", "no_attempt_left",
 )
 # the strings of the course home's module cards (web format)
 HOME_STRINGS = ("module_not_started", "module_progress", "module_done")
@@ -73,7 +74,8 @@ def _question_config(question: Question) -> dict[str, Any]:
         "description": question.text,
     }
     if question.type in ("choice", "sequencing"):
-        data["choices"] = [{"id": item.id, "text": item.text} for item in question.choices]
+        data["choices"] = [{"id": item.id, "text": item.text, **({"feedback": item.feedback} if item.feedback else {})}
+                           for item in question.choices]
     if question.type == "matching":
         data["source"] = [{"id": item.id, "text": item.text} for item in question.source]
         data["target"] = [{"id": item.id, "text": item.text} for item in question.target]
@@ -95,6 +97,9 @@ def module_config(course: Course, module: Module, package_format: str) -> dict[s
             "id": module.quiz.id,
             "key": module.quiz.key,
             "questions": [_question_config(q) for q in module.quiz.questions],
+            "draw": module.quiz.draw,
+            "shuffle": module.quiz.shuffle,
+            "maxAttempts": module.max_attempts,
         }
     config: dict[str, Any] = {
         "format": package_format,
@@ -166,6 +171,10 @@ def _common(course: Course) -> dict[str, Any]:
         "course_title": course.title_text(),
         "s": strings,
         "new_window": new_window_mention(strings),
+        "theme": course.theme,
+        "theme_stylesheet": theme_stylesheet(course.theme),
+        "logo": course.logo,
+        "administration": course.administration,
         "licence": course.licence,
         "authors": course.authors,
         "version": course.version,
@@ -199,6 +208,7 @@ def index_html(course: Course, package_format: str) -> bytes:
         description=course.description_text(),
         duration_text=duration_text(course.duration, course.language),
         modules=course.modules,
+        root="",
         cover=course.cover,
         forward_query=package_format == "xapi",
         home_json=script_json(home_config(course)) if package_format in COURSE_NAVIGATION_FORMATS else None,

@@ -72,6 +72,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "cover": "Image de couverture",
         "open_page": "Ouvrir « {title} » en pleine page",
         "download_pdf": "Télécharger « {title} » (PDF, {size})",
+        "show_pdf": "Afficher le PDF dans la page",
+        "attempts_left": "Tentative(s) restante(s) : {count}.",
+        "no_attempt_left": "Vous avez utilisé vos {count} tentative(s) : le résultat est définitif.",
+        "attempts_rule": "Nombre de tentatives : {count} au plus.",
+        "draw_rule": "{draw} questions tirées au sort parmi {count}, dans un ordre nouveau à chaque tentative.",
     },
     "en": {
         "skip": "Skip to content",
@@ -140,6 +145,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "cover": "Cover image",
         "open_page": "Open '{title}' full size",
         "download_pdf": "Download '{title}' (PDF, {size})",
+        "show_pdf": "Show the PDF in the page",
+        "attempts_left": "Attempts left: {count}.",
+        "no_attempt_left": "You have used your {count} attempt(s): the result is final.",
+        "attempts_rule": "Attempts: {count} at most.",
+        "draw_rule": "{draw} questions drawn from {count}, in a new order for each attempt.",
     },
 }
 

@@ -16,6 +16,7 @@ from typing import IO, Any, Callable
 import click
 
 from validators.bilingual import Text
+from validators.cli_language import LocalizedCommand
 from validators.findings import Finding
 from validators.language import language_option
 from validators.reporting import RENDERERS, FileReport, Renderer
@@ -149,7 +150,7 @@ def run(
     return 0
 
 
-@click.command("validate")
+@click.command("validate", cls=LocalizedCommand)
 @click.argument("files", nargs=-1, required=True)
 @click.option(
     "--format", "output_format", type=click.Choice(["human", "json", "junit"]), default="human", show_default=True,

@@ -111,6 +111,7 @@ class _CourseBuilder:
             if module is not None:
                 modules.append(module)
         cover = self._image(f.get("cover"), ["cover"])
+        logo = self._image(f.get("logo"), ["logo"])
         extra = self._extra_files(f["files"])
         if self.errors:
             raise CourseError(self.errors)
@@ -133,7 +134,11 @@ class _CourseBuilder:
             report_to=ReportTo(**f["report_to"]) if f["report_to"] else None,
             accessibility_date=f["accessibility"]["date"] if f["accessibility"] else None,
             cover=cover,
-            course_assets=tuple(sorted(extra | {image.file for image in (cover,) if image})),
+            logo=logo,
+            theme=f["theme"],
+            administration=f["administration"] or next((a["organisation"] for a in f["authors"] if a["organisation"]),
+                                                       None),
+            course_assets=tuple(sorted(extra | {image.file for image in (cover, logo) if image})),
         )
 
     def _module(self, raw: dict[str, Any], path: list[str | int], course_id: str) -> Module | None:
@@ -175,6 +180,7 @@ class _CourseBuilder:
             completion=raw["completion"] or ("quiz" if quiz else "pages"),
             mastery_score=mastery if quiz else None,
             assets=tuple(sorted(assets)),
+            max_attempts=raw["attempts"],
         )
 
     def _image(self, raw: dict[str, Any] | None, path: list[str | int]) -> Image | None:

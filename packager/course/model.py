@@ -49,6 +49,7 @@ class Item:
 
     id: str
     text: str
+    feedback: str | None = None  # shown when the learner picked this choice
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,8 @@ class Quiz:
     introduction: str | None
     questions: tuple[Question, ...]
     source: str  # relative path of the quiz file
+    draw: int | None = None  # questions drawn for each attempt (None: all of them)
+    shuffle: bool = False  # questions in a new order for each attempt (always so with draw)
 
 
 @dataclass(frozen=True)
@@ -97,6 +100,7 @@ class Module:
     completion: Completion
     mastery_score: float | None
     assets: tuple[str, ...]  # course-relative paths of media the module uses
+    max_attempts: int | None = None  # quiz attempts allowed (None: no limit)
 
 
 @dataclass(frozen=True)
@@ -137,6 +141,9 @@ class Course:
     report_to: ReportTo | None = None
     accessibility_date: str | None = None  # YYYY-MM-DD the author gives: builds stay byte-identical
     cover: Image | None = None
+    logo: Image | None = None
+    theme: str = "neutre"
+    administration: str | None = None  # shown in the header block (default: the first author's organisation)
     course_assets: tuple[str, ...] = field(default=())  # files the course itself uses (cover, logo, files:)
 
     @property

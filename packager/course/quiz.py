@@ -46,7 +46,8 @@ class _QuizReader:
                 self.error(path + [index, "id"], msg("duplicate_key", value=identifier))
                 return None
             seen.add(identifier)
-            result.append(Item(identifier, item["text"].strip()))
+            feedback = item.get("feedback")
+            result.append(Item(identifier, item["text"].strip(), feedback.strip() if feedback else None))
         return tuple(result)
 
 
@@ -101,10 +102,13 @@ def load_quiz(course_root: Path, relative: str, module_id: str) -> tuple[Quiz | 
         question = _question(reader, fields, key, f"{quiz_id}/{key}", path)
         if question is not None:
             questions.append(question)
+    if quiz["draw"] is not None and quiz["draw"] > len(quiz["questions"]):
+        reader.error(["draw"], msg("draw_too_many", value=quiz["draw"], count=len(quiz["questions"])))
     if reader.errors:
         return None, reader.errors
     title = quiz["title"] or ""
-    return Quiz(QUIZ_PAGE_KEY, quiz_id, title, quiz["introduction"], tuple(questions), relative), []
+    return Quiz(QUIZ_PAGE_KEY, quiz_id, title, quiz["introduction"], tuple(questions), relative,
+                draw=quiz["draw"], shuffle=quiz["shuffle"] or quiz["draw"] is not None), []
 
 
 def _question(reader: _QuizReader, f: dict[str, Any], key: str, iri: str, path: list[str | int]) -> Question | None:

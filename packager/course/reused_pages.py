@@ -44,7 +44,9 @@ def pdf_page(root: Path, file: str, title: str, summary: str, strings: dict[str,
     label = strings["download_pdf"].format(title=title, size=size)
     body = (
         f'<div class="pc-summary">\n{paragraphs}</div>\n'
-        f'<iframe class="pc-embedded pc-pdf" src="{url}" title="{html.escape(title)} (PDF)" loading="lazy"></iframe>\n'
+        # the PDF reader starts only when asked for: a learner on a phone or a slow link reads the summary first
+        f'<details class="pc-pdf"><summary>{html.escape(strings["show_pdf"])}</summary>\n'
+        f'<iframe class="pc-embedded" data-src="{url}" title="{html.escape(title)} (PDF)"></iframe>\n</details>\n'
         f'<p class="pc-embedded-link"><a href="{url}" target="_blank" rel="noopener">'
         f'{html.escape(label)}{new_window_mention(strings)}</a></p>\n'
     )

@@ -22,6 +22,7 @@ ID_RE = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
 DURATION_RE = re.compile(
     r"^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$"
 )
+THEMES = ("neutre", "etat")  # neutral look, or a state-service look inspired by the DSFR
 QUESTION_TYPES = ("choice", "true-false", "fill-in", "numeric", "matching", "sequencing")
 
 
@@ -90,6 +91,17 @@ class Number(fields.Float):
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise ValidationError(msg("not_number"))
         return float(value)
+
+
+class Count(fields.Integer):
+    """A whole number of at least 1 (YAML `true` or `2.5` are mistakes)."""
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ValidationError(msg("not_integer"))
+        if value < 1:
+            raise ValidationError(msg("positive"))
+        return value
 
 
 class StrictString(fields.String):
@@ -193,11 +205,14 @@ class ModuleSchema(Schema):
     quiz = StrictString(load_default=None, validate=check_not_blank)
     completion = StrictString(load_default=None, validate=one_of("pages", "quiz"))
     mastery_score = Number(load_default=None, validate=check_score)
+    attempts = Count(load_default=None)
 
     @validates_schema
     def quiz_for_completion(self, data: dict[str, Any], **kwargs: Any) -> None:
         if data.get("completion") == "quiz" and not data.get("quiz"):
             raise ValidationError(msg("completion_needs_quiz"), "completion")
+        if data.get("attempts") is not None and not data.get("quiz"):
+            raise ValidationError(msg("attempts_need_quiz"), "attempts")
         if not data.get("pages") and not data.get("quiz"):
             raise ValidationError(msg("empty_list"), "pages")
 
@@ -225,6 +240,9 @@ class CourseSchema(Schema):
 
 
     cover = StringOr(ImageSchema, "file", load_default=None)
+    logo = StringOr(ImageSchema, "file", load_default=None)
+    theme = StrictString(load_default="neutre", validate=one_of(*THEMES))
+    administration = StrictString(load_default=None, validate=check_not_blank)
     files = fields.List(StrictString(validate=check_not_blank), load_default=list)
     modules = fields.List(fields.Nested(ModuleSchema), required=True, validate=lambda v: _non_empty(v))
     report_to = fields.Nested(ReportToSchema, load_default=None)
@@ -256,6 +274,7 @@ class ItemSchema(Schema):
 
 class ChoiceItemSchema(ItemSchema):
     correct = fields.Boolean(load_default=False, truthy={True}, falsy={False})
+    feedback = StrictString(load_default=None, validate=check_not_blank)
 
 
 class FeedbackSchema(Schema):
@@ -338,4 +357,6 @@ QUESTION_SCHEMAS: dict[str, type[Schema]] = {
 class QuizSchema(Schema):
     title = StrictString(load_default=None)
     introduction = StrictString(load_default=None)
+    draw = Count(load_default=None)
+    shuffle = fields.Boolean(load_default=False, truthy={True}, falsy={False})
     questions = fields.List(fields.Raw(), required=True, validate=_non_empty)

@@ -40,8 +40,7 @@ def explain(error: yaml.MarkedYAMLError, text: str) -> tuple[int | None, Text]:
         return start, msg("yaml_quote")
     if problem.startswith("expected ',' or ']'") or problem.startswith("expected ',' or '}'"):
         start = error.context_mark.line + 1 if error.context_mark else line
-        closing = "]" if "]" in problem else "}"
-        return start, msg("yaml_bracket", value=closing)
+        return start, msg("yaml_bracket" if "]" in problem else "yaml_brace")
     if problem.startswith("expected <block end>") or "could not find expected ':'" in problem:
         if "'<scalar>'" in problem:
             return line, msg("yaml_after_quote")

@@ -11,7 +11,7 @@ from lxml import etree
 
 from packager.course.model import Course, Module, Text
 from packager.description import DESCRIPTION_FILE, description_bytes
-from packager.layout import STATIC_DIR, STYLESHEET, asset_path, module_document, runtime_files
+from packager.layout import STATIC_DIR, STYLESHEET, asset_path, module_document, runtime_files, theme_stylesheet
 from packager.render import module_html
 from packager.zipwriter import Content
 
@@ -34,6 +34,9 @@ def shared_files(course: Course, package_format: str) -> dict[str, Content]:
     files: dict[str, Content] = {f"runtime/{path.name}": path for path in runtime_files()}
     files[DESCRIPTION_FILE] = description_bytes(course, package_format)
     files[STYLESHEET] = STATIC_DIR / Path(STYLESHEET).name
+    theme = theme_stylesheet(course.theme)
+    if theme:
+        files[theme] = STATIC_DIR / Path(theme).name
     for relative in course.assets:
         files[asset_path(relative)] = course.root / relative
     return files

@@ -77,6 +77,9 @@ class MemoryLrs:
         statement.setdefault("version", XAPI_VERSION)
         findings = [f.to_dict(self.lang) for f in validate_statement(statement, XAPI_VERSION)]
         with self.lock:
+            same = next((r for r in self.statements if r.statement["id"] == statement["id"]), None)
+            if same is not None:
+                return same  # sent again (a beacon, then the outbox at the next launch): stored once
             recorded = Recorded(len(self.statements) + 1, statement, findings)
             self.statements.append(recorded)
             listeners = list(self.listeners)

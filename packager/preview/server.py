@@ -154,6 +154,21 @@ class Preview:
         self.registrations.clear()
 
 
+# form fields of the alternate request syntax that stand for headers, not resource parameters
+_HEADER_FIELDS = {"authorization", "x-experience-api-version", "content-type", "content-length", "if-match",
+                  "if-none-match"}
+
+
+def alternate_request(query: dict[str, str], body: bytes) -> tuple[str, dict[str, str], bytes]:
+    """An xAPI 1.0.3 alternate request (a form POST, as the runtime's beacons send when a page
+    goes away) as the method, parameters and body it stands for."""
+    form = dict(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
+    params = {key: value for key, value in form.items()
+              if key.lower() not in _HEADER_FIELDS and key != "content"}
+    params.update({key: value for key, value in query.items() if key != "method"})
+    return query["method"].upper(), params, form.get("content", "").encode("utf-8")
+
+
 def _handler(preview: Preview) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -272,7 +287,10 @@ def _handler(preview: Preview) -> type[BaseHTTPRequestHandler]:
                 self._json(400, {"error": str(error)})
 
         def _xapi(self, method: str, resource: str, params: dict[str, str]) -> None:
-            answer = preview.lrs.handle(method, resource.strip("/"), params, self._body())
+            body = self._body()
+            if method == "POST" and "method" in params:
+                method, params, body = alternate_request(params, body)
+            answer = preview.lrs.handle(method, resource.strip("/"), params, body)
             if answer.body is None:
                 self.send_response(answer.status)
                 self.send_header("Content-Length", "0")

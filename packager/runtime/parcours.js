@@ -374,6 +374,7 @@
   // character a page in course order ("!1101").
   function encodeProgress(p, limit, pageKeys) {
     var data = { v: 1, c: p.current, s: p.seen.join(","), a: p.answers, b: p.best, n: p.attempts, r: p.reported };
+    if (p.draw) data.d = p.draw;
     var text = JSON.stringify(data);
     if (limit && text.length > limit) {
       // Answers only refill the form on resume: the first thing to let go.
@@ -406,7 +407,8 @@
         answers: data.a && typeof data.a === "object" ? data.a : {},
         best: typeof data.b === "number" ? data.b : null,
         attempts: typeof data.n === "number" ? data.n : 0,
-        reported: data.r && typeof data.r === "object" ? data.r : {}
+        reported: data.r && typeof data.r === "object" ? data.r : {},
+        draw: data.d && typeof data.d.seed === "number" && Array.isArray(data.d.keys) ? data.d : null
       };
     } catch (e) {
       return null;
@@ -1511,7 +1513,8 @@
     // web format: the modules before and after this one (an LMS does this elsewhere)
     this.navigation = config.navigation || null;
     this.mastery = typeof config.module.masteryScore === "number" ? config.module.masteryScore : null;
-    this.progress = { current: this.pageKeys[0], seen: [], answers: {}, best: null, attempts: 0, reported: {} };
+    this.progress = { current: this.pageKeys[0], seen: [], answers: {}, best: null, attempts: 0, reported: {}, draw: null };
+    this.maxAttempts = this.quiz && this.quiz.maxAttempts ? this.quiz.maxAttempts : null;
     this.startedAt = Date.now();
     this.quizShownAt = 0;
     this.lastSubmitAt = 0;
@@ -1648,6 +1651,14 @@
     var self = this;
     if (this.previousButton) this.previousButton.addEventListener("click", function () { self.go(-1); });
     if (this.nextButton) this.nextButton.addEventListener("click", function () { self.go(1); });
+    // An embedded PDF is loaded when the learner opens it (data-src), not with the module.
+    var embeds = document.querySelectorAll("details.pc-pdf");
+    for (var e = 0; e < embeds.length; e++) {
+      embeds[e].addEventListener("toggle", function () {
+        var frame = this.querySelector("iframe[data-src]");
+        if (this.open && frame && !frame.getAttribute("src")) frame.setAttribute("src", frame.getAttribute("data-src"));
+      });
+    }
     for (var i = 0; i < this.tocLinks.length; i++) {
       this.tocLinks[i].addEventListener("click", function (event) {
         event.preventDefault();
@@ -1716,7 +1727,10 @@
       var resultNode = self.form.querySelector(".pc-result");
       if (resultNode) resultNode.textContent = "";
       button.hidden = true;
-      var first = self.form.querySelector("input, select, textarea");
+      self.newDraw();
+      self.report("progress");
+      var first = self.form.querySelector("fieldset:not([disabled]) input, fieldset:not([disabled]) select,"
+        + " fieldset:not([disabled]) textarea");
       if (first) first.focus();
     });
     var result = this.form.querySelector(".pc-result");
@@ -1724,9 +1738,87 @@
     return button;
   };
 
+  /* Question pools: `draw` questions (or all of them, shuffled) in an order fixed by a
+     seed drawn for each attempt; the seed and the keys travel with the bookmark, so that
+     a resumed attempt shows the same questions and reports the same interactions. */
+
+  function seededRandom(seed) {
+    var state = seed >>> 0;
+    return function () {  // mulberry32
+      state = (state + 0x6D2B79F5) >>> 0;
+      var t = state;
+      t = Math.imul(t ^ (t >>> 15), t | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+  }
+
+  function drawKeys(keys, count, seed) {
+    var random = seededRandom(seed);
+    var order = keys.slice();
+    for (var i = order.length - 1; i > 0; i--) {
+      var j = Math.floor(random() * (i + 1));
+      var swap = order[i];
+      order[i] = order[j];
+      order[j] = swap;
+    }
+    return order.slice(0, count || order.length);
+  }
+
+  function newSeed() {
+    if (window.crypto && window.crypto.getRandomValues) return window.crypto.getRandomValues(new Uint32Array(1))[0];
+    return Math.floor(Math.random() * 4294967296);
+  }
+
+  Module.prototype.activeQuestions = function () {
+    var draw = this.progress.draw;
+    if (!draw) return this.quiz.questions;
+    var byKey = {};
+    this.quiz.questions.forEach(function (q) { byKey[q.key] = q; });
+    return draw.keys.map(function (k) { return byKey[k]; }).filter(Boolean);
+  };
+
+  Module.prototype.newDraw = function () {
+    if (!this.quiz || !(this.quiz.draw || this.quiz.shuffle)) return;
+    var seed = newSeed();
+    var keys = drawKeys(this.quiz.questions.map(function (q) { return q.key; }), this.quiz.draw, seed);
+    this.applyDraw({ seed: seed, keys: keys });
+  };
+
+  // Shows the drawn questions in their order, numbered again; the others are hidden and disabled.
+  Module.prototype.applyDraw = function (draw) {
+    if (!this.form || !this.quiz) return;
+    this.progress.draw = draw;
+    var submit = this.form.querySelector('button[type="submit"]');
+    var self = this;
+    this.quiz.questions.forEach(function (q) {
+      var fieldset = self.fieldset(q.key);
+      if (!fieldset) return;
+      var drawn = draw.keys.indexOf(q.key) >= 0;
+      fieldset.hidden = !drawn;
+      fieldset.disabled = !drawn;
+    });
+    draw.keys.forEach(function (key, index) {
+      var fieldset = self.fieldset(key);
+      if (!fieldset) return;
+      self.form.insertBefore(fieldset, submit);
+      var number = fieldset.querySelector(".pc-question-number");
+      if (number) number.textContent = (index + 1) + ".";
+    });
+  };
+
+  Module.prototype.attemptsUsed = function () {
+    return this.maxAttempts !== null && this.progress.attempts >= this.maxAttempts;
+  };
+
   Module.prototype.submitQuiz = function () {
     var self = this;
-    var questions = this.quiz.questions;
+    var questions = this.activeQuestions();
+    if (this.attemptsUsed()) {
+      var done = this.form.querySelector(".pc-result");
+      if (done) done.textContent = this.text("no_attempt_left", { count: this.maxAttempts });
+      return;
+    }
     var responses = {};
     var invalid = [];
     questions.forEach(function (q) {
@@ -1754,7 +1846,9 @@
       var correct = isCorrect(q, responses[q.key]);
       results[q.key] = correct;
       var extra = q.feedback ? (correct ? q.feedback.correct : q.feedback.incorrect) : "";
-      self.setFeedback(q, self.text(correct ? "correct" : "incorrect") + (extra ? " " + extra : ""), correct ? "correct" : "incorrect");
+      var picked = choiceFeedback(q, responses[q.key]);
+      var message = self.text(correct ? "correct" : "incorrect") + (picked ? " " + picked : "") + (extra ? " " + extra : "");
+      self.setFeedback(q, message, correct ? "correct" : "incorrect");
       self.report("interaction", { question: q, response: responses[q.key], correct: correct, at: now, latencyMs: latencyMs });
     });
     var scaled = scoreQuiz(questions, results);
@@ -1764,19 +1858,32 @@
     // The best attempt counts, as learners and LMS gradebooks expect.
     if (p.best === null || scaled > p.best) p.best = scaled;
     if (resultNode) resultNode.textContent = this.resultText(scaled);
-    this.retryButton().hidden = !(this.mastery !== null && !reaches(scaled, this.mastery));
+    this.retryButton().hidden = !(this.mastery !== null && !reaches(scaled, this.mastery)) || this.attemptsUsed();
     this.report("result");
     this.showProgress();
   };
 
   Module.prototype.resultText = function (scaled) {
     var message = this.text("score", { score: Math.round(scaled * 100) });
+    var passed = this.mastery === null || reaches(scaled, this.mastery);
     if (this.mastery !== null) {
-      var passed = reaches(scaled, this.mastery);
       message += " " + this.text(passed ? "passed" : "failed", { mastery: percentText(this.mastery, this.text("decimal_mark")) });
+    }
+    if (this.maxAttempts !== null && !passed) {
+      var left = this.maxAttempts - this.progress.attempts;
+      message += " " + (left > 0 ? this.text("attempts_left", { count: left })
+        : this.text("no_attempt_left", { count: this.maxAttempts }));
     }
     return message;
   };
+
+  // The feedback an author wrote for the choices the learner picked.
+  function choiceFeedback(q, response) {
+    if (q.type !== "choice" || !q.choices) return "";
+    var picked = String(response || "").split(LIST);
+    return q.choices.filter(function (c) { return c.feedback && picked.indexOf(c.id) >= 0; })
+      .map(function (c) { return c.feedback; }).join(" ");
+  }
 
   Module.prototype.bindQuiz = function () {
     var self = this;
@@ -1812,7 +1919,8 @@
     if (this.progress.best !== null) {
       var resultNode = this.form.querySelector(".pc-result");
       if (resultNode) resultNode.textContent = this.resultText(this.progress.best);
-      this.retryButton().hidden = !(this.mastery !== null && !reaches(this.progress.best, this.mastery));
+      this.retryButton().hidden = !(this.mastery !== null && !reaches(this.progress.best, this.mastery))
+        || this.attemptsUsed();
     }
   };
 
@@ -1837,6 +1945,7 @@
       p.best = saved.best;
       p.attempts = saved.attempts;
       p.reported = saved.reported;
+      if (saved.draw) this.applyDraw(saved.draw);
       this.restoreAnswers();
     }
     // The reporter keeps what it already sent (cmi5: one completed a registration) in the suspend data.
@@ -1917,6 +2026,7 @@
     this.bindNavigation();
     this.bindQuiz();
     this.bindLifecycle();
+    this.newDraw();  // a resumed attempt puts its own draw back
     this.show(this.progress.current, false);
     return this.connect();
   };

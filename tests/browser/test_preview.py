@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import Frame, Page
 
 from packager.preview import Preview
+from tests.browser.audit import axe_violations
 from tests.browser.learner import read_config, right_answers, visible_page, wait_ready, walk_module
 from tests.browser.packages import SAMPLE_COURSES
 
@@ -58,6 +59,14 @@ def _open_module(page: Page, preview: Preview, module: str | None = None) -> Fra
     return frame
 
 
+def _pass_the_quiz_module_and_leave(page: Page, preview: Preview) -> None:
+    """A learner passes the first module whose quiz decides, then leaves it (the SCO or AU ends)."""
+    module = next(m for m in preview.builder.state.modules if m["moveOn"] == "Passed")
+    frame = _open_module(page, preview, module["key"])
+    walk_module(page, frame, right_answers(read_config(frame)))
+    frame.goto("about:blank")
+
+
 def test_a_markdown_change_shows_on_the_learners_page(page: Page, start_preview: Start, course: Path) -> None:
     preview = start_preview("web")
     page.goto(preview.url)
@@ -102,10 +111,7 @@ def test_a_build_error_shows_in_the_page_and_the_last_build_stays(page: Page, st
 
 def test_inspector_lists_the_scorm12_calls_of_a_quiz_module(page: Page, start_preview: Start) -> None:
     preview = start_preview("scorm12")
-    module = next(m for m in preview.builder.state.modules if m["moveOn"] == "Passed")
-    frame = _open_module(page, preview, module["key"])
-    walk_module(page, frame, right_answers(read_config(frame)))
-    frame.goto("about:blank")  # the learner leaves: the SCO finishes
+    _pass_the_quiz_module_and_leave(page, preview)
     page.wait_for_function("() => document.querySelector('#pv-calls').textContent.includes('LMSFinish')")
     calls = page.locator("#pv-calls li:not(.pv-session)").all_inner_texts()
     assert calls[0] == 'LMSInitialize("") → "true" [0]'
@@ -123,10 +129,7 @@ def test_inspector_lists_the_scorm12_calls_of_a_quiz_module(page: Page, start_pr
 
 def test_inspector_lists_the_cmi5_statements_with_their_verdicts(page: Page, start_preview: Start) -> None:
     preview = start_preview("cmi5")
-    module = next(m for m in preview.builder.state.modules if m["moveOn"] == "Passed")
-    frame = _open_module(page, preview, module["key"])
-    walk_module(page, frame, right_answers(read_config(frame)))
-    frame.goto("about:blank")
+    _pass_the_quiz_module_and_leave(page, preview)
     page.wait_for_selector("#pv-statements li[data-verb='terminated']", timeout=15000)
     verbs = page.eval_on_selector_all("#pv-statements li", "items => items.map(i => i.dataset.verb)")
     assert verbs[:2] == ["launched", "initialized"]
@@ -134,3 +137,55 @@ def test_inspector_lists_the_cmi5_statements_with_their_verdicts(page: Page, sta
     assert verbs[-1] == "terminated"
     verdicts = page.locator("#pv-statements .pv-verdict").all_inner_texts()
     assert verdicts == ["valide"] * len(verbs)
+
+
+def test_scorm2004_walk_is_accepted_by_the_data_model(page: Page, start_preview: Start) -> None:
+    preview = start_preview("scorm2004")
+    _pass_the_quiz_module_and_leave(page, preview)
+    page.wait_for_function("() => document.querySelector('#pv-calls').textContent.includes('Terminate')")
+    calls = page.locator("#pv-calls li:not(.pv-session)").all_inner_texts()
+    assert calls[0] == 'Initialize("") → "true" [0]' and calls[-1] == 'Terminate("") → "true" [0]'
+    refused = [c for c in calls if not c.endswith("[0]") and not c.endswith("[403 Data Model Element Value Not Initialized]")]
+    assert not refused, refused
+    assert 'SetValue("cmi.success_status", "passed") → "true" [0]' in calls
+    checks = page.evaluate("""() => [
+        window.API_1484_11.SetValue('cmi.completion_status', 'done'), window.API_1484_11.GetLastError(),
+    ]""")
+    assert checks == ["false", "133"]  # after Terminate: store data after termination
+
+
+def test_mastery_score_and_launch_data_are_editable_and_the_state_resettable(page: Page, start_preview: Start) -> None:
+    preview = start_preview("scorm12")
+    _open_module(page, preview)
+    page.fill("#pv-mastery", "0,9")
+    page.fill("#pv-launch-data", "niveau=debutant")
+    page.click("#pv-settings button[type=submit]")
+    frame = _course_frame(page)
+    frame.wait_for_url(lambda url: "/modules/" in url)
+    wait_ready(frame)
+    cmi = dict(zip(page.locator("#pv-cmi tbody th").all_inner_texts(), page.locator("#pv-cmi tbody td").all_inner_texts()))
+    assert cmi["cmi.student_data.mastery_score"] == "90" and cmi["cmi.launch_data"] == "niveau=debutant"
+    assert frame.evaluate("() => window.parcours.module.mastery") == 0.9
+    assert cmi["cmi.core.lesson_status"] == "incomplete"
+    page.click("#pv-reset")
+    page.wait_for_function("() => document.querySelectorAll('#pv-calls li').length > 0")
+    frame = _course_frame(page)
+    wait_ready(frame)
+    assert page.locator("#pv-calls li").first.inner_text() == 'LMSInitialize("") → "true" [0]'
+
+
+@pytest.mark.parametrize("package_format", ["scorm12", "cmi5"])
+def test_the_preview_page_passes_axe(page: Page, start_preview: Start, package_format: str) -> None:
+    preview = start_preview(package_format)
+    _open_module(page, preview)
+    assert axe_violations(page.main_frame) == []
+
+
+def test_inspector_lists_the_tincan_statements(page: Page, start_preview: Start) -> None:
+    preview = start_preview("xapi")
+    _pass_the_quiz_module_and_leave(page, preview)
+    page.wait_for_selector("#pv-statements li[data-verb='terminated']", timeout=15000)
+    verbs = page.eval_on_selector_all("#pv-statements li", "items => items.map(i => i.dataset.verb)")
+    assert verbs[0] == "initialized" and verbs[-1] == "terminated"
+    assert {"experienced", "answered", "passed", "completed"} <= set(verbs)
+    assert page.locator("#pv-statements .pv-verdict").all_inner_texts() == ["valide"] * len(verbs)

@@ -34,6 +34,9 @@ YAML_MISTAKES = [
     ("title: 'Cours\nmodules: []\n", "course.yaml:2: YAML invalide : guillemet ouvert ici et jamais fermé"),
     ("title: Cours\nkeywords: [a, b\n",
      "course.yaml:3: YAML invalide : « ] » manquant pour fermer la liste ouverte ici"),
+    ("title: Cours\nlicence: {name: Etalab ?, url: x\n",
+     "course.yaml:3: YAML invalide : « } » manquant pour fermer le dictionnaire ouvert ici "
+     "(ou un texte à mettre entre guillemets)"),
     ("title: \"Cours\" de test\n",
      "course.yaml:2: YAML invalide : du texte suit un texte entre guillemets ; mettez toute la valeur entre guillemets"),
     ("title: @cours\n",
@@ -156,6 +159,11 @@ def test_usage_errors_in_french_by_default(tmp_path: Path) -> None:
     assert value.returncode == 2 and value.stderr.endswith("Erreur : l'option --out demande une valeur.\n")
     extra = _parcours("build", str(tmp_path), "autre")
     assert extra.stderr.endswith("Erreur : argument(s) en trop : autre\n")
+
+
+def test_validate_usage_errors_in_french_too() -> None:
+    result = _parcours("validate")
+    assert result.returncode == 2 and result.stderr.endswith("Erreur : argument manquant : FILES....\n")
 
 
 def test_usage_errors_in_english_on_request(tmp_path: Path) -> None:

@@ -7,6 +7,7 @@ import json
 import shutil
 import subprocess
 import sys
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -98,3 +99,24 @@ def test_memory_lrs_stores_documents_and_judges_statements() -> None:
     assert first.findings == []
     assert [f["path"] for f in second.findings] == ["$.context.registration"]
     assert lrs.handle("POST", "statements", {}, b"{oops").status == 400
+
+
+def test_alternate_request_syntax_and_statements_stored_once() -> None:
+    from packager.preview.server import alternate_request
+
+    statement = {"id": "6690e6c9-3ef0-4ed3-8b37-7f3964730bee", "actor": {"mbox": "mailto:a@example.fr"},
+                 "verb": {"id": "http://adlnet.gov/expapi/verbs/terminated"}, "object": {"id": "https://example.fr/a"}}
+    form = urllib.parse.urlencode({"Authorization": "Basic eDp5", "X-Experience-API-Version": "1.0.3",
+                                   "Content-Type": "application/json", "content": json.dumps([statement])})
+    method, params, body = alternate_request({"method": "POST"}, form.encode())
+    assert (method, params) == ("POST", {})
+    lrs = MemoryLrs()
+    assert lrs.handle(method, "statements", params, body).status == 200
+    assert lrs.handle(method, "statements", params, body).status == 200  # the same statement again
+    assert [r.statement["id"] for r in lrs.statements] == [statement["id"]]
+    state = urllib.parse.urlencode({"activityId": "https://example.fr/a", "stateId": "s", "agent": "{}",
+                                    "content": json.dumps({"location": "p2"})})
+    method, params, body = alternate_request({"method": "PUT"}, state.encode())
+    assert method == "PUT" and params == {"activityId": "https://example.fr/a", "stateId": "s", "agent": "{}"}
+    lrs.handle(method, "activities/state", params, body)
+    assert lrs.handle("GET", "activities/state", params, b"").body == {"location": "p2"}

@@ -86,8 +86,9 @@ def test_a_pdf_page_is_embedded_after_its_summary_with_a_download_link(write_cou
     page = load_course(folder).modules[0].pages[0]
     assert page.key == "guide" and page.title == "Le guide"
     assert page.html.startswith('<div class="pc-summary">\n<p>Six gestes.</p>\n<p>Et la licence.</p>\n</div>\n'
-                                '<iframe class="pc-embedded pc-pdf" src="../../files/media/guide.pdf"'
-                                ' title="Le guide (PDF)" loading="lazy"></iframe>')
+                                '<details class="pc-pdf"><summary>Afficher le PDF dans la page</summary>\n'
+                                '<iframe class="pc-embedded" data-src="../../files/media/guide.pdf"'
+                                ' title="Le guide (PDF)"></iframe>\n</details>')
     assert "Télécharger « Le guide » (PDF, 3 Ko)" in page.html and 'target="_blank"' in page.html
 
 

@@ -193,24 +193,38 @@
     events.addEventListener("statement", function (event) { addStatement(JSON.parse(event.data)); });
   }
 
+  // The open module is closed first (it finishes its session against the state it
+  // started with), then the state is reset and the module launched again.
+  function relaunch(reset) {
+    frame.addEventListener("load", function closed() {
+      frame.removeEventListener("load", closed);
+      Promise.resolve(reset()).then(launch);
+    });
+    frame.src = "about:blank";
+  }
+
   if (select) select.addEventListener("change", launch);
   var settingsForm = document.getElementById("pv-settings");
   if (settingsForm) {
     settingsForm.addEventListener("submit", function (event) {
       event.preventDefault();
       var module = currentModule();
-      if (apis[module.key]) apis[module.key].inspector.reset();
-      launch();
+      relaunch(function () {
+        if (apis[module.key]) apis[module.key].inspector.reset();
+      });
     });
   }
   var resetButton = document.getElementById("pv-reset");
   if (resetButton) {
     resetButton.addEventListener("click", function () {
-      if (calls) calls.textContent = "";
-      if (statementList) statementList.textContent = "";
-      Object.keys(apis).forEach(function (k) { apis[k].inspector.reset(); });
-      if (config.format === "cmi5" || config.format === "xapi") post("/preview/reset").then(launch);
-      else launch();
+      relaunch(function () {
+        if (calls) calls.textContent = "";
+        if (statementList) statementList.textContent = "";
+        shownStatements = {};
+        Object.keys(apis).forEach(function (k) { apis[k].inspector.reset(); });
+        if (config.format === "cmi5" || config.format === "xapi") return post("/preview/reset");
+        return null;
+      });
     });
   }
 

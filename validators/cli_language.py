@@ -1,4 +1,4 @@
-"""click's usage and option errors in French (the default) or English.
+"""click's usage and option errors in French (the default) or English, for every subcommand.
 
 click words its errors in English through gettext; the project's commands speak
 French unless `--lang en` or PARCOURS_LANG=en. A command built with
@@ -21,8 +21,8 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
      "option inconnue : {name}.{guess}"),
     (re.compile(r"^No such option:? '?(?P<name>[^'.]+)'?\. \(Did you mean one of: (?P<guesses>.+)\?\)$"),
      "option inconnue : {name}. (Vouliez-vous dire l'une de : {guesses} ?)"),
-    (re.compile(r"^Missing argument '?(?P<name>[^'.]+)'?\.(?P<rest>.*)$"), "argument manquant : {name}.{rest}"),
-    (re.compile(r"^Missing option '?(?P<name>[^'.]+)'?\.(?P<rest>.*)$"), "option manquante : {name}.{rest}"),
+    (re.compile(r"^Missing argument '(?P<name>[^']+)'\.(?P<rest>.*)$"), "argument manquant : {name}.{rest}"),
+    (re.compile(r"^Missing option '(?P<name>[^']+)'\.(?P<rest>.*)$"), "option manquante : {name}.{rest}"),
     (re.compile(r"^Missing parameter:? '?(?P<name>[^'.]+)'?\.?$"), "paramètre manquant : {name}."),
     (re.compile(r"^Option '(?P<name>[^']+)' requires an argument\.$"), "l'option {name} demande une valeur."),
     (re.compile(r"^Option '(?P<name>[^']+)' does not take a value\.$"), "l'option {name} ne prend pas de valeur."),
