@@ -177,15 +177,15 @@ def _row_to_credential(row: Any) -> Credential:
 
 def _check_course_scope(course: CourseScope) -> None:
     if not is_iri(course.iri) or any(c.isspace() for c in course.iri):
-        raise CredentialError(f"--course: {course.iri!r} is not an IRI", f"--course : {course.iri!r} n'est pas un IRI")
+        raise CredentialError(f"--course : {course.iri!r} n'est pas un IRI", f"--course: {course.iri!r} is not an IRI")
     if not course.home_pages:
-        raise CredentialError("a course-scoped key needs at least one --home-page (the LMS of the learners)",
-                              "une clé de cours demande au moins un --home-page (le LMS des apprenants)")
+        raise CredentialError("une clé de cours demande au moins un --home-page (le LMS des apprenants)",
+                              "a course-scoped key needs at least one --home-page (the LMS of the learners)")
     for option, values in (("--home-page", course.home_pages), ("--origin", course.origins)):
         for value in values:
             if not value.lower().startswith(("http://", "https://")) or any(c.isspace() for c in value):
-                raise CredentialError(f"{option}: {value!r} is not an http(s) address",
-                                      f"{option} : {value!r} n'est pas une adresse http(s)")
+                raise CredentialError(f"{option} : {value!r} n'est pas une adresse http(s)",
+                                      f"{option}: {value!r} is not an http(s) address")
 
 
 def create_credential(
@@ -219,8 +219,8 @@ def create_credential(
         scope_set = frozenset({"statements/write"})
         stored_scopes = " ".join(["statements/write"] + course.tokens())
         if len(stored_scopes) > _SCOPES_COLUMN_LENGTH:
-            raise CredentialError("the course IRI, home pages and origins are too long together",
-                                  "l'IRI du cours, les adresses des LMS et les origines sont trop longs ensemble")
+            raise CredentialError("l'IRI du cours, les adresses des LMS et les origines sont trop longs ensemble",
+                                  "the course IRI, home pages and origins are too long together")
         authority_homepage, authority_email = SELF_REPORTED_HOMEPAGE, None
     existing = connection.execute(sqlalchemy.select(credentials.c.key).where(credentials.c.key == key)).first()
     if existing:

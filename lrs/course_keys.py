@@ -50,8 +50,8 @@ class _RateLimiter:
             return None
 
 
-def _refuse(message_en: str, message_fr: str, field: str) -> XAPIError:
-    return XAPIError(403, message_en, message_fr, field)
+def _refuse(message_fr: str, message_en: str, field: str) -> XAPIError:
+    return XAPIError(403, message_fr, message_en, field)
 
 
 def _ids(value: Any) -> list[Any]:
@@ -68,16 +68,16 @@ def _outside_course(course: CourseScope, statement: Any, path: str) -> XAPIError
     account = actor.get("account") if isinstance(actor, dict) else None
     if (not isinstance(account, dict) or actor.get("objectType", "Agent") != "Agent"
             or account.get("homePage") not in course.home_pages):
-        return _refuse(f"{path}.actor: this key sends statements of learners of {', '.join(course.home_pages)} "
-                       "only (an account with one of these homePage values).",
-                       f"{path}.actor : cette clé n'envoie que des déclarations d'apprenants de "
+        return _refuse(f"{path}.actor : cette clé n'envoie que des déclarations d'apprenants de "
                        f"{', '.join(course.home_pages)} (un compte ayant l'une de ces valeurs de homePage).",
+                       f"{path}.actor: this key sends statements of learners of {', '.join(course.home_pages)} "
+                       "only (an account with one of these homePage values).",
                        f"{path}.actor.account.homePage")
     target = statement.get("object")
     if (not isinstance(target, dict) or target.get("objectType", "Activity") != "Activity"
             or not course.covers(target.get("id"))):
-        return _refuse(f"{path}.object: this key sends statements about activities under {course.iri} only.",
-                       f"{path}.object : cette clé n'envoie que des déclarations sur des activités sous {course.iri}.",
+        return _refuse(f"{path}.object : cette clé n'envoie que des déclarations sur des activités sous {course.iri}.",
+                       f"{path}.object: this key sends statements about activities under {course.iri} only.",
                        f"{path}.object.id")
     context = statement.get("context")
     activities = context.get("contextActivities") if isinstance(context, dict) else None
@@ -85,8 +85,8 @@ def _outside_course(course: CourseScope, statement: Any, path: str) -> XAPIError
         for relation in ("parent", "grouping"):
             if relation in activities and not all(course.covers(i) for i in _ids(activities[relation])):
                 return _refuse(
-                    f"{path}.context.contextActivities.{relation}: outside {course.iri}, which this key is limited to.",
                     f"{path}.context.contextActivities.{relation} : hors de {course.iri}, auquel cette clé est limitée.",
+                    f"{path}.context.contextActivities.{relation}: outside {course.iri}, which this key is limited to.",
                     f"{path}.context.contextActivities.{relation}")
     return None
 
@@ -96,8 +96,8 @@ def _check_rate(credential: Credential) -> None:
     wait = current_app.extensions[LIMITER_KEY].admit(credential.key, request.remote_addr or "", limit)
     if wait is not None:
         g.retry_after = max(1, round(wait))
-        raise XAPIError(429, f"Too many requests with this key from this address (at most {limit} a minute).",
-                        f"Trop de requêtes avec cette clé depuis cette adresse (au plus {limit} par minute).",
+        raise XAPIError(429, f"Trop de requêtes avec cette clé depuis cette adresse (au plus {limit} par minute).",
+                        f"Too many requests with this key from this address (at most {limit} a minute).",
                         "Authorization")
 
 
@@ -115,16 +115,16 @@ def enforce_course_scope() -> None:
     _check_rate(credential)
     origin = request.headers.get("Origin")
     if origin is not None and origin not in course.allowed_origins():
-        raise _refuse(f"This key is not usable from {origin} (allowed: {', '.join(course.allowed_origins())}).",
-                      f"Cette clé n'est pas utilisable depuis {origin} (origines permises : "
-                      f"{', '.join(course.allowed_origins())}).", "Origin")
+        raise _refuse(f"Cette clé n'est pas utilisable depuis {origin} (origines permises : "
+                      f"{', '.join(course.allowed_origins())}).",
+                      f"This key is not usable from {origin} (allowed: {', '.join(course.allowed_origins())}).", "Origin")
     if request.path.rstrip("/") != "/xapi/statements" or request.method not in ("POST", "PUT"):
-        raise _refuse("This key may only send statements about its course: it reads nothing and writes no document.",
-                      "Cette clé ne peut qu'envoyer des déclarations sur son cours : elle ne lit rien et "
-                      "n'écrit aucun document.", "Authorization")
+        raise _refuse("Cette clé ne peut qu'envoyer des déclarations sur son cours : elle ne lit rien et "
+                      "n'écrit aucun document.",
+                      "This key may only send statements about its course: it reads nothing and writes no document.", "Authorization")
     if request.mimetype != "application/json":
-        raise _refuse("This key sends statements as application/json only (no attachments).",
-                      "Cette clé n'envoie des déclarations qu'en application/json (sans pièce jointe).", "Content-Type")
+        raise _refuse("Cette clé n'envoie des déclarations qu'en application/json (sans pièce jointe).",
+                      "This key sends statements as application/json only (no attachments).", "Content-Type")
     try:
         body = orjson.loads(request.get_data(cache=True))
     except orjson.JSONDecodeError:
