@@ -104,7 +104,7 @@ def _blueprints() -> list[tuple[Blueprint, str | None, Callable[[Flask], None] |
         (metrics.bp, None, metrics.init_app),
         (openapi.bp, "/xapi", None),
         (courses.bp, None, courses.init_app),
-        (catalogue.bp, None, None),  # the home page `/` and the catalogue
+        (catalogue.bp, None, catalogue.init_app),  # the home page `/` and the catalogue
     ]
 
 
