@@ -89,6 +89,7 @@ def test_parcours_lang_sets_the_language_of_every_command(
     command: str, setting: str | None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv("PARCOURS_LANG", raising=False)
+    monkeypatch.chdir(tmp_path)  # what the LRS keeps beside its database stays in the test's folder
     arguments, french, english = _cases(tmp_path)[command]
     env = {"PARCOURS_LANG": setting} if setting else {}
     result = CliRunner().invoke(main, arguments, env=env)
