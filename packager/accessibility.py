@@ -47,12 +47,17 @@ LABELS = {
                     "Quiz fields labelled, questions grouped with their text (label, fieldset, legend)"),
     "contrast": ("Contraste des couleurs du thème d'au moins 4,5:1",
                  "Theme colour contrast of at least 4.5:1"),
+    "frame-titles": ("Titre de chaque cadre affichant une page HTML ou un PDF repris",
+                     "A title on every frame showing a reused HTML page or PDF"),
 }
 
 _IMG = re.compile(r"<img\b[^>]*>")
 _ALT = re.compile(r'\balt="([^"]*)"')
 _HEADING = re.compile(r"<h([1-6])\b")
 _MEDIA = re.compile(r"<(audio|video)\b.*?</\1>", re.S)
+_FRAME = re.compile(r"<iframe\b[^>]*>")
+_TITLE = re.compile(r'\btitle="([^"]*)"')
+_EMBEDDED = 'class="pc-embedded'  # reused HTML pages and PDFs (packager/course/reused_pages.py)
 _LABEL_FOR = re.compile(r'<label for="([^"]+)"')
 _CONTROL_ID = re.compile(r'<(?:input|select|textarea)\b[^>]*\bid="([^"]+)"')
 _CUSTOM_PROPERTY = re.compile(r"(--pc-[a-z-]+)\s*:\s*(#[0-9a-fA-F]{6})\b")
@@ -114,6 +119,22 @@ def _media(course: Course) -> dict[str, Any]:
     return _check("media-captions", checked, sorted(set(failures)))
 
 
+def _frames(course: Course) -> dict[str, Any]:
+    checked, failures = 0, []
+    for module, page in _pages(course):
+        for tag in _FRAME.findall(page.html):
+            checked += 1
+            title = _TITLE.search(tag)
+            if title is None or not title.group(1).strip():
+                failures.append(page.source)
+    return _check("frame-titles", checked, sorted(set(failures)))
+
+
+def not_checked(course: Course) -> list[str]:
+    """Reused HTML pages and PDFs: shown as they are, their content is not checked here."""
+    return sorted({page.source for module, page in _pages(course) if _EMBEDDED in page.html})
+
+
 def _forms(course: Course) -> dict[str, Any]:
     """Every quiz control of the rendered module has a label; every question a legend."""
     checked, failures = 0, []
@@ -160,12 +181,14 @@ def _contrast() -> dict[str, Any]:
 
 def accessibility_statement(course: Course) -> dict[str, Any]:
     """The statement of parcours-course.json (docs/course-format.md)."""
-    checks = [_language(course), _headings(course), _images(course), _media(course), _forms(course), _contrast()]
+    checks = [_language(course), _headings(course), _images(course), _media(course), _frames(course),
+              _forms(course), _contrast()]
     return {
         "standard": STANDARD,
         "date": course.accessibility_date,
         "scope": SCOPE,
         "checks": checks,
+        "not_checked": not_checked(course),
         "result": "failed" if any(check["failures"] for check in checks) else "passed",
     }
 
