@@ -8,7 +8,7 @@ the statement says so.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Callable
 
 from packager.course.model import Course
 from packager.layout import STATIC_DIR, STYLESHEET
@@ -98,36 +98,35 @@ def _headings(course: Course) -> dict[str, Any]:
     return _check("headings", sum(1 for _ in _pages(course)), failures)
 
 
-def _images(course: Course) -> dict[str, Any]:
-    checked, failures = 0, []
+def _elements(course: Course, check_id: str, pattern: re.Pattern[str], fine: Callable[[str], bool]) -> dict[str, Any]:
+    """Every element `pattern` finds in the pages, judged by `fine`; failures name the page's file."""
+    checked, failures = 0, set()
     for module, page in _pages(course):
-        for tag in _IMG.findall(page.html):
+        for match in pattern.finditer(page.html):
             checked += 1
-            alt = _ALT.search(tag)
-            if alt is None or not alt.group(1).strip():
-                failures.append(page.source)
-    return _check("images-alt", checked, sorted(set(failures)))
+            if not fine(match.group(0)):
+                failures.add(page.source)
+    return _check(check_id, checked, sorted(failures))
+
+
+def _has_text(attribute: re.Pattern[str]) -> Callable[[str], bool]:
+    def fine(tag: str) -> bool:
+        found = attribute.search(tag)
+        return found is not None and bool(found.group(1).strip())
+
+    return fine
+
+
+def _images(course: Course) -> dict[str, Any]:
+    return _elements(course, "images-alt", _IMG, _has_text(_ALT))
 
 
 def _media(course: Course) -> dict[str, Any]:
-    checked, failures = 0, []
-    for module, page in _pages(course):
-        for match in _MEDIA.finditer(page.html):
-            checked += 1
-            if 'kind="captions"' not in match.group(0):
-                failures.append(page.source)
-    return _check("media-captions", checked, sorted(set(failures)))
+    return _elements(course, "media-captions", _MEDIA, lambda player: 'kind="captions"' in player)
 
 
 def _frames(course: Course) -> dict[str, Any]:
-    checked, failures = 0, []
-    for module, page in _pages(course):
-        for tag in _FRAME.findall(page.html):
-            checked += 1
-            title = _TITLE.search(tag)
-            if title is None or not title.group(1).strip():
-                failures.append(page.source)
-    return _check("frame-titles", checked, sorted(set(failures)))
+    return _elements(course, "frame-titles", _FRAME, _has_text(_TITLE))
 
 
 def not_checked(course: Course) -> list[str]:
