@@ -8,7 +8,7 @@ the statement says so.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Callable
 
 from packager.course.model import Course
 from packager.layout import STATIC_DIR, STYLESHEET, theme_stylesheet
@@ -47,12 +47,17 @@ LABELS = {
                     "Quiz fields labelled, questions grouped with their text (label, fieldset, legend)"),
     "contrast": ("Contraste des couleurs du thème d'au moins 4,5:1",
                  "Theme colour contrast of at least 4.5:1"),
+    "frame-titles": ("Titre de chaque cadre affichant une page HTML ou un PDF repris",
+                     "A title on every frame showing a reused HTML page or PDF"),
 }
 
 _IMG = re.compile(r"<img\b[^>]*>")
 _ALT = re.compile(r'\balt="([^"]*)"')
 _HEADING = re.compile(r"<h([1-6])\b")
 _MEDIA = re.compile(r"<(audio|video)\b.*?</\1>", re.S)
+_FRAME = re.compile(r"<iframe\b[^>]*>")
+_TITLE = re.compile(r'\btitle="([^"]*)"')
+_EMBEDDED = 'class="pc-embedded'  # reused HTML pages and PDFs (packager/course/reused_pages.py)
 _LABEL_FOR = re.compile(r'<label for="([^"]+)"')
 _CONTROL_ID = re.compile(r'<(?:input|select|textarea)\b[^>]*\bid="([^"]+)"')
 _CUSTOM_PROPERTY = re.compile(r"(--pc-[a-z-]+)\s*:\s*(#[0-9a-fA-F]{6})\b")
@@ -93,25 +98,40 @@ def _headings(course: Course) -> dict[str, Any]:
     return _check("headings", sum(1 for _ in _pages(course)), failures)
 
 
-def _images(course: Course) -> dict[str, Any]:
-    checked, failures = 0, []
+def _elements(course: Course, check_id: str, pattern: re.Pattern[str], fine: Callable[[str], bool]) -> dict[str, Any]:
+    """Every element `pattern` finds in the pages, judged by `fine`; failures name the page's file."""
+    checked, failures = 0, set()
     for module, page in _pages(course):
-        for tag in _IMG.findall(page.html):
+        for match in pattern.finditer(page.html):
             checked += 1
-            alt = _ALT.search(tag)
-            if alt is None or not alt.group(1).strip():
-                failures.append(page.source)
-    return _check("images-alt", checked, sorted(set(failures)))
+            if not fine(match.group(0)):
+                failures.add(page.source)
+    return _check(check_id, checked, sorted(failures))
+
+
+def _has_text(attribute: re.Pattern[str]) -> Callable[[str], bool]:
+    def fine(tag: str) -> bool:
+        found = attribute.search(tag)
+        return found is not None and bool(found.group(1).strip())
+
+    return fine
+
+
+def _images(course: Course) -> dict[str, Any]:
+    return _elements(course, "images-alt", _IMG, _has_text(_ALT))
 
 
 def _media(course: Course) -> dict[str, Any]:
-    checked, failures = 0, []
-    for module, page in _pages(course):
-        for match in _MEDIA.finditer(page.html):
-            checked += 1
-            if 'kind="captions"' not in match.group(0):
-                failures.append(page.source)
-    return _check("media-captions", checked, sorted(set(failures)))
+    return _elements(course, "media-captions", _MEDIA, lambda player: 'kind="captions"' in player)
+
+
+def _frames(course: Course) -> dict[str, Any]:
+    return _elements(course, "frame-titles", _FRAME, _has_text(_TITLE))
+
+
+def not_checked(course: Course) -> list[str]:
+    """Reused HTML pages and PDFs: shown as they are, their content is not checked here."""
+    return sorted({page.source for module, page in _pages(course) if _EMBEDDED in page.html})
 
 
 def _forms(course: Course) -> dict[str, Any]:
@@ -163,12 +183,14 @@ def _contrast(theme: str) -> dict[str, Any]:
 
 def accessibility_statement(course: Course) -> dict[str, Any]:
     """The statement of parcours-course.json (docs/course-format.md)."""
-    checks = [_language(course), _headings(course), _images(course), _media(course), _forms(course), _contrast(course.theme)]
+    checks = [_language(course), _headings(course), _images(course), _media(course), _frames(course),
+              _forms(course), _contrast(course.theme)]
     return {
         "standard": STANDARD,
         "date": course.accessibility_date,
         "scope": SCOPE,
         "checks": checks,
+        "not_checked": not_checked(course),
         "result": "failed" if any(check["failures"] for check in checks) else "passed",
     }
 

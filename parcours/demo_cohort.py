@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-SAMPLE_COHORTS = {  # course folder -> learners
+SAMPLE_COHORTS = {  # course folder -> learners: every sample course the demo publishes
     "samples/courses/numerique-responsable": 320,
-    "samples/courses/minimal": 300,
+    "samples/courses/accueil-handicap": 160,
+    "samples/courses/minimal": 120,
 }
 COHORT_WEEKS = 8
 COHORT_SEED = 1

@@ -35,6 +35,7 @@ from validators.packages.catalog import finding
 from validators.packages.source import DirectorySource
 from validators.packages.structure import (
     COURSE_DESCRIPTION,
+    CourseDescriptionInvalid,
     CourseStructure,
     StructureUnreadable,
     merge_structures,
@@ -176,13 +177,16 @@ def _checked_structure(received: ReceivedBlob, filename: str) -> CourseStructure
     findings = [replace(item, file=filename) if item.file == received.path.name else item for item in report.findings]
     errors = [item for item in findings if item.severity == "error"]
     structure = None
-    if not errors or {item.code for item in errors} == {NO_MANIFEST}:
-        try:
-            structure = read_structure(received.path, name=filename)
-        except StructureUnreadable as error:
-            errors.append(Finding(code="COURSE-DESCRIPTION-INVALID", file=COURSE_DESCRIPTION,
-                                  message_fr=f"Description du cours illisible : {error.message_fr}",
-                                  message_en=f"Unreadable course description: {error.message_en}"))
+    try:
+        structure = read_structure(received.path, name=filename)
+    except CourseDescriptionInvalid as error:
+        errors.append(Finding(code="COURSE-DESCRIPTION-INVALID", file=COURSE_DESCRIPTION,
+                              message_fr=f"Description du cours illisible : {error.message_fr}",
+                              message_en=f"Unreadable course description: {error.message_en}"))
+    except StructureUnreadable:
+        if not errors:  # the validator refuses what cannot be read; should it not, say so
+            raise PackageRefused([Finding(code="PACKAGE-UNREADABLE", file=filename,
+                                          message_fr="Paquet illisible.", message_en="Unreadable package.")])
     package_format = None if structure is None else _package_format(report.kind, structure)
     if package_format == WEB_FORMAT:
         errors = [item for item in errors if item.code != NO_MANIFEST] + _web_findings(received)

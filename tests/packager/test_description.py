@@ -87,7 +87,9 @@ def test_accessibility_statement_is_dated_by_the_course(built_sample: dict[str, 
     assert statement["standard"] == "RGAA 4.1 / WCAG 2.1 AA"
     assert statement["result"] == "passed"
     checks = {check["id"]: check for check in statement["checks"]}
-    assert set(checks) == {"language", "headings", "images-alt", "media-captions", "form-labels", "contrast"}
+    assert set(checks) == {"language", "headings", "images-alt", "media-captions", "frame-titles", "form-labels",
+                           "contrast"}
+    assert statement["not_checked"] == []
     assert checks["headings"]["checked"] == 14  # pages of the sample course
     assert checks["media-captions"]["checked"] == 1  # the one audio player
     assert checks["images-alt"]["checked"] >= 1
@@ -126,3 +128,10 @@ def test_language_map_titles_keep_every_language(write_course: CourseWriter, tmp
     assert description["title"] == {"fr": "Cours de test", "en": "Test course"}
     assert description["accessibility"]["date"] == "2026-03-01"
     assert description["modules"][0]["quiz"] is None
+
+
+def test_reused_pages_are_framed_with_a_title_and_said_unchecked(samples: Path) -> None:
+    statement = accessibility_statement(load_course(samples / "accueil-handicap"))
+    frames = next(check for check in statement["checks"] if check["id"] == "frame-titles")
+    assert frames["checked"] == 2 and frames["failures"] == []  # the old HTML page and the PDF
+    assert statement["not_checked"] == ["media/guide-accueil.pdf", "pages/orienter/ancienne-fiche/index.html"]

@@ -191,3 +191,11 @@ def test_demo_cohort_imports_once_into_a_real_sqlite_file(tmp_path: Path, monkey
     assert demo_cohort.load_demo_cohort(other, marker, tmp_path / "dist2", today=day).statements == written
     secret = demo_cohort.pseudonym_secret(tmp_path / "demo.db")
     assert len(secret) >= 32 and demo_cohort.pseudonym_secret(tmp_path / "demo.db") == secret
+
+
+def test_demo_cohort_covers_every_sample_course(samples: Path) -> None:
+    from parcours.demo_cohort import SAMPLE_COHORTS
+
+    assert {Path(folder).name for folder in SAMPLE_COHORTS} == {
+        folder.name for folder in samples.iterdir() if (folder / "course.yaml").is_file()}
+    assert sum(SAMPLE_COHORTS.values()) >= 300

@@ -108,6 +108,11 @@ class StructureUnreadable(ValueError):
         self.message_fr = message_fr or message_en
 
 
+class CourseDescriptionInvalid(StructureUnreadable):
+    """parcours-course.json is there but is not a course description of the agreed shape."""
+
+
+
 UNDETERMINED = "und"  # BCP 47 for titles that carry no language (SCORM, AICC)
 
 
@@ -183,9 +188,10 @@ def _description(source: PackageSource) -> CourseStructure | None:
     try:
         data = json.loads(source.read(COURSE_DESCRIPTION))
     except (EntryUnreadable, ValueError) as error:
-        raise StructureUnreadable(f"{COURSE_DESCRIPTION}: {error}") from error
+        raise CourseDescriptionInvalid(f"{COURSE_DESCRIPTION}: {error}") from error
     if not isinstance(data, dict) or not str(data.get("format", "")).startswith("parcours-course/"):
-        raise StructureUnreadable(f"{COURSE_DESCRIPTION}: not a {COURSE_DESCRIPTION_FORMAT} document")
+        raise CourseDescriptionInvalid(f"{COURSE_DESCRIPTION}: not a {COURSE_DESCRIPTION_FORMAT} document",
+                                       f"{COURSE_DESCRIPTION} : pas un document {COURSE_DESCRIPTION_FORMAT}")
     return from_description(data)
 
 
@@ -259,7 +265,7 @@ class _Shape:
 
     @staticmethod
     def _fail(path: str, fr: str, en: str) -> None:
-        raise StructureUnreadable(f"{COURSE_DESCRIPTION}: {path}: {en}", f"{COURSE_DESCRIPTION} : {path} : {fr}")
+        raise CourseDescriptionInvalid(f"{COURSE_DESCRIPTION}: {path}: {en}", f"{COURSE_DESCRIPTION} : {path} : {fr}")
 
     def _at(self, name: str) -> str:
         return f"{self.path}.{name}"

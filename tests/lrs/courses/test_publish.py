@@ -363,7 +363,9 @@ def test_the_manifest_not_the_description_decides_the_format(node: Node, sample_
 
 def test_a_web_build_needs_its_index_page(node: Node, sample_packages: dict[str, Path]) -> None:
     status, answer = node.publish(_rewritten(sample_packages["web"], "index.html", None), filename="site.zip")
-    assert status == 422 and [f["code"] for f in answer["findings"]] == ["WEB-NO-INDEX"]
+    codes = [f["code"] for f in answer["findings"]]
+    # A web build has no manifest to miss; what it misses is its home page.
+    assert status == 422 and "WEB-NO-INDEX" in codes and "PACKAGE-NO-MANIFEST" not in codes
     assert node.stored_files() == []
 
 
