@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[1]
 FRENCH = re.compile(r"[éèàçêâîôûùœ«»’]| : ")
 # name -> position of the French argument (None: the last two arguments)
 BILINGUAL_CALLS = {
-    "XAPIError": 1, "BilingualError": 0, "CredentialError": 0, "_refuse": 0, "UnreadableFile": 0, "UnreadablePackage": 1,
+    "XAPIError": 1, "BilingualError": 0, "CredentialError": 0, "_refuse": 0, "StructureUnreadable": 0, "CourseDescriptionInvalid": 0, "UnreadableFile": 0, "UnreadablePackage": 1,
     "OutputError": 0, "BackupError": 0, "Text": 0, "choose": 1, "_fail": None, "_bad": None, "_invalid": 0,
 }
 

@@ -19,6 +19,7 @@ from urllib.parse import quote
 
 from lxml import etree
 
+from validators.bilingual import BilingualError
 from validators.packages import cmi5, tincan
 from validators.packages.detect import Descriptor, find_descriptor
 from validators.packages.manifest import NS, Manifest, manifest_kind, read_manifest
@@ -99,18 +100,12 @@ class CourseStructure:
         return replace(self, modules=modules)
 
 
-class StructureUnreadable(ValueError):
+class StructureUnreadable(BilingualError, ValueError):
     """The package's structure cannot be read (validate it first: the findings say why)."""
-
-    def __init__(self, message_en: str, message_fr: str | None = None) -> None:
-        super().__init__(message_en)
-        self.message_en = message_en
-        self.message_fr = message_fr or message_en
 
 
 class CourseDescriptionInvalid(StructureUnreadable):
     """parcours-course.json is there but is not a course description of the agreed shape."""
-
 
 
 UNDETERMINED = "und"  # BCP 47 for titles that carry no language (SCORM, AICC)
@@ -131,7 +126,7 @@ def read_structure(path: str | Path, *, name: str | None = None) -> CourseStruct
     else:
         inspection = open_zip(location)
         if inspection.refused or inspection.source is None:
-            raise StructureUnreadable(f"{location.name}: not a readable package")
+            raise StructureUnreadable(f"{location.name} : paquet illisible", f"{location.name}: not a readable package")
         source = inspection.source
     try:
         return structure_of(source, name or location.name)
@@ -188,10 +183,10 @@ def _description(source: PackageSource) -> CourseStructure | None:
     try:
         data = json.loads(source.read(COURSE_DESCRIPTION))
     except (EntryUnreadable, ValueError) as error:
-        raise CourseDescriptionInvalid(f"{COURSE_DESCRIPTION}: {error}") from error
+        raise CourseDescriptionInvalid(f"{COURSE_DESCRIPTION} : {error}", f"{COURSE_DESCRIPTION}: {error}") from error
     if not isinstance(data, dict) or not str(data.get("format", "")).startswith("parcours-course/"):
-        raise CourseDescriptionInvalid(f"{COURSE_DESCRIPTION}: not a {COURSE_DESCRIPTION_FORMAT} document",
-                                       f"{COURSE_DESCRIPTION} : pas un document {COURSE_DESCRIPTION_FORMAT}")
+        raise CourseDescriptionInvalid(f"{COURSE_DESCRIPTION} : pas un document {COURSE_DESCRIPTION_FORMAT}",
+                                       f"{COURSE_DESCRIPTION}: not a {COURSE_DESCRIPTION_FORMAT} document")
     return from_description(data)
 
 
@@ -265,7 +260,7 @@ class _Shape:
 
     @staticmethod
     def _fail(path: str, fr: str, en: str) -> None:
-        raise CourseDescriptionInvalid(f"{COURSE_DESCRIPTION}: {path}: {en}", f"{COURSE_DESCRIPTION} : {path} : {fr}")
+        raise CourseDescriptionInvalid(f"{COURSE_DESCRIPTION} : {path} : {fr}", f"{COURSE_DESCRIPTION}: {path}: {en}")
 
     def _at(self, name: str) -> str:
         return f"{self.path}.{name}"
@@ -348,11 +343,12 @@ def _standalone(location: Path) -> CourseStructure:
     try:
         data = location.read_bytes()
     except OSError as error:
-        raise StructureUnreadable(f"{location.name}: {error.strerror or error}") from error
+        raise StructureUnreadable(f"{location.name} : {error.strerror or error}", f"{location.name}: {error.strerror or error}") from error
     tree, _found = parse(data, location.name)
     structure = None if tree is None else _from_root(tree.getroot())
     if structure is None:
-        raise StructureUnreadable(f"{location.name}: not a cmi5.xml, tincan.xml or imsmanifest.xml")
+        raise StructureUnreadable(f"{location.name} : ni cmi5.xml, ni tincan.xml, ni imsmanifest.xml",
+                                  f"{location.name}: not a cmi5.xml, tincan.xml or imsmanifest.xml")
     return structure
 
 
