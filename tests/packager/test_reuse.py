@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from packager.build import build_packages
+from packager.build import build_packages, written_paths
 from packager.course import CourseError, load_course
 from tests.packager.conftest import MINIMAL_COURSE, MINIMAL_PAGE, CourseWriter
 
@@ -134,9 +134,11 @@ def test_reuse_sample_builds_in_every_format_and_validates(samples: Path, tmp_pa
     from validators.packages import validate_package
 
     results = build_packages(samples / "accueil-handicap", ["scorm12", "scorm2004", "cmi5", "xapi", "web"], tmp_path)
-    for result in results:
-        report = validate_package(result.path)
-        assert report.findings == [], (result.format, [(f.code, f.file, f.message_fr) for f in report.findings])
+    written = [path for result in results for path in written_paths(result)]
+    assert len(written) == 6  # four zips, the web folder and the web zip
+    for path in written:
+        report = validate_package(path)
+        assert report.findings == [], (path.name, [(f.code, f.file, f.message_fr) for f in report.findings])
     course = load_course(samples / "accueil-handicap")
     kinds = {q.type for m in course.modules if m.quiz for q in m.quiz.questions}
     assert kinds >= {"choice", "true-false", "fill-in", "numeric", "matching", "sequencing"}

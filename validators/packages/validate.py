@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from lxml import etree
@@ -13,6 +14,7 @@ from validators.packages.detect import Descriptor, find_descriptor
 from validators.packages.manifest import NS, XML_BASE, manifest_kind, read_manifest, schema_kind
 from validators.packages.refs import join_base, lookup, resolve
 from validators.packages.report import TARGETS, PackageReport, UnreadablePackage
+from validators.packages.structure import COURSE_DESCRIPTION
 from validators.packages.source import TEXT_LIMIT, DirectorySource, EntryUnreadable, PackageSource
 from validators.packages.xmlread import local_name, parse, schema_findings
 from validators.packages.zipsafety import DEFAULT_LIMITS, ZipLimits, open_zip
@@ -142,10 +144,12 @@ def _validate_source(report: PackageReport, source: PackageSource, folder: bool 
     """Detection, the descriptor's rules, then the content, for a zip or a folder.
 
     A folder with no descriptor but an `index.html` is a static web site (such as
-    `parcours build --format web` writes): its pages are checked, its index is the entry point.
+    `parcours build --format web` writes), and so is a zip whose course description says
+    so (`…-web.zip`, to publish): its pages are checked, its index is the entry point.
     """
     descriptor: Descriptor = find_descriptor(source)
-    if folder and descriptor.name is None and descriptor.kind == "zip" and source.has(WEB_INDEX):
+    if descriptor.name is None and descriptor.kind == "zip" and source.has(WEB_INDEX) and (
+            folder or _described_as_web(source)):
         report.kind = "web"
         report.findings += content.check_content(source, {WEB_INDEX} | _web_pages(source))
         return
@@ -254,3 +258,14 @@ def _metadata_base(element: etree._Element) -> str:
 def _web_pages(source: PackageSource) -> set[str]:
     """The pages a web site's learner reaches: every HTML file of the site."""
     return {name for name in source.names() if name.lower().endswith((".html", ".htm"))}
+
+
+def _described_as_web(source: PackageSource) -> bool:
+    """Whether the package's parcours-course.json describes a `web` build."""
+    if not source.has(COURSE_DESCRIPTION):
+        return False
+    try:
+        data = json.loads(source.read(COURSE_DESCRIPTION, TEXT_LIMIT))
+    except (EntryUnreadable, ValueError):
+        return False  # the structure checks report an unreadable description
+    return isinstance(data, dict) and data.get("package_format") == "web"

@@ -128,3 +128,6 @@ def test_folder_with_index_and_no_descriptor_is_a_web_site(tmp_path: Path) -> No
         ("CONTENT-REF-MISSING", "index.html", "error")]
     zipped = validate_package(write_zip(tmp_path / "site.zip", files))
     assert "PACKAGE-NO-MANIFEST" in zipped.codes()  # an LMS still refuses such a zip
+    described = {**files, "parcours-course.json": '{"format": "parcours-course/1", "package_format": "web"}'}
+    published = validate_package(write_zip(tmp_path / "published.zip", described))
+    assert published.kind == "web" and "PACKAGE-NO-MANIFEST" not in published.codes()
