@@ -4,7 +4,8 @@ chromium through the real runtime by three learners, then the reports read back.
 A answers everything right; B fails the first quiz, retries it at once and passes,
 then finishes the course; C leaves on the second page of the first module. Every figure
 the reports must show is counted here from what the learners were made to do (the
-journal), never read from a report run."""
+journal), never read from a report run. Formats: cmi5 (an LMS's launch), xapi (a Tin Can
+launch) and SCORM 1.2 in the test LMS page, which reaches the LRS through dual tracking."""
 
 from __future__ import annotations
 
@@ -40,7 +41,7 @@ pytestmark = pytest.mark.browser
 
 COURSE = "numerique-responsable"
 HOME_PAGE = "https://lms.parcours.test"
-FORMATS = ("cmi5", "xapi")
+FORMATS = ("cmi5", "xapi")  # built once; SCORM 1.2 is built per test, for that test's LRS
 # How a session ends in each launch (the xapi runtime suspends an unfinished module).
 SESSION_ENDS = (VERB + "terminated", VERB + "suspended")
 
