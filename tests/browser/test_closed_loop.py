@@ -16,7 +16,7 @@ import uuid
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 from urllib.parse import urlencode
 
 import pytest
@@ -34,7 +34,7 @@ from tests.browser.packages import SAMPLE_COURSES, Package, launch_documents
 from tests.browser.scorm_lms import check_journal, close_sco, open_in_lms
 from tests.browser.server import LiveServer
 from tests.browser.test_dual_tracking import REGISTRATION_NAMESPACE
-from tests.browser.test_leaving import module_config
+from tests.browser.test_leaving import module_config, project_lrs  # noqa: F401  (the LRS fixture)
 from tests.browser.xapi_lms import VERB, ProjectLrs, cmi5_units, http_json, launch_cmi5
 
 pytestmark = pytest.mark.browser
@@ -120,13 +120,6 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, Pac
             archive.extractall(root)
         out[made.format] = (made.path, Package(COURSE, made.format, root, launch_documents(root, made.format)))
     return out
-
-
-@pytest.fixture
-def project_lrs(tmp_path: Path) -> Iterator[ProjectLrs]:
-    running = ProjectLrs(f"sqlite:///{tmp_path / 'lrs.db'}")
-    yield running
-    running.stop()
 
 
 def publish(lrs: ProjectLrs, package_zip: Path) -> dict[str, Any]:
