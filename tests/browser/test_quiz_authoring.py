@@ -86,7 +86,7 @@ def test_pool_feedback_and_attempt_limit(page: Page, site: str, console: Console
     feedback = page.locator(f"[data-feedback='{first[0]}']").inner_text()
     assert feedback.startswith("Réponse incorrecte. Non n'est pas la bonne réponse.")
     assert page.locator(".pc-result").inner_text() == (
-        "Score : 0 % Score insuffisant : relisez le module et réessayez. Tentative(s) restante(s) : 1.")
+        "Score : 0 % Score insuffisant (seuil de réussite : 100 %) : relisez le module et réessayez. Tentative(s) restante(s) : 1.")
     page.click("button[data-action=retry]")
     second = page.evaluate("() => window.parcours.module.progress.draw")
     assert second["seed"] != draw["seed"] and len(_drawn(page)) == 2
