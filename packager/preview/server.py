@@ -264,7 +264,16 @@ def _handler(preview: Preview) -> type[BaseHTTPRequestHandler]:
                 self._json(400, {"error": str(error)})
 
         def _xapi(self, method: str, resource: str, params: dict[str, str]) -> None:
-            answer = preview.lrs.handle(method, resource.strip("/"), params, self._body())
+            body = self._body()
+            if method == "POST" and "method" in params:
+                # xAPI 1.0.3 alternate syntax, as the runtime's beacon sends it when the page goes away:
+                # the method in the query, headers, parameters and `content` in a form body.
+                method = params["method"].upper()
+                form = dict(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
+                body = form.pop("content", "").encode("utf-8")
+                params = {k: v for k, v in form.items()
+                          if k.lower() not in ("authorization", "x-experience-api-version", "content-type")}
+            answer = preview.lrs.handle(method, resource.strip("/"), params, body)
             if answer.body is None:
                 self.send_response(answer.status)
                 self.send_header("Content-Length", "0")
