@@ -119,7 +119,10 @@ class MemoryLrs:
             return Answer(400, {"error": "statement objects expected"})
         if method == "PUT" and params.get("statementId"):
             batch[0].setdefault("id", params["statementId"])
-        ids = [self.record(item).statement["id"] for item in batch]
+        with self.lock:
+            known = {r.statement["id"] for r in self.statements}
+        # One statement per id, as an LRS keeps it: the runtime may send one again (beacon, next launch).
+        ids = [item["id"] if item.get("id") in known else self.record(item).statement["id"] for item in batch]
         return Answer(204) if method == "PUT" else Answer(200, ids)
 
     def _document_key(self, resource: str, params: dict[str, str]) -> tuple[str, ...]:
