@@ -27,7 +27,7 @@ from flask import current_app, g, request
 from sqlalchemy.engine import Connection, Engine
 
 from lrs.db import current_engine
-from lrs.errors import XAPIError
+from lrs.errors import BilingualError, XAPIError
 from lrs.tables import credentials
 
 SCOPES = (
@@ -74,16 +74,8 @@ class Credential:
         return bool(self.scopes & {"all", "define"})
 
 
-class CredentialError(ValueError):
+class CredentialError(BilingualError, ValueError):
     """A credential that cannot be created: the message says why, in both languages."""
-
-    def __init__(self, message_en: str, message_fr: str) -> None:
-        super().__init__(message_en)
-        self.message_en = message_en
-        self.message_fr = message_fr
-
-    def message(self, lang: str) -> str:
-        return self.message_en if lang == "en" else self.message_fr
 
 
 def hash_secret(secret: str) -> str:

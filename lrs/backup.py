@@ -23,21 +23,14 @@ import sqlalchemy
 from sqlalchemy.engine import URL, make_url
 
 from lrs.db import engine_for, normalize_url
+from lrs.errors import BilingualError
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 PG_DUMP_HEADER = b"PGDMP"
 
 
-class BackupError(Exception):
+class BackupError(BilingualError):
     """A backup or restore that cannot be done, said in French and English."""
-
-    def __init__(self, message_en: str, message_fr: str) -> None:
-        super().__init__(message_en)
-        self.message_en = message_en
-        self.message_fr = message_fr
-
-    def message(self, lang: str) -> str:
-        return self.message_en if lang == "en" else self.message_fr
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,18 @@ import sqlalchemy
 log = logging.getLogger("parcours.lrs")
 
 
+class BilingualError(Exception):
+    """A refusal outside HTTP (a CLI or library call), said in English and French."""
+
+    def __init__(self, message_en: str, message_fr: str) -> None:
+        super().__init__(message_en)
+        self.message_en = message_en
+        self.message_fr = message_fr
+
+    def message(self, lang: str) -> str:
+        return self.message_en if lang == "en" else self.message_fr
+
+
 class XAPIError(Exception):
     """A request the LRS refuses: the status and why, in English and French."""
 

@@ -56,19 +56,9 @@ def test_the_background_indexing_empties_the_queue_once_writes_pause(xapi_sqlite
     assert queued(xapi_sqlite) == 0
 
 
-def test_beyond_the_bound_indexing_runs_alongside_writes(sqlite_database: str) -> None:
-    xapi = make_client(sqlite_database, index_backlog=2)
-    with backlog._indexers[xapi.app.extensions["parcours.engine"]].write():  # writes never pause
-        xapi.store(statement(), statement(), statement())
-        deadline = time.monotonic() + 30
-        while queued(xapi) and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert queued(xapi) == 0
-    xapi.app.extensions["parcours.engine"].dispose()
-
-
-def test_while_writes_go_on_a_statement_waits_about_max_wait_seconds(sqlite_database: str) -> None:
-    xapi = make_client(sqlite_database)  # far below the bound
+@pytest.mark.parametrize("bound", [2, 100_000])  # beyond the bound, or once the oldest has waited a while
+def test_indexing_runs_alongside_writes(sqlite_database: str, bound: int) -> None:
+    xapi = make_client(sqlite_database, index_backlog=bound)
     with backlog._indexers[xapi.app.extensions["parcours.engine"]].write():  # writes never pause
         xapi.store(statement(), statement(), statement())
         deadline = time.monotonic() + 30
