@@ -342,6 +342,8 @@ def burst(port: int, statements: list[dict], *, dashboard: bool, every: float = 
         started = time.time()
         pool.map(_post_marked, [(port, batches[i::CLIENTS]) for i in range(CLIENTS)])
         answered_at = time.time()
+        pool.close()
+        pool.join()  # let the posting processes hand over their last answers before they end
     figures = {"answered": len(statements) / (answered_at - started)}
     if reader is None:
         figures["sustained"] = len(statements) / (answered_at - started + wait_until_indexed(port))
