@@ -1,18 +1,25 @@
-"""Reports at scale: the course overview and `parcours export statements` with
+"""Reports at scale: the report pages and `parcours export statements` with
 1,000,000 statements stored, each printed beside a baseline measured in the same run.
 
     .venv/bin/python bench/reports.py [--statements 1000000] [--database URL] [--keep]
 
-Data: learners going through 20 courses of 5 modules the way the packaged runtime
-reports it (initialized, pages, answers, completed, passed/failed, terminated, and
-the course's completion), bulk-inserted into the `statements` table with the report
-model filled by the same `ingest` function as the LRS's ingest hook (the query index
-rows are left out: neither measured path reads them).
+Data: learners going through 20 published courses of 5 modules the way the packaged
+runtime reports it (initialized, pages, answers, completed, passed/failed, terminated,
+and the course's completion), bulk-inserted into the `statements` table with the
+report model filled by the same `ingest` function as the LRS's ingest hook (the query
+index rows are left out: no measured page reads them). Each course is published first
+(a cmi5 package with its parcours-course.json: modules, pages, questions), so the
+pages read the course structure as they do in production.
 
 Figures:
-* course overview (`GET /reports/course?course=…`, HTML, through the Flask app):
-  p50/p95 over 60 requests; baseline: the same key figures computed by reading and
-  parsing the course's stored statements (what a report without the model would do).
+* course page (`GET /reports/course?course=…`, HTML, through the Flask app): p50/p95
+  over 60 requests; baseline: the same key figures computed by reading and parsing
+  the course's stored statements (what a report without the model would do);
+* overview of every course, completions over time, question analysis and drop-off
+  pages: p50/p95 over 20 requests each (target < 1 s p95);
+* ingest through `POST /xapi/statements` (validation, storage, indexing) of the same
+  statements into two fresh databases, with the report model's hook and without:
+  statements/s of each and their ratio (target >= 50 %).
 * export: statements/s and peak memory (max RSS of the `parcours` process) for
   NDJSON and CSV; baseline: a bare Python loop reading every body from the database
   and writing it to a file.
@@ -22,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import io
 import itertools
 import os
 import random
@@ -33,6 +41,7 @@ import sys
 import tempfile
 import time
 import uuid
+import zipfile
 from pathlib import Path
 from typing import Iterator
 
@@ -46,6 +55,7 @@ from lrs.app import create_app  # noqa: E402
 from lrs.config import Config  # noqa: E402
 from lrs.db import ENGINE_KEY, write_transaction  # noqa: E402
 from lrs.reports.store import ingest  # noqa: E402
+from lrs.statements.backlog import ensure_indexed  # noqa: E402
 from lrs.tables import statements as statements_table  # noqa: E402
 
 ADL = "http://adlnet.gov/expapi/verbs/"
@@ -94,7 +104,8 @@ def learner_history(rng: random.Random, index: int) -> list[dict]:
             emit("answered", {"id": f"{module_id}/quiz/q{question}", "definition": {
                 "type": "http://adlnet.gov/expapi/activities/cmi.interaction", "interactionType": "true-false",
                 "correctResponsesPattern": ["true"]}}, module_id, course,
-                {"response": "true" if correct else "false", "success": correct})
+                {"response": "true" if correct else "false", "success": correct,
+                 "duration": f"PT{rng.randrange(5, 90)}S"})
         scaled = round(rng.random(), 2)
         now += 5_000_000
         emit("completed", module, course, result={"completion": True})
@@ -152,6 +163,88 @@ def fill(engine: sa.Engine, total: int) -> float:
     return time.perf_counter() - started
 
 
+def course_package(course: str) -> bytes:
+    """A cmi5 package of one bench course with its course description (modules, pages
+    and questions named as the statements name them)."""
+    modules = []
+    for number in range(1, MODULES + 1):
+        module_id = f"{course}/modules/m{number}"
+        modules.append({
+            "key": f"m{number}", "id": module_id, "title": {"fr": f"Module {number}"}, "description": None,
+            "completion": "quiz", "mastery_score": 0.5, "launch": f"m{number}.html",
+            "pages": [{"key": f"p{page}", "id": f"{module_id}/pages/p{page}", "title": {"fr": f"Page {page + 1}"}}
+                      for page in range(3)],
+            "quiz": {"key": "quiz", "id": f"{module_id}/quiz", "title": {"fr": "Quiz"}},
+            "questions": [{"key": f"q{q}", "id": f"{module_id}/quiz/q{q}", "type": "true-false",
+                           "text": {"fr": f"Question {q + 1} du module {number}"}, "multiple": False,
+                           "correct_responses": ["true"], "weight": 1} for q in range(2)],
+        })
+    description = {
+        "format": "parcours-course/1", "id": course, "version": "1", "language": "fr",
+        "title": {"fr": "Cours " + course[-2:]}, "description": {"fr": "Cours de mesure."},
+        "licence": {"name": "Licence Ouverte / Etalab 2.0", "url": None}, "authors": [], "keywords": [],
+        "duration": None, "mastery_score": 0.5, "accessibility": None, "package_format": "cmi5",
+        "modules": modules,
+    }
+    aus = "".join(
+        f'<au id="{m["id"]}" moveOn="CompletedOrPassed" launchMethod="AnyWindow"><title><langstring lang="fr">'
+        f'{m["title"]["fr"]}</langstring></title><description><langstring lang="fr">{m["title"]["fr"]}</langstring>'
+        f'</description><url>{m["launch"]}</url></au>' for m in modules)
+    xml = ('<?xml version="1.0" encoding="UTF-8"?><courseStructure '
+           'xmlns="https://w3id.org/xapi/profiles/cmi5/v1/CourseStructure.xsd">'
+           f'<course id="{course}"><title><langstring lang="fr">Cours</langstring></title><description>'
+           f'<langstring lang="fr">Cours</langstring></description></course>{aus}</courseStructure>')
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("cmi5.xml", xml)
+        archive.writestr("parcours-course.json", orjson.dumps(description).decode())
+        for module in modules:
+            archive.writestr(module["launch"], '<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8">'
+                                               "<title>Module</title></head><body><main><h1>Module</h1></main></body></html>")
+    return buffer.getvalue()
+
+
+def publish_courses(app) -> None:  # type: ignore[no-untyped-def]
+    client = app.test_client()
+    for course in COURSES:
+        response = client.post("/courses", data=course_package(course),
+                               headers={**HEADERS, "Content-Type": "application/zip"})
+        assert response.status_code in (200, 201), response.get_data(as_text=True)
+
+
+HEADERS = {"Authorization": "Basic " + base64.b64encode(b"bench:bench-secret").decode()}
+
+
+def page_latencies(app, path: str, args: list[dict], requests: int = 20) -> list[float]:  # type: ignore[no-untyped-def]
+    client = app.test_client()
+    client.get(path, query_string=args[0], headers=HEADERS)  # warm the caches
+    timings = []
+    for index in range(requests):
+        began = time.perf_counter()
+        response = client.get(path, query_string=args[index % len(args)], headers=HEADERS)
+        timings.append((time.perf_counter() - began) * 1000)
+        assert response.status_code == 200, (path, response.status_code)
+    return timings
+
+
+def ingest_rate(statements: list[dict], model: bool, work: Path) -> float:
+    """Statements/s through `POST /xapi/statements` into a fresh database, indexing
+    included, with or without the report model's ingest hook."""
+    name = "on" if model else "off"
+    app = create_app(Config.from_env(database_url=f"sqlite:///{work / f'ingest-{name}.db'}",
+                                     bootstrap_credential="bench:bench-secret:all"))
+    if not model:
+        app.extensions["parcours.ingest_hooks"].clear()
+    client = app.test_client()
+    headers = {**HEADERS, "X-Experience-API-Version": "1.0.3"}
+    began = time.perf_counter()
+    for start in range(0, len(statements), 100):
+        response = client.post("/xapi/statements", json=statements[start : start + 100], headers=headers)
+        assert response.status_code == 200, response.get_data(as_text=True)
+    ensure_indexed(app.extensions[ENGINE_KEY])
+    return len(statements) / (time.perf_counter() - began)
+
+
 def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
@@ -159,7 +252,7 @@ def percentile(values: list[float], fraction: float) -> float:
 
 def overview_latencies(app, requests: int = 60) -> list[float]:  # type: ignore[no-untyped-def]
     client = app.test_client()
-    headers = {"Authorization": "Basic " + base64.b64encode(b"bench:bench-secret").decode()}
+    headers = HEADERS
     client.get("/reports/course", query_string={"course": COURSES[0]}, headers=headers)  # warm the caches
     timings = []
     for index in range(requests):
@@ -219,6 +312,7 @@ def main() -> None:
     parser.add_argument("--statements", type=int, default=1_000_000)
     parser.add_argument("--database", default=None, help="SQLAlchemy URL (default: a new SQLite file)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
+    parser.add_argument("--ingest", type=int, default=50_000, help="statements posted for the ingest figures")
     parser.add_argument("--no-fill", action="store_true", help="measure a --database filled by an earlier run")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="parcours-bench-reports-"))
@@ -232,6 +326,7 @@ def main() -> None:
                 args.statements = connection.execute(sa.select(sa.func.count()).select_from(statements_table)).scalar_one()
             print(f"{args.statements:,} statements already stored")
         else:
+            publish_courses(app)
             seconds = fill(engine, args.statements)
             print(f"filled {args.statements:,} statements (with the report model) in {seconds:.0f} s "
                   f"({args.statements / seconds:,.0f}/s)")
@@ -243,6 +338,22 @@ def main() -> None:
               f"{learners:,} learners in the course")
         print(f"  baseline, from the statements without the model: {baseline_ms:,.0f} ms "
               f"(the model is {baseline_ms / p95:,.0f}x faster at p95)")
+
+        courses = [{"course": course} for course in COURSES]
+        for label, path, query in (("overview of every course", "/reports/courses", [{}]),
+                                   ("completions over time", "/reports/completions", [{"interval": "week"}]),
+                                   ("question analysis", "/reports/course/items", courses),
+                                   ("drop-off", "/reports/course/dropoff", courses)):
+            timings = page_latencies(app, path, query)
+            print(f"{label} page ({path}): p50 {statistics.median(timings):.1f} ms, "
+                  f"p95 {percentile(timings, 0.95):.1f} ms (target < 1000 ms)")
+
+        sample = list(generate_statements(min(args.statements, args.ingest), seed=7))
+        rate_off = ingest_rate(sample, False, work)
+        rate_on = ingest_rate(sample, True, work)
+        print(f"ingest through POST /xapi/statements, {len(sample):,} statements in batches of 100: "
+              f"{rate_on:,.0f}/s with the report model, {rate_off:,.0f}/s without "
+              f"({rate_on / rate_off:.0%} of the speed without; target >= 50 %)")
 
         env = dict(os.environ, PYTHONPATH=str(ROOT))
         parcours = [sys.executable, "-m", "parcours.cli"]

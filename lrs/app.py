@@ -39,6 +39,8 @@ OPTIONAL_BLUEPRINTS = (
     ("lrs.health", None),
     ("lrs.metrics", None),
     ("lrs.openapi", "/xapi"),
+    ("lrs.courses.routes", None),
+    ("lrs.catalogue.routes", None),  # the home page `/` and the catalogue
 )
 
 
@@ -56,6 +58,8 @@ def create_app(config: Config | None = None) -> Flask:
         JSON_SORT_KEYS=False,
     )
     app.url_map.strict_slashes = False
+    # Page templates are named `*.html.j2`: escape them like Flask's own `.html` templates.
+    app.select_jinja_autoescape = _autoescaped  # type: ignore[method-assign]
     app.extensions[CONFIG_KEY] = config
     app.extensions[INGEST_HOOKS] = []
 
@@ -106,6 +110,10 @@ def _register_optional(app: Flask, module_name: str, prefix: str | None) -> None
     setup = getattr(module, "init_app", None)
     if callable(setup):
         setup(app)
+
+
+def _autoescaped(filename: str | None) -> bool:
+    return filename is None or filename.endswith((".html", ".htm", ".xml", ".xhtml", ".svg", ".html.j2"))
 
 
 def app_config(app: Flask) -> Config:

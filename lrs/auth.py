@@ -41,6 +41,8 @@ SCOPES = (
     "profile",
     "reports/read",  # read-only analyst access to /reports (lrs.reports)
     "metrics/read",  # /metrics for a monitoring system (lrs.metrics)
+    "courses/write",  # publish and unpublish course packages (lrs.courses)
+    "catalogue/read",  # read the catalogue when it is not public (PARCOURS_CATALOGUE_PUBLIC=off)
 )
 DEFAULT_SCOPES = ("statements/write", "statements/read/mine")
 # The scopes of a read-only request are also granted by `all/read`.

@@ -53,6 +53,11 @@ class Config:
     request_log: str = "-"  # JSON lines of requests: "-" standard error, a file path, or "off"
     ready_max_index_lag: float = 60.0  # /health/ready: oldest statement waiting for its index, seconds
     lrs_name: str = "parcours"
+    # Published course zips (lrs.courses.blobs): None = `<db name>-blobs/` beside the
+    # SQLite file; with several nodes, one directory shared by all of them.
+    blob_dir: str | None = None
+    max_package_bytes: int = 1024 * 1024 * 1024  # the largest zip `POST /courses` accepts
+    catalogue_public: bool = True  # the catalogue readable without credentials
     debug: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
 

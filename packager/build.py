@@ -8,6 +8,7 @@ import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from packager.checks import package_findings
 from packager.course import Course, load_course
@@ -57,6 +58,11 @@ class OutputError(Exception):
 class Built:
     format: str
     path: Path
+    archive: Path | None = None  # web: the preview folder's zip, to publish or download
+
+
+def written_paths(built: Built) -> list[Path]:
+    return [built.path] if built.archive is None else [built.path, built.archive]
 
 
 def package_name(course: Course, package_format: str) -> str:
@@ -79,21 +85,30 @@ def build_format(course: Course, package_format: str, out: Path) -> Built:
     package = FORMATS[package_format].package(course)
     target = out / package_name(course, package_format)
     if package_format == "web":
+        # the folder to open locally; the same files zipped, to publish (there is no manifest to check)
         _write_web(target, package.files)
-        return Built(package_format, target)
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=out)
+        archive = target.with_name(target.name + ".zip")
+        _write_zip_atomically(archive, package.files, package_format, lambda written: [])
+        return Built(package_format, target, archive)
+    _write_zip_atomically(target, package.files, package_format, lambda written: package_findings(package, written))
+    return Built(package_format, target)
+
+
+def _write_zip_atomically(target: Path, files: dict, package_format: str,
+                          check: Callable[[Path], list[Finding]]) -> None:
+    """Write under a temporary name, check, then rename: a failing package leaves nothing."""
+    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     os.close(handle)
     temporary_path = Path(temporary)
     try:
-        write_zip(temporary_path, package.files)
-        findings = package_findings(package, temporary_path)
+        write_zip(temporary_path, files)
+        findings = check(temporary_path)
         if findings:
             raise PackageError(package_format, target, findings)
         os.chmod(temporary_path, 0o644)
         os.replace(temporary_path, target)
     finally:
         temporary_path.unlink(missing_ok=True)
-    return Built(package_format, target)
 
 
 def _write_web(target: Path, files: dict) -> None:

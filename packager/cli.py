@@ -7,13 +7,15 @@ from pathlib import Path
 
 import click
 
-from packager.build import OutputError, PackageError, build_packages, parse_formats
+from packager.preview.builder import BuildState
+from packager.build import OutputError, PackageError, build_packages, parse_formats, written_paths
+from packager.cli_language import LocalizedCommand
 from packager.course import CourseError
 from packager.formats import DEFAULT_FORMAT, FORMATS
 from packager.messages import default_lang, msg
 
 
-@click.command("build")
+@click.command("build", cls=LocalizedCommand)
 @click.argument("course_dir", type=click.Path(path_type=Path))
 @click.option("--format", "-f", "formats", default=DEFAULT_FORMAT, show_default=True,
               help=f"Formats séparés par des virgules / comma-separated formats: {', '.join(FORMATS)}.")
@@ -46,9 +48,98 @@ def build_command(course_dir: Path, formats: str, out: Path, lang: str) -> None:
         name = error.filename or out
         click.echo(f"{name}: {error.strerror}", err=True)
         sys.exit(1)
-    for result in results:
-        message = msg("built", file=str(result.path))
+    for path in (path for result in results for path in written_paths(result)):
+        message = msg("built", file=str(path))
         click.echo(message.en if lang == "en" else message.fr)
 
 
 build = build_command  # the name parcours.cli looks up (packager.cli:build)
+
+
+@click.command("simulate")
+@click.argument("course_dir", type=click.Path(path_type=Path))
+@click.option("--learners", default=300, show_default=True, type=click.IntRange(1, 1_000_000),
+              help="Nombre d'apprenants / number of learners.")
+@click.option("--weeks", default=8, show_default=True, type=click.IntRange(1, 520),
+              help="Durée de la période, en semaines / length of the period, in weeks.")
+@click.option("--seed", default=1, show_default=True, type=int,
+              help="Graine : la même donne les mêmes déclarations / seed: the same one gives the same statements.")
+@click.option("--start", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Premier jour (AAAA-MM-JJ, défaut 2026-09-07) / first day (YYYY-MM-DD).")
+@click.option("--formats", default="xapi,cmi5", show_default=True,
+              help="Formats joués par les plateformes des administrations / formats the LMSs play: xapi, cmi5.")
+@click.option("--out", "-o", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="Fichier NDJSON à écrire (pour parcours import) / NDJSON file to write (for parcours import).")
+@click.option("--lang", type=click.Choice(["fr", "en"]), default=default_lang,
+              help="Langue des messages / message language (PARCOURS_LANG).")
+def simulate(course_dir: Path, learners: int, weeks: int, seed: int, start, formats: str, out: Path,
+             lang: str) -> None:
+    """Simule une cohorte d'apprenants suivant un cours / simulates a cohort taking a course.
+
+    Writes the statements the packages' runtime (xapi, cmi5) and the LMS would send, one a line.
+    """
+    from packager.simulate import DEFAULT_START, SIMULATED_FORMATS, simulate_course, write_ndjson
+
+    names = tuple(name.strip().lower() for name in formats.split(",") if name.strip())
+    unknown = [name for name in names if name not in SIMULATED_FORMATS]
+    if unknown or not names:
+        message = msg("unknown_format", value=", ".join(unknown), choices=", ".join(SIMULATED_FORMATS))
+        raise click.BadParameter(message.en if lang == "en" else message.fr, param_hint="--formats")
+    try:
+        statements = simulate_course(course_dir, learners, weeks, seed, start or DEFAULT_START, names)
+    except CourseError as error:
+        click.echo(error.format(lang), err=True)
+        sys.exit(1)
+    try:
+        with open(out, "w", encoding="utf-8") as sink:
+            count = write_ndjson(statements, sink)
+    except OSError as error:
+        click.echo(f"{error.filename or out}: {error.strerror}", err=True)
+        sys.exit(1)
+    message = msg("simulated", count=count, learners=learners, file=str(out))
+    click.echo(message.en if lang == "en" else message.fr)
+
+
+@click.command("preview", cls=LocalizedCommand)
+@click.argument("course_dir", type=click.Path(path_type=Path))
+@click.option("--format", "-f", "package_format", type=click.Choice(list(FORMATS)), default="web",
+              show_default=True, help="Format prévisualisé / format to preview.")
+@click.option("--port", type=click.IntRange(0, 65535), default=0, show_default=True,
+              help="Port local (0 : un port libre) / local port (0: a free one).")
+@click.option("--lang", type=click.Choice(["fr", "en"]), default=default_lang,
+              help="Langue des messages / message language (PARCOURS_LANG).")
+def preview(course_dir: Path, package_format: str, port: int, lang: str) -> None:
+    """Prévisualise un cours et le reconstruit à chaque modification / previews a course, rebuilt on every change.
+
+    Sert le cours sur 127.0.0.1 avec un inspecteur de suivi ; n'ouvre rien.
+    """
+    if not (course_dir / "course.yaml").is_file():
+        message = msg("course_yaml_missing", dir=str(course_dir))
+        click.echo(message.en if lang == "en" else message.fr, err=True)
+        sys.exit(1)
+    from packager.preview import Preview  # the server only when previewing
+
+    def report(state: BuildState) -> None:
+        if state.error:
+            click.echo(msg_text("preview_failed", lang) + "\n" + state.error, err=True)
+        else:
+            click.echo(msg_text("preview_built", lang, generation=state.generation))
+
+    try:
+        server = Preview(course_dir, package_format, lang, port=port, on_build=report)
+    except OSError as error:
+        click.echo(f"127.0.0.1:{port}: {error.strerror}", err=True)
+        sys.exit(1)
+    server.start()
+    click.echo(msg_text("preview_url", lang, url=server.url))
+    try:
+        server.stopping.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+
+
+def msg_text(code: str, lang: str, **params: object) -> str:
+    message = msg(code, **params)
+    return message.en if lang == "en" else message.fr

@@ -12,6 +12,39 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "media_missing": ("fichier média {file} introuvable", "media file {file} not found"),
     "not_utf8": ("le fichier n'est pas en UTF-8", "the file is not UTF-8"),
     "yaml_syntax": ("YAML invalide : {problem}", "invalid YAML: {problem}"),
+    "yaml_colon": (
+        "YAML invalide : deux-points en trop dans un texte ; mettez le texte entre guillemets "
+        "(texte: \"Titre : suite\")",
+        "invalid YAML: a colon too many in a text; put the text in quotes (text: \"Title: more\")",
+    ),
+    "yaml_tab": (
+        "YAML invalide : tabulation interdite ; indentez avec des espaces",
+        "invalid YAML: tab character; indent with spaces",
+    ),
+    "yaml_indentation": (
+        "YAML invalide : indentation incohérente ; alignez les clés d'un même niveau avec le même nombre d'espaces",
+        "invalid YAML: inconsistent indentation; align the keys of one level with the same number of spaces",
+    ),
+    "yaml_quote": (
+        "YAML invalide : guillemet ouvert ici et jamais fermé",
+        "invalid YAML: a quote opened here is never closed",
+    ),
+    "yaml_bracket": (
+        "YAML invalide : « {value} » manquant pour fermer la liste ouverte ici",
+        "invalid YAML: '{value}' missing to close the list opened here",
+    ),
+    "yaml_after_quote": (
+        "YAML invalide : du texte suit un texte entre guillemets ; mettez toute la valeur entre guillemets",
+        "invalid YAML: text follows a quoted text; put the whole value in quotes",
+    ),
+    "yaml_start_character": (
+        "YAML invalide : un texte ne peut pas commencer par « {value} » ; mettez-le entre guillemets",
+        "invalid YAML: a text cannot start with '{value}'; put it in quotes",
+    ),
+    "yaml_alias": (
+        "YAML invalide : « * » en début de texte désigne un alias ; mettez le texte entre guillemets",
+        "invalid YAML: '*' at the start of a text means an alias; put the text in quotes",
+    ),
     "not_mapping": ("un dictionnaire (clé: valeur) est attendu", "a mapping (key: value) is expected"),
     "outside_course": (
         "le chemin {file} sort du dossier du cours",
@@ -44,6 +77,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "not_duration": (
         "« {value} » n'est pas une durée ISO 8601 (PT1H30M…)",
         "'{value}' is not an ISO 8601 duration (PT1H30M…)",
+    ),
+    "not_date": (
+        "« {value} » n'est pas une date AAAA-MM-JJ",
+        "'{value}' is not a YYYY-MM-DD date",
     ),
     "not_key": (
         "« {value} » n'est pas une clé valide (lettres minuscules, chiffres, - et _, 1 à 40 caractères)",
@@ -82,9 +119,15 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "too_few_choices": ("au moins deux propositions sont nécessaires", "at least two choices are needed"),
     "unknown_id": ("identifiant « {value} » inconnu", "unknown id '{value}'"),
-    "sequence_answer": (
-        "answer doit citer chaque élément une fois, dans l'ordre correct",
-        "answer must list every item once, in the correct order",
+    "true_false": ("vrai ou faux attendu (true ou false)", "true or false expected (vrai or faux)"),
+    "sequence_unknown": (
+        "« {value} » n'est pas un élément de items ; éléments : {choices}",
+        "'{value}' is not one of the items; items: {choices}",
+    ),
+    "sequence_repeated": ("« {value} » est cité plusieurs fois", "'{value}' is listed more than once"),
+    "sequence_missing": (
+        "answer ne cite pas {values} : chaque élément doit y figurer une fois, dans l'ordre correct",
+        "answer leaves out {values}: every item must appear once, in the correct order",
     ),
     "matching_answer": (
         "answer doit associer chaque source à une cible",
@@ -103,6 +146,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "image_alt": (
         "image {file} sans texte alternatif : écrivez ![description](…)",
         "image {file} has no alt text: write ![description](…)",
+    ),
+    "image_type": (
+        "{file} n'est pas une image (png, jpg, gif, svg, webp)",
+        "{file} is not an image (png, jpg, gif, svg, webp)",
     ),
     "image_external": (
         "l'image {file} doit être dans le dossier du cours (aucune adresse externe)",
@@ -140,6 +187,27 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "titre de niveau {level} après un niveau {previous} : ne sautez pas de niveau",
         "level {level} heading after level {previous}: do not skip levels",
     ),
+    "reference_missing": (
+        "« {value} » introuvable (cherché en {file} dans le dossier du cours)",
+        "'{value}' not found (looked for {file} in the course folder)",
+    ),
+    "page_type": (
+        "type de page non pris en charge : {file} (Markdown .md, HTML .html, PDF .pdf)",
+        "unsupported page type: {file} (Markdown .md, HTML .html, PDF .pdf)",
+    ),
+    "pdf_summary": (
+        "un PDF utilisé comme page demande un résumé en texte (summary: …) pour qui ne peut pas lire le PDF",
+        "a PDF used as a page needs a text summary (summary: …) for those who cannot read the PDF",
+    ),
+    "page_title_needed": (
+        "donnez un titre à cette page (title: …) : {file} n'en a pas",
+        "give this page a title (title: …): {file} has none",
+    ),
+    "files_missing": ("fichier ou dossier {file} introuvable", "file or folder {file} not found"),
+    "raw_html": (
+        "HTML non autorisé : {value} ; permis : {choices} (sans attributs style ni on…)",
+        "HTML not allowed: {value}; allowed: {choices} (no style or on… attributes)",
+    ),
     "link_missing": ("lien vers {file} : fichier introuvable", "link to {file}: file not found"),
     "unknown_admonition": (
         "encadré « {value} » inconnu ; choix : {choices}",
@@ -155,6 +223,19 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "package {file} fails validation:",
     ),
     "built": ("paquet écrit : {file}", "package written: {file}"),
+    "simulated": (
+        "{count} déclarations de {learners} apprenants écrites dans {file}",
+        "{count} statements of {learners} learners written to {file}",
+    ),
+    "preview_url": (
+        "Aperçu sur {url} (Ctrl+C pour arrêter)",
+        "Preview at {url} (Ctrl+C to stop)",
+    ),
+    "preview_built": ("cours construit (version {generation})", "course built (version {generation})"),
+    "preview_failed": (
+        "la construction a échoué ; l'aperçu garde la dernière version réussie :",
+        "the build failed; the preview keeps the last good version:",
+    ),
     "out_not_dir": (
         "{dir} existe et n'est pas un dossier",
         "{dir} exists and is not a folder",

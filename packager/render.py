@@ -12,6 +12,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
+from packager.course.markdown import new_window_mention
 from packager.course.model import Course, Module, Question
 from packager.layout import runtime_scripts
 from packager.strings import interface_strings
@@ -19,8 +20,12 @@ from packager.strings import interface_strings
 # the interface strings the runtime shows (the rest are for the templates)
 RUNTIME_STRINGS = (
     "next", "previous", "submit", "progress", "correct", "incorrect", "score", "passed",
-    "failed", "completed", "answer_required", "retry",
+    "failed", "completed", "answer_required", "retry", "next_module", "previous_module", "page_seen",
 )
+# the strings of the course home's module cards (web format)
+HOME_STRINGS = ("module_not_started", "module_progress", "module_done")
+# formats whose learner moves between modules in the package itself (an LMS does it for the others)
+COURSE_NAVIGATION_FORMATS = ("web",)
 
 
 @lru_cache(maxsize=1)
@@ -88,14 +93,48 @@ def module_config(course: Course, module: Module, package_format: str) -> dict[s
         "pages": pages,
         "quiz": quiz,
         "strings": {name: strings[name] for name in RUNTIME_STRINGS},
+        **({"navigation": _course_navigation(course, module)} if package_format in COURSE_NAVIGATION_FORMATS else {}),
+    }
+
+
+def _course_navigation(course: Course, module: Module) -> dict[str, Any]:
+    """Where the learner goes from the first and last pages of a module: the modules around it."""
+    index = course.modules.index(module)
+
+    def link(other: Module) -> dict[str, str]:
+        return {"url": f"../{other.key}/index.html", "title": other.title}
+
+    return {
+        "home": "../../index.html",
+        "previous": link(course.modules[index - 1]) if index > 0 else None,
+        "next": link(course.modules[index + 1]) if index + 1 < len(course.modules) else None,
+    }
+
+
+def _page_keys(module: Module) -> list[str]:
+    return [page.key for page in module.pages] + ([module.quiz.key] if module.quiz else [])
+
+
+def home_config(course: Course) -> dict[str, Any]:
+    """The `pc-home` block of the course home: what the runtime needs to show each module's progress."""
+    strings = interface_strings(course.language)
+    return {
+        "modules": [
+            {"key": m.key, "id": m.id, "pages": _page_keys(m), "completion": m.completion,
+             "masteryScore": m.mastery_score}
+            for m in course.modules
+        ],
+        "strings": {name: strings[name] for name in HOME_STRINGS},
     }
 
 
 def _common(course: Course) -> dict[str, Any]:
+    strings = interface_strings(course.language)
     return {
         "language": course.language,
         "course_title": course.title_text(),
-        "s": interface_strings(course.language),
+        "s": strings,
+        "new_window": new_window_mention(strings),
         "licence": course.licence,
         "authors": course.authors,
         "version": course.version,
@@ -113,6 +152,8 @@ def module_html(course: Course, module: Module, package_format: str) -> bytes:
         quiz=module.quiz,
         mastery_percent=None if mastery is None else round(mastery * 100),
         root="../../",
+        home_url="../../index.html" if package_format in COURSE_NAVIGATION_FORMATS else None,
+        page_count=len(_page_keys(module)),
         config_json=script_json(module_config(course, module, package_format)),
         scripts=runtime_scripts(),
     )
@@ -126,7 +167,10 @@ def index_html(course: Course, package_format: str) -> bytes:
         description=course.description_text(),
         duration_text=duration_text(course.duration, course.language),
         modules=course.modules,
+        cover=course.cover,
         forward_query=package_format == "xapi",
+        home_json=script_json(home_config(course)) if package_format in COURSE_NAVIGATION_FORMATS else None,
+        scripts=runtime_scripts(),
     )
     return text.encode("utf-8")
 

@@ -16,6 +16,8 @@ from parcours import __version__
 SUBCOMMANDS: dict[str, str] = {
     "validate": "validators.cli:validate",
     "build": "packager.cli:build",
+    "simulate": "packager.cli:simulate",
+    "preview": "packager.cli:preview",
     "serve": "lrs.cli:serve",
     "credentials": "lrs.cli:credentials",
     "backup": "lrs.cli:backup",
@@ -25,6 +27,7 @@ SUBCOMMANDS: dict[str, str] = {
     "import": "lrs.reports.cli:import_",
     "privacy": "lrs.reports.cli:privacy",
     "demo": "parcours.demo:demo",
+    "publish": "lrs.courses.cli:publish", "unpublish": "lrs.courses.cli:unpublish",
 }
 
 

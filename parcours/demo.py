@@ -77,6 +77,47 @@ def _load_samples(database_url: str, key: str, secret: str, lang: str) -> int:
     return loaded
 
 
+def _load_cohort(database: Path, database_url: str, lang: str) -> None:
+    """The simulated cohort of the sample courses, and the secret that lets reports pseudonymise it."""
+    import os
+
+    from packager.simulate import ADMINISTRATIONS
+    from parcours.demo_cohort import COHORT_WEEKS, load_demo_cohort, pseudonym_secret
+
+    os.environ.setdefault("PARCOURS_PSEUDONYM_SECRET", pseudonym_secret(database.resolve()))
+    try:
+        cohort = load_demo_cohort(database_url)
+    except ValueError as error:
+        raise click.ClickException(str(error)) from None
+    count = len(ADMINISTRATIONS)
+    if cohort.statements:
+        _say(lang, f"   Cohorte simulée : {cohort.learners} apprenants de {count} administrations sur {COHORT_WEEKS} "
+                   f"semaines, {cohort.statements} déclarations importées en {cohort.seconds:.1f} s",
+             f"   Simulated cohort: {cohort.learners} learners from {count} administrations over {COHORT_WEEKS} "
+             f"weeks, {cohort.statements} statements imported in {cohort.seconds:.1f} s")
+    else:
+        _say(lang, "   Cohorte simulée : déjà chargée", "   Simulated cohort: already loaded")
+
+
+def _where_to_look(port: int, lang: str) -> None:
+    from urllib.parse import quote
+
+    from packager.course import load_course
+
+    course = load_course(SAMPLE_COURSE).id
+    base = f"http://127.0.0.1:{port}/reports"
+    query = f"?course={quote(course, safe='')}"
+    _say(lang, "   Où regarder d'abord :", "   Where to look first:")
+    for path, fr, en in (
+        ("course", "qui a terminé le cours, module par module", "who finished the course, module by module"),
+        ("course/items", "questions trop faciles ou trop difficiles", "questions too easy or too hard"),
+        ("course/dropoff", "pages où les apprenants abandonnent", "pages where learners give up"),
+    ):
+        click.echo(f"   - {base}/{path}{query}  ({en if lang == 'en' else fr})")
+    _say(lang, "   Cochez « Pseudonymiser les apprenants » pour masquer les noms.",
+         "   Tick 'Pseudonymise learners' to hide names.")
+
+
 @click.command("demo")
 @click.option("--database", default="parcours.db", show_default=True, type=click.Path(path_type=Path),
               help="Fichier SQLite du LRS. / The LRS's SQLite file.")
@@ -91,7 +132,8 @@ def demo(database: Path, port: int, serve: bool, lang: str) -> None:
          f"1. Building the sample course ({FORMATS}) into dist/")
     if _run(["build", SAMPLE_COURSE, "--format", FORMATS, "--out", "dist", "--lang", lang]) != 0:
         raise SystemExit(1)
-    packages = sorted(str(path) for path in Path("dist").glob("*.zip"))
+    # the web preview's zip has no manifest to validate
+    packages = sorted(str(path) for path in Path("dist").glob("*.zip") if not path.name.endswith("-web.zip"))
     _say(lang, "2. Validation des paquets et des déclarations d'exemple",
          "2. Validating the packages and the sample statements")
     if _run(["validate", "--lang", lang, *packages, *map(str, _statement_files())]) != 0:
@@ -103,7 +145,9 @@ def demo(database: Path, port: int, serve: bool, lang: str) -> None:
     _say(lang, f"3. {loaded} déclarations d'exemple chargées dans {database}",
          f"3. {loaded} sample statements loaded into {database}")
     _say(lang, f"   Clé du LRS : {key}   secret : {secret}", f"   LRS key: {key}   secret: {secret}")
+    _load_cohort(database, database_url, lang)
     if serve:
         _say(lang, f"4. LRS xAPI : http://127.0.0.1:{port}/xapi/   rapports : http://127.0.0.1:{port}/reports/",
              f"4. xAPI LRS: http://127.0.0.1:{port}/xapi/   reports: http://127.0.0.1:{port}/reports/")
+        _where_to_look(port, lang)
         raise SystemExit(_run(["serve", "--database", database_url, "--port", str(port), "--lang", lang]))

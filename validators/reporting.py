@@ -23,6 +23,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "package": "{file} : paquet {kind}",
         "summary": "{files} fichier(s), {checked} déclaration(s) ou paquet(s) vérifiés, {invalid} invalide(s) ; {errors} erreur(s), {warnings} avertissement(s)",
         "valid": "tout est valide",
+        "nothing_checked": "{files} fichier(s) illisible(s) : rien n'a été vérifié",
+        "also_unreadable": " ; {count} fichier(s) illisible(s)",
         "valid_statements": "déclarations valides",
     },
     "en": {
@@ -33,6 +35,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "package": "{file}: {kind} package",
         "summary": "{files} file(s), {checked} statement(s) or package(s) checked, {invalid} invalid; {errors} error(s), {warnings} warning(s)",
         "valid": "everything is valid",
+        "nothing_checked": "{files} unreadable file(s): nothing was checked",
+        "also_unreadable": "; {count} unreadable file(s)",
         "valid_statements": "valid statements",
     },
 }
@@ -100,6 +104,11 @@ class HumanRenderer(Renderer):
             self.stream.write(f"{self.texts['unreadable']}: {report.unreadable}\n")
 
     def finish(self, reports: list[FileReport]) -> None:
+        unreadable_files = sum(1 for report in reports if report.unreadable)
+        if unreadable_files == len(reports):
+            # nothing was read: "0 erreur(s)" would read as a clean result
+            self.stream.write(self.texts["nothing_checked"].format(files=unreadable_files) + "\n")
+            return
         errors = sum(report.count("error") for report in reports)
         warnings = sum(report.count("warning") for report in reports)
         invalid = sum(report.invalid for report in reports)
@@ -110,6 +119,8 @@ class HumanRenderer(Renderer):
             errors=errors,
             warnings=warnings,
         )
+        if unreadable_files:
+            summary += self.texts["also_unreadable"].format(count=unreadable_files)
         unreadable = any(report.unreadable or report.syntax_errors for report in reports)
         self.stream.write(summary + ("" if errors or invalid or unreadable else f" — {self.texts['valid']}") + "\n")
 

@@ -39,13 +39,13 @@ def _agent_key(agent_json: str, lang: str) -> tuple[dict[str, Any], str]:
         )
 
 
-def _range(since: str | None, until: str | None, lang: str):  # type: ignore[no-untyped-def]
+def _range(since: str | None, until: str | None, lang: str, prefix: str = ""):  # type: ignore[no-untyped-def]
     from lrs.reports.inputs import ReportInputError, parse_range
 
     try:
         return parse_range(since, until)
     except ReportInputError as error:
-        raise click.ClickException("--" + error.message(lang))
+        raise click.ClickException("--" + prefix + error.message(lang))
 
 
 def _progress(total: int, lang: str, label_fr: str, label_en: str):  # type: ignore[no-untyped-def]
@@ -55,29 +55,56 @@ def _progress(total: int, lang: str, label_fr: str, label_en: str):  # type: ign
     return click.progressbar(length=total, label=_say(lang, label_fr, label_en), file=sys.stderr)
 
 
+# --- options shared by the commands ---------------------------------------------------------
+
+
+def _output_option(function):  # type: ignore[no-untyped-def]
+    return click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+                        help="Fichier de sortie (défaut : sortie standard). / Output file (default: stdout).")(function)
+
+
+def _range_options(what_fr: str, what_en: str):  # type: ignore[no-untyped-def]
+    def decorate(function):  # type: ignore[no-untyped-def]
+        function = click.option("--until", default=None,
+                                help=f"{what_fr} jusqu'au (inclus). / {what_en} until (inclusive).")(function)
+        return click.option("--since", default=None,
+                            help=f"{what_fr} depuis (AAAA-MM-JJ ou RFC 3339). / {what_en} since.")(function)
+
+    return decorate
+
+
+def _agent_option(required: bool, help_text: str):  # type: ignore[no-untyped-def]
+    return click.option("--agent", required=required, default=None, help=help_text)
+
+
 # --- parcours report -------------------------------------------------------------------
 
 REPORT_COLUMNS = {
-    "completions": ("learner", "name", "group", "first_launch", "last_activity", "completed", "completed_at", "success"),
+    "completions": ("learner", "name", "group", "first_launch", "last_activity", "completed", "completed_at",
+                    "progress", "success"),
     "scores": ("learner", "name", "group", "success", "best_score", "last_score", "attempts"),
     "time": ("learner", "name", "group", "first_launch", "last_activity", "seconds", "attempts", "registrations"),
 }
+FORMATS = ("table", "csv", "spreadsheet", "json")
 
 
 @click.group()
 def report() -> None:
-    """Rapports d'achèvement, de scores et de temps. / Completion, score and time reports."""
+    """Rapports d'achèvement, de scores, de temps, de questions et d'abandon. / Completion, score,
+    time, question and drop-off reports."""
 
 
-def _report_command(kind: str, help_text: str):  # type: ignore[no-untyped-def]
+def _report_command(kind: str, help_text: str, build):  # type: ignore[no-untyped-def]
+    """`parcours report <kind>`: the table `build(connection, filters)` of one course."""
+
     @report.command(kind, help=help_text)
     @click.option("--course", required=True, help="IRI du cours. / Course IRI.")
-    @click.option("--since", default=None, help="Depuis (AAAA-MM-JJ ou RFC 3339). / From.")
-    @click.option("--until", default=None, help="Jusqu'au (inclus). / Until (inclusive).")
+    @_range_options("Actifs", "Active")
     @click.option("--group", default=None, help="Groupe : homePage du compte ou administration. / Group.")
-    @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+    @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
+                  help="spreadsheet : CSV pour tableur (BOM, ;). / spreadsheet: CSV for spreadsheets (BOM, ;).")
     @click.option("--pseudonymise", is_flag=True, help="Pseudonymes HMAC à la place des apprenants. / HMAC pseudonyms.")
-    @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Fichier de sortie.")
+    @_output_option
     @_database_option
     @_lang_option
     def command(course: str, since: str | None, until: str | None, group: str | None, fmt: str, pseudonymise: bool,
@@ -86,7 +113,7 @@ def _report_command(kind: str, help_text: str):  # type: ignore[no-untyped-def]
         from lrs.reports import queries
         from lrs.reports.render import to_csv, to_json, to_text
         from lrs.reports.settings import report_settings
-        from lrs.reports.report_table import ReportTable
+        from lrs.reports.store import ready_for_reading
 
         config, engine = _indexed_engine(database_url, lang)
         start, end = _range(since, until, lang)
@@ -94,15 +121,13 @@ def _report_command(kind: str, help_text: str):  # type: ignore[no-untyped-def]
         if pseudonymise and not settings.pseudonym_secret:
             raise _fail(lang, "--pseudonymise : définissez PARCOURS_PSEUDONYM_SECRET",
                         "--pseudonymise: set PARCOURS_PSEUDONYM_SECRET")
+        ready_for_reading(engine, settings.group_extensions)
         filters = queries.Filters(course=course, since=start, until=end, group=group, pseudonymise=pseudonymise,
                                   secret=settings.pseudonym_secret, lang=lang)
         with read_transaction(engine) as connection:
-            learners = queries.learners(connection, filters)
-        wanted = REPORT_COLUMNS[kind]
-        table = ReportTable(kind, learners.caption_fr, learners.caption_en,
-                            [column for column in learners.columns if column.key in wanted], learners.rows)
-        if fmt == "csv":
-            data = to_csv(table).encode()
+            table = build(connection, filters)
+        if fmt in ("csv", "spreadsheet"):
+            data = to_csv(table, fmt == "spreadsheet", lang).encode()
         elif fmt == "json":
             data = to_json(table, {"course": course, "since": since, "until": until, "group": group}, lang) + b"\n"
         else:
@@ -112,9 +137,40 @@ def _report_command(kind: str, help_text: str):  # type: ignore[no-untyped-def]
     return command
 
 
-_report_command("completions", "Qui a commencé, terminé, réussi. / Who started, completed, passed.")
-_report_command("scores", "Meilleur et dernier score par apprenant. / Best and last score per learner.")
-_report_command("time", "Temps passé par apprenant. / Time spent per learner.")
+def _learner_columns(kind: str):  # type: ignore[no-untyped-def]
+    def build(connection, filters):  # type: ignore[no-untyped-def]
+        from lrs.reports import queries
+        from lrs.reports.report_table import ReportTable
+
+        learners = queries.learners(connection, filters)
+        wanted = REPORT_COLUMNS[kind]
+        return ReportTable(kind, learners.caption_fr, learners.caption_en,
+                           [column for column in learners.columns if column.key in wanted], learners.rows)
+
+    return build
+
+
+def _items(connection, filters):  # type: ignore[no-untyped-def]
+    from lrs.reports.analysis import item_analysis
+
+    return item_analysis(connection, filters).questions
+
+
+def _dropoff(connection, filters):  # type: ignore[no-untyped-def]
+    from lrs.reports.analysis import dropoff
+
+    return dropoff(connection, filters)
+
+
+_report_command("completions", "Qui a commencé, terminé, réussi. / Who started, completed, passed.",
+                _learner_columns("completions"))
+_report_command("scores", "Meilleur et dernier score par apprenant. / Best and last score per learner.",
+                _learner_columns("scores"))
+_report_command("time", "Temps passé par apprenant. / Time spent per learner.", _learner_columns("time"))
+_report_command("items", "Analyse des questions, dans l'ordre du cours. / Question analysis, in course order.",
+                _items)
+_report_command("dropoff", "Abandon page par page de chaque module. / Drop-off page by page in each module.",
+                _dropoff)
 
 
 @report.command("rebuild")
@@ -150,27 +206,33 @@ def export() -> None:
 
 @export.command("statements")
 @click.option("--format", "fmt", type=click.Choice(["ndjson", "csv"]), default="ndjson", show_default=True)
-@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Fichier de sortie (défaut : sortie standard). / Output file (default: stdout).")
-@click.option("--since", default=None, help="Enregistrées depuis (AAAA-MM-JJ ou RFC 3339). / Stored since.")
-@click.option("--until", default=None, help="Enregistrées jusqu'au (inclus). / Stored until (inclusive).")
-@click.option("--agent", default=None, help="Acteur ou objet, en JSON. / Actor or object, as JSON.")
+@_output_option
+@_range_options("Enregistrées", "Stored")
+@click.option("--timestamp-since", default=None,
+              help="Datées (timestamp) depuis (AAAA-MM-JJ ou RFC 3339). / Timestamp since.")
+@click.option("--timestamp-until", default=None, help="Datées (timestamp) jusqu'au (inclus). / Timestamp until.")
+@_agent_option(False, "Acteur ou objet, en JSON. / Actor or object, as JSON.")
 @click.option("--verb", default=None, help="IRI du verbe. / Verb IRI.")
 @click.option("--activity", default=None, help="IRI de l'activité objet. / Object activity IRI.")
+@click.option("--course", default=None,
+              help="IRI du cours : objet, parent ou regroupement (grouping). / Course IRI: object, parent or grouping.")
 @click.option("--include-voided", is_flag=True, help="Inclure les déclarations annulées. / Include voided statements.")
 @_database_option
 @_lang_option
-def export_statements(fmt: str, output: Path | None, since: str | None, until: str | None, agent: str | None,
-                      verb: str | None, activity: str | None, include_voided: bool, database_url: str | None,
-                      lang: str) -> None:
+def export_statements(fmt: str, output: Path | None, since: str | None, until: str | None,
+                      timestamp_since: str | None, timestamp_until: str | None, agent: str | None,
+                      verb: str | None, activity: str | None, course: str | None, include_voided: bool,
+                      database_url: str | None, lang: str) -> None:
     """Exporte les déclarations en flux (NDJSON ou CSV). / Streams statements out (NDJSON or CSV)."""
     from lrs.reports.export import ExportFilters, count, stored_bodies, write_csv, write_ndjson
 
     _, engine = _indexed_engine(database_url, lang)
     start, end = _range(since, until, lang)
+    stamped_start, stamped_end = _range(timestamp_since, timestamp_until, lang, "timestamp-")
     filters = ExportFilters(
         since=start, until=end, agent_key=_agent_key(agent, lang)[1] if agent else None,
-        verb=verb, activity=activity, include_voided=include_voided,
+        verb=verb, activity=activity, include_voided=include_voided, course=course,
+        timestamp_since=stamped_start, timestamp_until=stamped_end,
     )
     bar = None
     if sys.stderr.isatty():
@@ -253,8 +315,11 @@ def privacy() -> None:
     """Droits des apprenants (RGPD). / Learners' rights (GDPR)."""
 
 
+LEARNER_HELP = 'L\'apprenant, en JSON : {"mbox": "mailto:…"}. / The learner, as JSON.'
+
+
 @privacy.command("export")
-@click.option("--agent", required=True, help='L\'apprenant, en JSON : {"mbox": "mailto:…"}.')
+@_agent_option(True, LEARNER_HELP)
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Fichier ZIP (défaut : apprenant.zip). / ZIP file.")
 @_database_option
@@ -272,7 +337,7 @@ def privacy_export(agent: str, output: Path | None, database_url: str | None, la
 
 
 @privacy.command("erase")
-@click.option("--agent", required=True, help='L\'apprenant, en JSON : {"mbox": "mailto:…"}.')
+@_agent_option(True, LEARNER_HELP)
 @click.option("--yes", is_flag=True, help="Ne pas demander de confirmation. / Do not ask for confirmation.")
 @_database_option
 @_lang_option

@@ -91,4 +91,25 @@ report_names = Table(
     Column("name", Text, nullable=False),
 )
 
-REPORT_TABLES = [report_facts, report_progress, report_names]
+# What the question analysis and the drop-off read: one row per answer to a question
+# (kind "answer") and per page seen (kind "page", an `experienced` statement), placed in
+# the course and module of the statement's fact.
+report_items = Table(
+    "report_items",
+    metadata,
+    Column("statement_id", String(36), primary_key=True),
+    Column("course_id", Text, nullable=False),
+    Column("kind", String(8), nullable=False),  # answer | page
+    Column("module_id", Text, nullable=False),
+    Column("activity_id", Text, nullable=False),  # the question or the page
+    Column("learner_key", Text, nullable=False),
+    Column("registration", String(36), nullable=False),
+    Column("ts_us", BigInteger, nullable=False),
+    Column("success", Boolean, nullable=True),
+    Column("response", Text, nullable=True),
+    Column("duration", Float, nullable=True),
+)
+Index("ix_report_items_course", report_items.c.course_id, report_items.c.kind)
+Index("ix_report_items_learner", report_items.c.learner_key)
+
+REPORT_TABLES = [report_facts, report_progress, report_names, report_items]

@@ -20,6 +20,7 @@ from lrs.statements.backlog import ensure_indexed
 from lrs.statements.index_keys import index_key
 from lrs.tables import statement_keys, statements
 from lrs.timeutil import to_micros
+from validators.xapi.syntax import parse_timestamp
 
 PAGE = 5000
 
@@ -73,6 +74,14 @@ class ExportFilters:
     verb: str | None = None
     activity: str | None = None  # the object (the `activity` filter of the API)
     include_voided: bool = False
+    course: str | None = None  # the object, a parent or a grouping activity
+    timestamp_since: datetime | None = None  # the statement's own `timestamp`, at or after
+    timestamp_until: datetime | None = None  # ... at or before
+
+    @property
+    def reads_bodies(self) -> bool:
+        """Whether some filter needs the statement itself (beyond the SQL index)."""
+        return bool(self.course) or self.timestamp_since is not None or self.timestamp_until is not None
 
 
 def _where(filters: ExportFilters) -> list:
@@ -83,7 +92,9 @@ def _where(filters: ExportFilters) -> list:
         where.append(statements.c.stored_us >= to_micros(filters.since))
     if filters.until is not None:
         where.append(statements.c.stored_us <= to_micros(filters.until))
-    for kind, value in (("g", filters.agent_key), ("v", filters.verb), ("a", filters.activity)):
+    # the course among the related activities (an index lookup); `_keeps` narrows it to
+    # the object, parents and grouping
+    for kind, value in (("g", filters.agent_key), ("v", filters.verb), ("a", filters.activity), ("A", filters.course)):
         if value:
             where.append(
                 sa.exists().where(
@@ -95,7 +106,44 @@ def _where(filters: ExportFilters) -> list:
     return where
 
 
+def _keeps(filters: ExportFilters) -> Callable[[str], bool]:
+    """The filters on the statement's own content: its course, its `timestamp`."""
+    since = to_micros(filters.timestamp_since) if filters.timestamp_since is not None else None
+    until = to_micros(filters.timestamp_until) if filters.timestamp_until is not None else None
+
+    def keep(body: str) -> bool:
+        statement = orjson.loads(body)
+        if filters.course and filters.course not in _course_candidates(statement):
+            return False
+        if since is not None or until is not None:
+            try:
+                moment = to_micros(parse_timestamp(statement.get("timestamp") or statement.get("stored")))
+            except (TypeError, ValueError):
+                return False
+            if (since is not None and moment < since) or (until is not None and moment > until):
+                return False
+        return True
+
+    return keep
+
+
+def _course_candidates(statement: dict[str, Any]) -> set[str]:
+    found = set()
+    obj = statement.get("object")
+    if isinstance(obj, dict) and isinstance(obj.get("id"), str):
+        found.add(obj["id"])
+    context = statement.get("context") if isinstance(statement.get("context"), dict) else {}
+    activities = context.get("contextActivities") if isinstance(context.get("contextActivities"), dict) else {}
+    for relation in ("parent", "grouping"):
+        value = activities.get(relation)
+        for activity in (value if isinstance(value, list) else [value]):
+            if isinstance(activity, dict) and isinstance(activity.get("id"), str):
+                found.add(activity["id"])
+    return found
+
+
 def count(connection: Connection, filters: ExportFilters) -> int:
+    """How many statements the SQL filters select (a bound when the body is filtered too)."""
     return connection.execute(sa.select(sa.func.count()).select_from(statements).where(*_where(filters))).scalar_one()
 
 
@@ -104,13 +152,15 @@ def stored_bodies(engine: Engine, filters: ExportFilters, page: int = PAGE) -> I
     ensure_indexed(engine)
     last = 0
     query = sa.select(statements.c.seq, statements.c.body).where(*_where(filters)).order_by(statements.c.seq)
+    keep = _keeps(filters) if filters.reads_bodies else None
     while True:
         with engine.connect() as connection:
             rows = connection.execute(query.where(statements.c.seq > last).limit(page)).all()
         if not rows:
             return
         last = rows[-1][0]
-        yield [row[1] for row in rows]
+        bodies = [row[1] for row in rows]
+        yield [body for body in bodies if keep(body)] if keep is not None else bodies
 
 
 def _compile(columns: tuple[str, ...]) -> list[tuple[tuple[str, ...], bool]]:
@@ -148,6 +198,8 @@ def flatten(statement: dict[str, Any], columns: tuple[str, ...] = CSV_COLUMNS,
 def write_ndjson(pages: Iterator[list[str]], out: IO[bytes], progress: Callable[[int], None] = lambda n: None) -> int:
     written = 0
     for bodies in pages:
+        if not bodies:
+            continue
         out.write(("\n".join(bodies) + "\n").encode())
         written += len(bodies)
         progress(len(bodies))

@@ -200,16 +200,8 @@ def _place(obj: dict[str, Any], parents: list[dict], grouping: list[dict], cmi5:
     return course, below[-1]
 
 
-def extract_fact(
-    statement: dict[str, Any], group_extensions: Iterable[str] = (), known: dict[str, str] | None = None
-) -> Fact | None:
-    """The report fact of a stored statement, or None if it says nothing about progress.
-
-    `known` maps module ids already seen to their course: a statement that names only
-    a module as its parent (an answer whose parent is its module) joins that course;
-    and `registration:<uuid>` to the course of a cmi5 registration, for AU statements
-    that name no course.
-    """
+def _about_a_learner(statement: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any], str, str] | None:
+    """(actor, object, learner key, verb) of a statement by one learner about an activity."""
     actor = statement.get("actor")
     obj = statement.get("object")
     if not isinstance(actor, dict) or actor.get("objectType") == "Group" or not isinstance(obj, dict):
@@ -220,27 +212,27 @@ def extract_fact(
     verb = (statement.get("verb") or {}).get("id")
     if key is None or not isinstance(verb, str) or verb == v.VOIDED:
         return None
-    context = statement.get("context") if isinstance(statement.get("context"), dict) else {}
-    activities = context.get("contextActivities") if isinstance(context.get("contextActivities"), dict) else {}
-    parents = _as_list(activities.get("parent"))
-    grouping = _as_list(activities.get("grouping"))
-    category_ids = {a["id"] for a in _as_list(activities.get("category"))}
-    cmi5 = v.CMI5_CATEGORY in category_ids
-    registration = context.get("registration") if isinstance(context.get("registration"), str) else ""
-    known = known or {}
-    course, module = _place(obj, parents, grouping, cmi5, known, known.get(REGISTRATION_PREFIX + registration))
+    return actor, obj, key, verb
 
+
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _carries_outcome(obj: dict, parents: list[dict], course: dict, module: dict | None, cmi5: bool) -> bool:
+    """Whether the statement can complete, pass or score its module (or course): it is
+    about the module itself, or an attempt of it; never an answer."""
     if _is_item(obj):
-        outcome = False  # an answer never completes nor passes its module or course
-    elif module is None:
-        outcome = obj["id"] == course["id"]
-    elif cmi5:
-        outcome = True
-    else:
-        outcome = obj["id"] == module["id"] or (
-            bool(parents) and parents[0]["id"] == module["id"] and not _is_item(obj)
-        )
-    result = statement.get("result") if isinstance(statement.get("result"), dict) else {}
+        return False
+    if module is None:
+        return obj["id"] == course["id"]
+    if cmi5:
+        return True
+    return obj["id"] == module["id"] or (bool(parents) and parents[0]["id"] == module["id"])
+
+
+def _result(result: dict[str, Any], verb: str) -> tuple[bool | None, bool | None, float | None, float | None]:
+    """(completion, success, score, duration) as the result and the verb say."""
     completion = result.get("completion") if isinstance(result.get("completion"), bool) else None
     success = result.get("success") if isinstance(result.get("success"), bool) else None
     if verb in v.COMPLETED or verb in v.SATISFIED:
@@ -255,27 +247,53 @@ def extract_fact(
             duration = duration_seconds(result["duration"])
         except ValueError:
             duration = None
-    extensions = context.get("extensions") if isinstance(context.get("extensions"), dict) else {}
-    session_id = extensions.get(v.CMI5_SESSION)
-    session_id = session_id if isinstance(session_id, str) else ""
-    move_on = extensions.get(v.CMI5_MOVEON)
-    move_on = move_on if move_on in v.MOVE_ON_VALUES else ""
+    return completion, success, _score(result), duration
 
+
+def _attempt_key(statement: dict[str, Any], obj: dict, verb: str, session_id: str, outcome: bool,
+                 module: dict | None) -> str:
+    """What one attempt of a module is: a cmi5 session, a Moodle attempt activity, a launch."""
     if session_id:
-        attempt_key = "s:" + session_id
-    elif outcome and module is not None and _type(obj) in v.ATTEMPT_TYPES:
-        attempt_key = "o:" + obj["id"]  # a Moodle quiz attempt, a lesson session
-    elif verb in v.ATTEMPT_START:
-        attempt_key = "i:" + str(statement.get("id"))
-    else:
-        attempt_key = ""
+        return "s:" + session_id
+    if outcome and module is not None and _type(obj) in v.ATTEMPT_TYPES:
+        return "o:" + obj["id"]  # a Moodle quiz attempt, a lesson session
+    if verb in v.ATTEMPT_START:
+        return "i:" + str(statement.get("id"))
+    return ""
 
-    timestamp = statement.get("timestamp") or statement.get("stored")
+
+def extract_fact(
+    statement: dict[str, Any], group_extensions: Iterable[str] = (), known: dict[str, str] | None = None
+) -> Fact | None:
+    """The report fact of a stored statement, or None if it says nothing about progress.
+
+    `known` maps module ids already seen to their course: a statement that names only
+    a module as its parent (an answer whose parent is its module) joins that course;
+    and `registration:<uuid>` to the course of a cmi5 registration, for AU statements
+    that name no course.
+    """
+    found = _about_a_learner(statement)
+    if found is None:
+        return None
+    actor, obj, key, verb = found
     try:
-        moment = parse_timestamp(timestamp)
+        moment = parse_timestamp(statement.get("timestamp") or statement.get("stored"))
     except (TypeError, ValueError):
         return None
-    account = actor.get("account") if isinstance(actor.get("account"), dict) else {}
+    context = _dict(statement.get("context"))
+    activities = _dict(context.get("contextActivities"))
+    parents = _as_list(activities.get("parent"))
+    grouping = _as_list(activities.get("grouping"))
+    cmi5 = v.CMI5_CATEGORY in {a["id"] for a in _as_list(activities.get("category"))}
+    registration = context.get("registration") if isinstance(context.get("registration"), str) else ""
+    known = known or {}
+    course, module = _place(obj, parents, grouping, cmi5, known, known.get(REGISTRATION_PREFIX + registration))
+    outcome = _carries_outcome(obj, parents, course, module, cmi5)
+    completion, success, score, duration = _result(_dict(statement.get("result")), verb)
+    extensions = _dict(context.get("extensions"))
+    session_id = extensions.get(v.CMI5_SESSION) if isinstance(extensions.get(v.CMI5_SESSION), str) else ""
+    move_on = extensions.get(v.CMI5_MOVEON)
+    account = _dict(actor.get("account"))
     return Fact(
         statement_id=str(statement.get("id")),
         learner_key=key,
@@ -293,11 +311,58 @@ def extract_fact(
         outcome=outcome and verb not in v.ADMINISTRATIVE,
         completion=completion,
         success=success,
-        score=_score(result),
+        score=score,
         duration=duration,
         session_id=session_id,
-        attempt_key=attempt_key,
+        attempt_key=_attempt_key(statement, obj, verb, session_id, outcome, module),
         cmi5=cmi5,
-        move_on=move_on,
+        move_on=move_on if move_on in v.MOVE_ON_VALUES else "",
         course_typed=_type(course) in v.COURSE_TYPES,
+    )
+
+
+@dataclass(slots=True)
+class Item:
+    """An answer to a question or a page seen, for the question analysis and the drop-off."""
+
+    statement_id: str
+    course_id: str
+    kind: str  # ANSWER | PAGE
+    module_id: str
+    activity_id: str
+    learner_key: str
+    registration: str
+    ts_us: int
+    success: bool | None
+    response: str | None
+    duration: float | None
+
+
+ANSWER, PAGE = "answer", "page"
+ITEM_FIELDS = tuple(item.name for item in fields(Item))
+
+
+def extract_item(statement: dict[str, Any], fact: Fact) -> Item | None:
+    """The answer or the page seen that a statement reports (its fact placed it), if any."""
+    obj = statement["object"]
+    result = _dict(statement.get("result"))
+    if _is_item(obj) and (fact.verb == v.ANSWERED or "response" in result or "success" in result):
+        kind = ANSWER
+    elif fact.verb == v.EXPERIENCED and fact.module_id and obj["id"] not in (fact.course_id, fact.module_id):
+        kind = PAGE
+    else:
+        return None
+    response = result.get("response")
+    return Item(
+        statement_id=fact.statement_id,
+        course_id=fact.course_id,
+        kind=kind,
+        module_id=fact.module_id,
+        activity_id=obj["id"],
+        learner_key=fact.learner_key,
+        registration=fact.registration,
+        ts_us=fact.ts_us,
+        success=fact.success if kind == ANSWER else None,
+        response=response if isinstance(response, str) and kind == ANSWER else None,
+        duration=fact.duration,
     )

@@ -21,7 +21,7 @@ from sqlalchemy.engine import Connection, Engine
 from lrs.db import read_transaction, write_transaction
 from lrs.statements.backlog import ensure_indexed
 from lrs.documents.table import documents
-from lrs.reports.db_tables import report_facts, report_progress
+from lrs.reports.db_tables import report_facts, report_items, report_progress
 from lrs.statements.index_keys import index_key
 from lrs.tables import agent_names, statement_keys, statements
 from lrs.timeutil import from_micros, rfc3339
@@ -109,6 +109,7 @@ def erase_learner(engine: Engine, learner_key: str) -> ErasureSummary:
             chunk = own[start : start + 500]
             ids = list(connection.execute(sa.select(statements.c.id).where(statements.c.seq.in_(chunk))).scalars())
             connection.execute(report_facts.delete().where(report_facts.c.statement_id.in_(ids)))
+            connection.execute(report_items.delete().where(report_items.c.statement_id.in_(ids)))
             connection.execute(statement_keys.delete().where(statement_keys.c.seq.in_(chunk)))
             summary.statements += connection.execute(statements.delete().where(statements.c.seq.in_(chunk))).rowcount or 0
         summary.mentioned_elsewhere = len(_seqs(connection, learner_key, "G"))
@@ -118,4 +119,5 @@ def erase_learner(engine: Engine, learner_key: str) -> ErasureSummary:
             report_progress.delete().where(report_progress.c.learner_key == learner_key)
         ).rowcount or 0
         connection.execute(report_facts.delete().where(report_facts.c.learner_key == learner_key))
+        connection.execute(report_items.delete().where(report_items.c.learner_key == learner_key))
     return summary

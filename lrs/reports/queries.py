@@ -22,6 +22,7 @@ import orjson
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from lrs.reports.structure import ModuleState, Published, course_outcome, published_course
 from lrs.reports.db_tables import report_names, report_progress as rp
 from lrs.reports.report_table import Column, ReportTable
 from lrs.timeutil import EPOCH, to_micros as micros
@@ -112,6 +113,7 @@ class _Learner:
     last_activity_us: int | None
     completed_us: int | None
     registrations: int = 1
+    progress: float | None = None  # share of the required modules satisfied (published courses)
 
     @classmethod
     def from_row(cls, row: tuple) -> "_Learner":
@@ -152,7 +154,8 @@ _COLUMNS = (
 
 
 def _learners(connection: Connection, filters: Filters, module: bool | None = False) -> dict[tuple[str, str, str], _Learner]:
-    """(course, module, learner) -> the learner's merged rows."""
+    """(course, module, learner) -> the learner's merged rows; for a published course,
+    its course rows say what its modules make of it (`lrs.reports.structure`)."""
     merged: dict[tuple[str, str, str], _Learner] = {}
     result = connection.execute(sa.select(*_COLUMNS).where(*_conditions(filters, module)))
     for row in result.all():  # one fetchall: far cheaper than row by row
@@ -162,7 +165,57 @@ def _learners(connection: Connection, filters: Filters, module: bool | None = Fa
             merged[key] = _Learner.from_row(row)
         else:
             learner.add(row)
+    if module is False:
+        by_course: dict[str, list[tuple[str, _Learner]]] = defaultdict(list)
+        for (course, _module, key), learner in merged.items():
+            by_course[course].append((key, learner))
+        for course, learners in by_course.items():
+            published = published_course(connection, course)
+            if published is not None:
+                _apply_structure(connection, course, published, learners)
     return merged
+
+
+_STATE_COLUMNS = (rp.c.learner_key, rp.c.module_id, rp.c.completed_us, rp.c.passed_us, rp.c.success,
+                  rp.c.satisfied_us, rp.c.cmi5, rp.c.move_on, rp.c.best_score)
+
+
+def module_states(connection: Connection, course: str, published: Published) -> dict[str, dict[str, ModuleState]]:
+    """learner -> module IRI -> the learner's state in it, every registration merged."""
+    module_of = {identifier: module.iri for identifier, module in published.module_of().items()}
+    states: dict[str, dict[str, ModuleState]] = {}
+    rows = connection.execute(sa.select(*_STATE_COLUMNS).where(rp.c.course_id == course, rp.c.module_id != ""))
+    for learner, module_id, completed_us, passed_us, success, satisfied_us, cmi5, move_on, best in rows.all():
+        iri = module_of.get(module_id)
+        if iri is None:
+            continue
+        mine = states.get(learner)
+        if mine is None:
+            mine = states[learner] = {}
+        state = mine.get(iri)
+        if state is None:  # one registration: the row as it is
+            mine[iri] = ModuleState(completed_us, passed_us, success is False, satisfied_us, bool(cmi5),
+                                    move_on or "", best)
+        else:
+            state.add(completed_us, passed_us, success is False, satisfied_us, bool(cmi5), move_on, best)
+    return states
+
+
+def _apply_structure(connection: Connection, course: str, published: Published,
+                     learners: list[tuple[str, _Learner]]) -> None:
+    """Course figures from the modules: an explicit statement about the course still counts."""
+    states = module_states(connection, course, published)
+    for key, learner in learners:
+        outcome = course_outcome(published, states.get(key, {}))
+        if outcome.completed_us is not None:
+            learner.completed = True
+            learner.completed_us = outcome.completed_us if learner.completed_us is None else min(
+                learner.completed_us, outcome.completed_us)
+        learner.passed = learner.passed or outcome.passed
+        learner.failed = learner.failed or outcome.failed
+        if outcome.score is not None:
+            learner.best = outcome.score
+        learner.progress = outcome.progress
 
 
 def names_of(connection: Connection, ids: Iterable[str], kind: str, lang: str) -> dict[str, str]:
@@ -238,7 +291,7 @@ def courses(connection: Connection, filters: Filters) -> ReportTable:
     by_course: dict[str, list[_Learner]] = defaultdict(list)
     for (course, _module, _learner), learner in _learners(connection, filters).items():
         by_course[course].append(learner)
-    names = names_of(connection, by_course, "course", filters.lang)
+    names = {course: course_name(connection, course, filters.lang) for course in by_course}
     rows = []
     for course in sorted(by_course, key=lambda c: (names.get(c, c).lower(), c)):
         rows.append({"course": course, "course_name": names.get(course, course), **_summary(by_course[course])})
@@ -297,15 +350,38 @@ def score_distribution(connection: Connection, filters: Filters, merged: Merged 
     )
 
 
+def course_name(connection: Connection, course: str, lang: str) -> str:
+    """The course's title in the report's language: the published one, else the last
+    name its statements gave, else its IRI."""
+    published = published_course(connection, course)
+    if published is not None and published.structure.title:
+        return pick_name(published.structure.title, lang) or course
+    return names_of(connection, [course], "course", lang)[course]
+
+
 def modules(connection: Connection, filters: Filters) -> ReportTable:
-    """One course, module by module."""
+    """One course, module by module: in course order with their titles when the course
+    is published, else by name."""
     by_module: dict[str, list[_Learner]] = defaultdict(list)
     for (_course, module, _learner), learner in _learners(connection, filters, module=True).items():
         by_module[module].append(learner)
-    names = names_of(connection, by_module, "module", filters.lang)
+    published = published_course(connection, filters.course) if filters.course else None
+    order: list[str] = []
+    names: dict[str, str] = {}
+    if published is not None:
+        module_of = published.module_of()
+        regrouped: dict[str, list[_Learner]] = defaultdict(list)
+        for module, learners_of in by_module.items():
+            regrouped[module_of[module].iri if module in module_of else module].extend(learners_of)
+        by_module = regrouped
+        order = [module.iri for module in published.modules]
+        names = {module.iri: pick_name(module.title, filters.lang) or module.iri for module in published.modules}
+    others = [module for module in by_module if module not in names]
+    names.update(names_of(connection, others, "module", filters.lang))
+    order += sorted(others, key=lambda m: (names.get(m, m).lower(), m))
     rows = []
-    for module in sorted(by_module, key=lambda m: (names.get(m, m).lower(), m)):
-        learners = by_module[module]
+    for module in order:
+        learners = by_module.get(module, [])
         attempts = [learner.attempts for learner in learners if learner.started]
         rows.append(
             {
@@ -341,6 +417,7 @@ def learners(connection: Connection, filters: Filters, merged: Merged | None = N
                 "last_activity": to_datetime(learner.last_activity_us),
                 "completed": learner.completed or learner.satisfied,
                 "completed_at": to_datetime(learner.completed_us),
+                "progress": learner.progress,
                 "success": "passed" if learner.passed else ("failed" if learner.failed else None),
                 "best_score": learner.best,
                 "last_score": learner.last,
@@ -361,6 +438,7 @@ def learners(connection: Connection, filters: Filters, merged: Merged | None = N
             Column("last_activity", "Dernière activité", "Last activity", "datetime"),
             Column("completed", "Terminé", "Completed", "bool"),
             Column("completed_at", "Terminé le", "Completed on", "datetime"),
+            Column("progress", "Progression (modules requis)", "Progress (required modules)", "percent"),
             Column("success", "Résultat", "Result", "success"),
             Column("best_score", "Meilleur score", "Best score", "score"),
             Column("last_score", "Dernier score", "Last score", "score"),

@@ -61,19 +61,25 @@ def cell_text(column: Column, value: Any, lang: str = "fr") -> str:
     return str(value)
 
 
-def to_csv(table: ReportTable) -> str:
-    """Raw values, column keys as the header: what a spreadsheet or pandas wants."""
+def to_csv(table: ReportTable, spreadsheet: bool = False, lang: str = "fr") -> str:
+    """Raw values, column keys as the header: what pandas wants. `spreadsheet`: what
+    French spreadsheet software opens as is: a byte-order mark, `;` between cells,
+    headers, booleans and decimal commas in the report's language."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([column.key for column in table.columns])
+    if spreadsheet:
+        buffer.write("\ufeff")
+    writer = csv.writer(buffer, lineterminator="\r\n", delimiter=";" if spreadsheet else ",")
+    writer.writerow([column.label(lang) if spreadsheet else column.key for column in table.columns])
     for record in table.as_records():
-        writer.writerow(["" if value is None else _csv_value(value) for value in record.values()])
+        writer.writerow(["" if value is None else _csv_value(value, spreadsheet, lang) for value in record.values()])
     return buffer.getvalue()
 
 
-def _csv_value(value: Any) -> Any:
+def _csv_value(value: Any, spreadsheet: bool = False, lang: str = "fr") -> Any:
     if isinstance(value, bool):
-        return "true" if value else "false"
+        return _WORDS["en" if lang == "en" else "fr"][value] if spreadsheet else ("true" if value else "false")
+    if spreadsheet and isinstance(value, float) and lang != "en":
+        return repr(value).replace(".", ",")
     return value
 
 

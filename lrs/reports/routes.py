@@ -17,16 +17,15 @@ from markupsafe import Markup, escape
 from lrs.auth import check_scope
 from lrs.db import current_engine, read_transaction
 from lrs.errors import error_response
-from lrs.reports import queries
+from lrs.reports import analysis, queries
 from lrs.reports.charts import bar_chart
 from lrs.reports.inputs import ReportInputError, parse_interval, parse_range
 from lrs.reports.messages import text
 from lrs.reports.render import cell_text, to_csv, to_json
 from lrs.reports.settings import report_settings
-from lrs.reports.store import ingest
+from lrs.reports.store import ingest, ready_for_reading
 from lrs.reports.db_tables import report_progress
 from lrs.reports.report_table import ReportTable
-from lrs.statements.backlog import ensure_indexed
 
 bp = Blueprint("reports", __name__, url_prefix="/reports", template_folder="templates", static_folder="static")
 
@@ -46,8 +45,10 @@ def init_app(app: Flask) -> None:
 
 @bp.before_request
 def _statements_indexed() -> None:
-    """Reports include every stored statement, queued ones too (`lrs.statements.backlog`)."""
-    ensure_indexed(current_engine())
+    """Reports include every stored statement, queued ones too (`lrs.statements.backlog`),
+    placed in the courses published since they arrived."""
+    settings = current_app.extensions.get(SETTINGS_KEY) or report_settings()
+    ready_for_reading(current_engine(), settings.group_extensions)
 
 
 # --- request helpers ---------------------------------------------------------------
@@ -78,8 +79,11 @@ def _filters(lang: str) -> queries.Filters:
     )
 
 
+SPREADSHEET = "spreadsheet"  # `.csv?spreadsheet=1`: the CSV for French spreadsheet software
+
+
 def _query_string(**changes: Any) -> str:
-    args = {key: value for key, value in request.args.items() if value != ""}
+    args = {key: value for key, value in request.args.items() if value != "" and key != SPREADSHEET}
     args.update({key: value for key, value in changes.items()})
     args = {key: value for key, value in args.items() if value not in (None, "")}
     return ("?" + urllib.parse.urlencode(args)) if args else ""
@@ -106,7 +110,8 @@ def _bad_request(message: str, fmt: str, lang: str) -> Response:
 def _download(table: ReportTable, fmt: str, filters: queries.Filters, lang: str) -> Response:
     name = table.name
     if fmt == "csv":
-        response = Response(to_csv(table), mimetype="text/csv")
+        spreadsheet = request.args.get(SPREADSHEET, "") in ("1", "true", "on", "yes")
+        response = Response(to_csv(table, spreadsheet, lang).encode(), mimetype="text/csv; charset=utf-8")
         response.headers["Content-Disposition"] = f'attachment; filename="{name}.csv"'
         return response
     described = {
@@ -217,7 +222,7 @@ def course_page(connection, filters: queries.Filters, lang: str) -> ViewResult: 
     scores = queries.score_distribution(connection, filters, merged)
     modules = queries.modules(connection, filters)
     learners = queries.learners(connection, filters, merged)
-    name = queries.names_of(connection, [course], "course", lang)[course]
+    name = queries.course_name(connection, course, lang)
     chart = bar_chart(
         "chart-scores",
         text(lang, "chart.scores"),
@@ -234,22 +239,53 @@ def course_page(connection, filters: queries.Filters, lang: str) -> ViewResult: 
     }
 
 
-@report_view("/course/scores", "course_scores")
-def course_scores_page(connection, filters: queries.Filters, lang: str) -> ViewResult:  # type: ignore[no-untyped-def]
-    _require_course(filters)
-    return queries.score_distribution(connection, filters), "reports/table.html.j2", {}
+def _course_table(build: Callable[[Any, queries.Filters], ReportTable]) -> Callable[..., ViewResult]:
+    """The view of one table of a course page, alone."""
+
+    def view(connection, filters: queries.Filters, lang: str) -> ViewResult:  # type: ignore[no-untyped-def]
+        _require_course(filters)
+        return build(connection, filters), "reports/table.html.j2", {}
+
+    return view
 
 
-@report_view("/course/modules", "course_modules")
-def course_modules_page(connection, filters: queries.Filters, lang: str) -> ViewResult:  # type: ignore[no-untyped-def]
-    _require_course(filters)
-    return queries.modules(connection, filters), "reports/table.html.j2", {}
+COURSE_TABLES: dict[str, Callable[[Any, queries.Filters], ReportTable]] = {
+    "scores": queries.score_distribution,
+    "modules": queries.modules,
+    "learners": queries.learners,
+    "responses": lambda connection, filters: analysis.item_analysis(connection, filters).responses,
+}
+for _name, _build in COURSE_TABLES.items():
+    report_view(f"/course/{_name}", f"course_{_name}")(_course_table(_build))
 
 
-@report_view("/course/learners", "course_learners")
-def course_learners_page(connection, filters: queries.Filters, lang: str) -> ViewResult:  # type: ignore[no-untyped-def]
-    _require_course(filters)
-    return queries.learners(connection, filters), "reports/table.html.j2", {}
+@report_view("/course/items", "course_items")
+def course_items_page(connection, filters: queries.Filters, lang: str) -> ViewResult:  # type: ignore[no-untyped-def]
+    course = _require_course(filters)
+    found = analysis.item_analysis(connection, filters)
+    return found.questions, "reports/items.html.j2", {
+        "course_name": queries.course_name(connection, course, lang),
+        "responses": found.responses,
+    }
+
+
+@report_view("/course/dropoff", "course_dropoff")
+def course_dropoff_page(connection, filters: queries.Filters, lang: str) -> ViewResult:  # type: ignore[no-untyped-def]
+    course = _require_course(filters)
+    table = analysis.dropoff(connection, filters)
+    charts = []
+    for index, (_module, rows) in enumerate(analysis.dropoff_rows_by_module(table)):
+        charts.append(bar_chart(
+            f"chart-dropoff-{index + 1}",
+            text(lang, "chart.dropoff", name=rows[0]["module_name"]),
+            text(lang, "chart.dropoff.desc"),
+            [f'{row["position"]}. {row["page_name"][:24]}' for row in rows],
+            [round((row["reached_share"] or 0) * 100, 1) for row in rows],
+        ))
+    return table, "reports/dropoff.html.j2", {
+        "course_name": queries.course_name(connection, course, lang),
+        "charts": charts,
+    }
 
 
 @report_view("/learner", "learner")

@@ -8,18 +8,20 @@ statement transaction: the model is never behind the statements.
 from __future__ import annotations
 
 import operator
+import weakref
 from collections import defaultdict
 from typing import Any, Iterable
 
 import orjson
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Engine
 
-from lrs.db import bulk_insert, driver_marker, upsert_clause
-from lrs.reports.facts import FACT_FIELDS, REGISTRATION_PREFIX, Fact, extract_fact
+from lrs.db import bulk_insert, driver_marker, upsert_clause, write_transaction
+from lrs.reports.facts import FACT_FIELDS, ITEM_FIELDS, REGISTRATION_PREFIX, Fact, extract_fact, extract_item
 from lrs.reports.progress import rows_for
 from lrs.reports.settings import DEFAULT_GROUP_EXTENSIONS
-from lrs.reports.db_tables import report_facts, report_names, report_progress
+from lrs.reports.structure import published_owners, registry_mark
+from lrs.reports.db_tables import report_facts, report_items, report_names, report_progress
 
 Key = tuple[str, str, str]  # learner, course, registration
 CHUNK = 400  # keys per IN list: well under SQLite's parameter limit
@@ -79,12 +81,17 @@ def recompute(connection: Connection, keys: Iterable[Key], touched: dict[Key, se
     bulk_insert(connection, report_progress, PROGRESS_COLUMNS, rows, PROGRESS_UPSERT)
 
 
-def extract_facts(connection: Connection, statements: Iterable[dict[str, Any]], groups: tuple[str, ...]) -> list[Fact]:
+Placed = list[tuple[dict[str, Any], Fact]]  # each statement that gives a fact, with it
+
+
+def extract_facts(connection: Connection, statements: Iterable[dict[str, Any]], groups: tuple[str, ...]) -> Placed:
     """The facts of a batch, placing statements that name only a module (as the parent
-    of an answer) in the course that module was seen in, and cmi5 AU statements that
-    name no course in the course of their registration."""
+    of an answer, or a cmi5 AU's publisher id alone) in the course that module was seen
+    in or is published in, and cmi5 AU statements that name no course in the course of
+    their registration."""
     pairs = [(statement, extract_fact(statement, groups)) for statement in statements]
-    facts = [fact for _statement, fact in pairs if fact is not None]
+    placed = [(statement, fact) for statement, fact in pairs if fact is not None]
+    facts = [fact for _statement, fact in placed]
     known = {fact.module_id: fact.course_id for fact in facts if fact.module_id}
     unknown = sorted({fact.course_id for fact in facts} - known.keys())
     for chunk in _chunks(unknown):
@@ -94,6 +101,7 @@ def extract_facts(connection: Connection, statements: Iterable[dict[str, Any]], 
             .distinct()
         )
         known.update({module: course for module, course in rows})
+    known.update(published_owners(connection, {fact.course_id for fact in facts if not fact.course_typed} - known.keys()))
     registrations = _cmi5_registrations(connection, facts)
     known.update({REGISTRATION_PREFIX + registration: course for registration, course in registrations.items()})
 
@@ -104,11 +112,10 @@ def extract_facts(connection: Connection, statements: Iterable[dict[str, Any]], 
         return course is not None and course != fact.course_id and not fact.course_typed
 
     if not any(misplaced(fact) for fact in facts):
-        return facts
+        return placed
     return [
-        extract_fact(statement, groups, known) if misplaced(fact) else fact
-        for statement, fact in pairs
-        if fact is not None
+        (statement, extract_fact(statement, groups, known) if misplaced(fact) else fact)  # type: ignore[misc]
+        for statement, fact in placed
     ]
 
 
@@ -166,9 +173,17 @@ NAMES_UPSERT = upsert_clause(("kind", "activity_id"), NAME_COLUMNS,
                              where="excluded.name != '{}' AND report_names.name != excluded.name")
 
 
-def store_facts(connection: Connection, facts: list[Fact]) -> None:
-    """Insert the facts (a statement already stored keeps its fact)."""
+def store_facts(connection: Connection, placed: Placed) -> list[Fact]:
+    """Insert the facts, their names and the answers and pages among them (a statement
+    already stored keeps its fact); return the facts."""
+    facts = [fact for _statement, fact in placed]
     bulk_insert(connection, report_facts, FACT_FIELDS, [fact.values() for fact in facts], "ON CONFLICT DO NOTHING")
+    items = [item for item in (extract_item(statement, fact) for statement, fact in placed) if item is not None]
+    if items:
+        values = operator.attrgetter(*ITEM_FIELDS)
+        bulk_insert(connection, report_items, ITEM_FIELDS, [values(item) for item in items], "ON CONFLICT DO NOTHING")
+    remember_names(connection, facts)
+    return facts
 
 
 def remember_names(connection: Connection, facts: list[Fact]) -> None:
@@ -192,13 +207,11 @@ def ingest(
     group_extensions: Iterable[str] = DEFAULT_GROUP_EXTENSIONS,
 ) -> None:
     """Add these stored statements to the model and take the voided ones out."""
-    facts = extract_facts(connection, statements, tuple(group_extensions))
+    facts = store_facts(connection, extract_facts(connection, statements, tuple(group_extensions)))
     touched: dict[Key, set[str]] = defaultdict(set)
     for fact in facts:
         touched[(fact.learner_key, fact.course_id, fact.registration)].add(fact.module_id)
     keys: set[Key] = set(touched)
-    store_facts(connection, facts)
-    remember_names(connection, facts)
     moved = _replace_cmi5_registrations(connection, facts)
     voided = sorted(set(voided_ids))
     for chunk in _chunks(voided):
@@ -208,6 +221,7 @@ def ingest(
         ).all()
         moved.update(tuple(row) for row in gone)
         connection.execute(report_facts.delete().where(report_facts.c.statement_id.in_(chunk)))
+        connection.execute(report_items.delete().where(report_items.c.statement_id.in_(chunk)))
     # keys whose facts moved or vanished are rewritten whole
     recompute(connection, keys | moved, {key: modules for key, modules in touched.items() if key not in moved})
 
@@ -220,6 +234,7 @@ def rebuild(connection: Connection, group_extensions: Iterable[str] = DEFAULT_GR
     connection.execute(report_progress.delete())
     connection.execute(report_facts.delete())
     connection.execute(report_names.delete())
+    connection.execute(report_items.delete())
     last_seq = -1
     count = 0
     while True:
@@ -233,12 +248,58 @@ def rebuild(connection: Connection, group_extensions: Iterable[str] = DEFAULT_GR
             break
         last_seq = page[-1].seq
         count += len(page)
-        facts = extract_facts(connection, [orjson.loads(row.body) for row in page], tuple(group_extensions))
-        store_facts(connection, facts)
-        remember_names(connection, facts)
-        _replace_cmi5_registrations(connection, facts)
+        placed = extract_facts(connection, [orjson.loads(row.body) for row in page], tuple(group_extensions))
+        _replace_cmi5_registrations(connection, store_facts(connection, placed))
     keys = connection.execute(
         sa.select(report_facts.c.learner_key, report_facts.c.course_id, report_facts.c.registration).distinct()
     ).all()
     recompute(connection, [tuple(key) for key in keys])
     return count
+
+
+def settle_published(connection: Connection, group_extensions: Iterable[str] = DEFAULT_GROUP_EXTENSIONS) -> int:
+    """Statements that named only a cmi5 AU, stored before the course publishing that
+    AU was, sit under the AU as their course: move them into that course (once: they
+    are placed right on ingest afterwards). Returns the number of statements moved."""
+    from lrs.tables import statements
+
+    lone = connection.execute(sa.select(report_progress.c.course_id).where(report_progress.c.module_id == "").distinct())
+    owners = published_owners(connection, [course for (course,) in lone])
+    if not owners:
+        return 0
+    keys = [
+        tuple(row) for row in connection.execute(
+            sa.select(report_progress.c.learner_key, report_progress.c.course_id, report_progress.c.registration)
+            .where(report_progress.c.course_id.in_(sorted(owners)), report_progress.c.module_id == "")
+        )
+    ]
+    ids = sorted(fact.statement_id for facts in _stored_facts(connection, keys).values() for fact in facts)
+    moved: set[Key] = set(keys)  # type: ignore[arg-type]
+    for chunk in _chunks(ids):
+        bodies = connection.execute(sa.select(statements.c.body).where(statements.c.id.in_(chunk))).scalars().all()
+        connection.execute(report_facts.delete().where(report_facts.c.statement_id.in_(chunk)))
+        connection.execute(report_items.delete().where(report_items.c.statement_id.in_(chunk)))
+        facts = store_facts(connection, extract_facts(connection, [orjson.loads(body) for body in bodies],
+                                                      tuple(group_extensions)))
+        moved.update((fact.learner_key, fact.course_id, fact.registration) for fact in facts)
+    recompute(connection, moved)
+    return len(ids)
+
+
+# engine -> (number, last update) of the published course versions already settled
+_settled: "weakref.WeakKeyDictionary[Engine, tuple[int, int]]" = weakref.WeakKeyDictionary()
+
+
+def ready_for_reading(engine: Engine, group_extensions: Iterable[str] = DEFAULT_GROUP_EXTENSIONS) -> None:
+    """Before a report: every queued statement indexed, and, when courses were published
+    since the last look, their lone AU statements moved in (`settle_published`)."""
+    from lrs.statements.backlog import ensure_indexed
+
+    ensure_indexed(engine)
+    with engine.connect() as connection:
+        mark = registry_mark(connection)
+    if _settled.get(engine) == mark:
+        return
+    with write_transaction(engine) as connection:
+        settle_published(connection, group_extensions)
+    _settled[engine] = mark

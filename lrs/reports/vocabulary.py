@@ -19,6 +19,9 @@ FAILED = {ADL + "failed"}
 SATISFIED = {CMI5_SATISFIED}
 UNCOMPLETED = {"https://xapi.edlm/profiles/edlm-lms/concepts/verbs/uncompleted"}
 VOIDED = "http://adlnet.gov/expapi/verbs/voided"
+# An answer to a question; a page (or any content) seen: the question analysis and the drop-off.
+ANSWERED = ADL + "answered"
+EXPERIENCED = ADL + "experienced"
 
 # A new attempt (SCORM: initialized or attempted; cmi5: the LMS's launched; Moodle:
 # quiz and lesson "start", lesson "restarted", SCO "launched").

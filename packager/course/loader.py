@@ -9,16 +9,19 @@ from typing import Any
 from marshmallow import ValidationError
 
 from packager.course.errors import CourseError, SourceError
+from packager.course.html_pages import HTML_SUFFIXES, page_title
 from packager.course.markdown import PageRenderer
+from packager.course.reused_pages import html_page, pdf_page
 from packager.course.marked_yaml import MarkedDict, YamlSyntaxError, load_marked
-from packager.course.model import ETALAB_NAME, ETALAB_URL, Author, Course, Licence, Module, Page, Text
+from packager.course.model import ETALAB_NAME, ETALAB_URL, Author, Course, Image, Licence, Module, Page, Text
 from packager.course.quiz import QUIZ_PAGE_KEY, load_quiz
 from packager.course.schemas import KEY_RE, CourseSchema, ModuleSchema
-from packager.course.validation import error_at, located_errors
+from packager.course.validation import error_at, load_lenient, located_errors
 from packager.messages import msg
 from validators.xapi import is_language_tag
 
 COURSE_FILE = "course.yaml"
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp")
 
 
 def _page_key(file: str) -> str:
@@ -53,7 +56,7 @@ def load_course(course_dir: Path | str) -> Course:
     try:
         data = load_marked(root / COURSE_FILE)
     except YamlSyntaxError as error:
-        message = msg("yaml_syntax", problem=error.problem)
+        message = error.message
         raise CourseError([SourceError(COURSE_FILE, error.line, "", message.fr, message.en)]) from None
     except UnicodeDecodeError:
         message = msg("not_utf8")
@@ -77,11 +80,9 @@ def _module_file_errors(root: Path, data: MarkedDict) -> list[SourceError]:
     builder = _CourseBuilder(root, data, {"language": language, "mastery_score": None})
     modules = data.get("modules")
     for index, raw in enumerate(modules if isinstance(modules, list) else []):
-        try:
-            module = ModuleSchema().load(raw)
-        except ValidationError:
-            continue  # already reported by the course schema
-        builder._module(module, ["modules", index], "urn:parcours:unchecked")
+        module, _reported = load_lenient(ModuleSchema(), raw)  # errors already reported by the course schema
+        if module is not None:
+            builder._module(module, ["modules", index], "urn:parcours:unchecked")
     return builder.errors
 
 
@@ -109,6 +110,8 @@ class _CourseBuilder:
             module = self._module(raw, path, course_id)
             if module is not None:
                 modules.append(module)
+        cover = self._image(f.get("cover"), ["cover"])
+        extra = self._extra_files(f["files"])
         if self.errors:
             raise CourseError(self.errors)
         licence = f["licence"] or {"name": ETALAB_NAME, "url": ETALAB_URL}
@@ -127,6 +130,9 @@ class _CourseBuilder:
             mastery_score=f["mastery_score"],
             modules=tuple(modules),
             keywords=tuple(f["keywords"]),
+            accessibility_date=f["accessibility"]["date"] if f["accessibility"] else None,
+            cover=cover,
+            course_assets=tuple(sorted(extra | {image.file for image in (cover,) if image})),
         )
 
     def _module(self, raw: dict[str, Any], path: list[str | int], course_id: str) -> Module | None:
@@ -170,6 +176,18 @@ class _CourseBuilder:
             assets=tuple(sorted(assets)),
         )
 
+    def _image(self, raw: dict[str, Any] | None, path: list[str | int]) -> Image | None:
+        """A course-level image (cover, logo): in the course folder, of a type browsers show."""
+        if raw is None:
+            return None
+        file = raw["file"]
+        if not self._found(file, path, "media_missing"):
+            return None
+        if Path(file).suffix.lower() not in IMAGE_SUFFIXES:
+            self.error(path, msg("image_type", file=file))
+            return None
+        return Image(Path(file).as_posix(), raw["alt"].strip())
+
     def _found(self, file: str, path: list[str | int], missing: str) -> bool:
         """Whether `file` lies in the course folder and exists; if not, the error is recorded."""
         if not _inside(self.root, file):
@@ -184,15 +202,57 @@ class _CourseBuilder:
         file = page["file"]
         if not self._found(file, path, "page_missing"):
             return None
+        suffix = Path(file).suffix.lower()
         try:
-            rendered = self.renderer.render(self.root / file)
+            if suffix == ".md":
+                rendered = self.renderer.render(self.root / file)
+            elif suffix in HTML_SUFFIXES:
+                title = page["title"] or page_title(self.root / file)
+                if not title:
+                    self.error(path, msg("page_title_needed", file=file))
+                    return None
+                rendered = html_page(self.root, file, title, self.renderer.strings, self.renderer.url_prefix)
+            elif suffix == ".pdf":
+                if not page["title"]:
+                    self.error(path, msg("page_title_needed", file=file))
+                if not page["summary"]:
+                    self.error(path, msg("pdf_summary"))
+                if not (page["title"] and page["summary"]):
+                    return None
+                rendered = pdf_page(self.root, file, page["title"], page["summary"], self.renderer.strings,
+                                    self.renderer.url_prefix, self.language)
+            else:
+                self.error(path, msg("page_type", file=file))
+                return None
         except UnicodeDecodeError:
             message = msg("not_utf8")
             self.errors.append(SourceError(file, 1, "", message.fr, message.en))
             return None
         for line, problem in rendered.problems:
             self.errors.append(SourceError(file, line, "", problem.fr, problem.en))
-        return None if rendered.problems else rendered
+        for other, line, problem in rendered.linked_problems:
+            self.errors.append(SourceError(other, line, "", problem.fr, problem.en))
+        return None if rendered.problems or rendered.linked_problems else rendered
+
+    def _extra_files(self, entries: list[str]) -> set[str]:
+        """`files:` of course.yaml: files and whole folders packaged as they are."""
+        found: set[str] = set()
+        for index, entry in enumerate(entries):
+            path = ["files", index]
+            if not _inside(self.root, entry):
+                self.error(path, msg("outside_course", file=entry))
+                continue
+            target = self.root / entry
+            if target.is_file():
+                found.add(Path(entry).as_posix())
+            elif target.is_dir():
+                found.update(
+                    item.relative_to(self.root).as_posix() for item in sorted(target.rglob("*"))
+                    if item.is_file() and not any(part.startswith(".") for part in item.relative_to(target).parts)
+                )
+            else:
+                self.error(path, msg("files_missing", file=entry))
+        return found
 
     def _quiz(self, file: str, path: list[str | int], module_id: str):
         if not self._found(file, path, "quiz_missing"):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import re
+from html.parser import HTMLParser
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from urllib.parse import quote, unquote, urlsplit
@@ -19,6 +20,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.container import container_plugin
 
+from packager.course.html_pages import HTML_SUFFIXES, collect_site
 from packager.layout import ASSET_DIR
 from packager.messages import Bilingual, msg
 from packager.strings import interface_strings
@@ -30,6 +32,56 @@ VIDEO_TYPES = {".mp4": "video/mp4", ".webm": "video/webm", ".ogv": "video/ogg"}
 MEDIA_KEYS = ("src", "captions", "title", "language")
 _CUE_TIMING = re.compile(r"^\s*(\d+:)?\d{2}:\d{2}\.\d{3}\s+-->\s+(\d+:)?\d{2}:\d{2}\.\d{3}")
 _ADMONITION_RE = re.compile(r"^(\w+)(?:\s+(.*))?$")
+NEW_WINDOW = {"target": "_blank", "rel": "noopener"}
+# Raw HTML authors may write in Markdown: text-level and structural elements that
+# carry no script, no style and nothing loaded from elsewhere.
+SAFE_TAGS = frozenset({
+    "abbr", "b", "br", "caption", "cite", "code", "dd", "del", "details", "dfn", "div", "dl", "dt", "em",
+    "figcaption", "figure", "i", "ins", "kbd", "mark", "p", "q", "s", "samp", "small", "span", "strong", "sub",
+    "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "time", "tr", "u", "var",
+})
+SAFE_ATTRIBUTES = frozenset({"lang", "title", "dir", "class", "datetime", "cite", "open", "scope", "colspan",
+                             "rowspan", "abbr"})
+
+
+class _HtmlCheck(HTMLParser):
+    """The first element or attribute of a raw HTML snippet that is outside the safe subset."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.refused: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self.refused:
+            return
+        if tag not in SAFE_TAGS:
+            self.refused = f"<{tag}>"
+            return
+        for name, _value in attrs:
+            if name not in SAFE_ATTRIBUTES:
+                self.refused = f"<{tag} {name}=…>"
+                return
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self.refused and tag not in SAFE_TAGS:
+            self.refused = f"</{tag}>"
+
+    def handle_pi(self, data: str) -> None:
+        self.refused = self.refused or f"<?{data}>"
+
+
+def refused_html(text: str) -> str | None:
+    """What is not allowed in a raw HTML snippet of a page (None: all of it is allowed)."""
+    checker = _HtmlCheck()
+    checker.feed(text)
+    checker.close()
+    return checker.refused
+
+
+def new_window_mention(strings: dict[str, str]) -> str:
+    """The mention ending a link that opens a new window: read aloud, shown as an arrow."""
+    return (f'<span class="pc-new-window"><span class="pc-sr-only"> {html.escape(strings["new_window"])}</span>'
+            f'<span aria-hidden="true"> ↗</span></span>')
 
 
 @dataclass
@@ -38,6 +90,8 @@ class RenderedPage:
     html: str
     assets: set[str] = field(default_factory=set)  # course-relative paths
     problems: list[tuple[int | None, Bilingual]] = field(default_factory=list)
+    # problems in the HTML pages and style sheets the page links to: (course-relative file, line, message)
+    linked_problems: list[tuple[str, int | None, Bilingual]] = field(default_factory=list)
 
 
 def _admonition_validate(params: str, *args: object) -> bool:
@@ -47,7 +101,8 @@ def _admonition_validate(params: str, *args: object) -> bool:
 
 def _parser(language: str) -> MarkdownIt:
     strings = interface_strings(language)
-    md = MarkdownIt("commonmark", {"html": False, "typographer": False}).enable("table")
+    # raw HTML is parsed so that it can be checked: the safe subset is kept, the rest refused
+    md = MarkdownIt("commonmark", {"html": True, "typographer": False}).enable("table")
 
     def render_open(self, tokens: list[Token], idx: int, options: object, env: dict) -> str:
         token = tokens[idx]
@@ -140,6 +195,8 @@ class PageRenderer:
                 self._inline(token, page_file, page)
             elif token.type == "fence" and token.info.strip().split(" ")[0] == "media":
                 tokens[index] = self._media(token, page_file, page)
+            elif token.type == "html_block":
+                self._check_html(token.content, _line(token), page)
             elif token.type == "container_admonition_open":
                 kind = _container_name(token)
                 if kind not in ADMONITIONS:
@@ -168,7 +225,9 @@ class PageRenderer:
 
     def _inline(self, token: Token, page_file: Path, page: RenderedPage) -> None:
         for child, line in zip(token.children or [], _inline_lines(token)):
-            if child.type == "image":
+            if child.type == "html_inline":
+                self._check_html(child.content, line, page)
+            elif child.type == "image":
                 src = str(child.attrs.get("src", ""))
                 if _is_external(src):
                     page.problems.append((line, msg("image_external", file=src)))
@@ -178,9 +237,40 @@ class PageRenderer:
                 self._local(src, page_file, page, line, child, "src", "media_missing")
             elif child.type == "link_open":
                 href = str(child.attrs.get("href", ""))
-                if href.startswith("#") or _is_external(href):
+                if href.startswith("#"):
                     continue
-                self._local(href, page_file, page, line, child, "href", "link_missing")
+                if _is_external(href):
+                    if urlsplit(href).scheme.lower() in ("http", "https"):
+                        child.attrs.update(NEW_WINDOW)
+                    continue
+                relative = self._local(href, page_file, page, line, child, "href", "link_missing")
+                if relative:
+                    child.attrs.update(NEW_WINDOW)  # a download or a page of its own: the module stays open
+                    if relative.lower().endswith(HTML_SUFFIXES):
+                        site, problems = collect_site(self.root, relative)  # the page brings its own files
+                        page.assets.update(site)
+                        page.linked_problems.extend(problems)
+        self._mention_new_windows(token)
+
+    def _mention_new_windows(self, token: Token) -> None:
+        """Links that open a new window say so in their name (RGAA 13.2), e.g. "Fiche (nouvelle fenêtre)"."""
+        children = token.children or []
+        result: list[Token] = []
+        pending: list[bool] = []
+        for child in children:
+            if child.type == "link_open":
+                pending.append(child.attrs.get("target") == "_blank")
+            elif child.type == "link_close" and pending and pending.pop():
+                mention = Token("html_inline", "", 0)
+                mention.content = new_window_mention(self.strings)
+                result.append(mention)
+            result.append(child)
+        token.children = result
+
+    def _check_html(self, text: str, line: int | None, page: RenderedPage) -> None:
+        refused = refused_html(text)
+        if refused:
+            page.problems.append((line, msg("raw_html", value=refused, choices=", ".join(sorted(SAFE_TAGS)))))
 
     def _local(self, target: str, page_file: Path, page: RenderedPage, line: int,
                token: Token, attr: str, missing_code: str) -> str | None:

@@ -11,6 +11,9 @@ from typing import Any
 
 import yaml
 
+from packager.course.yaml_errors import explain
+from packager.messages import Bilingual, msg
+
 
 class MarkedDict(dict):
     """A mapping that knows the (1-based) line of itself and of each key."""
@@ -53,17 +56,26 @@ def _construct_sequence(loader: _MarkedLoader, node: yaml.SequenceNode) -> Marke
     return result
 
 
+def _construct_timestamp(loader: _MarkedLoader, node: yaml.ScalarNode) -> Any:
+    # `2026-02-30` looks like a date but is none: keep the text so the schema names the field
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
 _MarkedLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_MarkedLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 _MarkedLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 
 
 class YamlSyntaxError(Exception):
-    """A file that is not YAML at all, with the line PyYAML points at."""
+    """A file that is not YAML at all: the line to look at and what to do, in both languages."""
 
-    def __init__(self, line: int | None, problem: str):
+    def __init__(self, line: int | None, message: Bilingual):
         self.line = line
-        self.problem = problem
-        super().__init__(f"{line}: {problem}")
+        self.message = message
+        super().__init__(f"{line}: {message.en}")
 
 
 def load_marked(path: Path) -> Any:
@@ -72,11 +84,9 @@ def load_marked(path: Path) -> Any:
     try:
         return yaml.load(text, Loader=_MarkedLoader)  # noqa: S506 - SafeLoader subclass
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        return_line = mark.line + 1 if mark else None
-        raise YamlSyntaxError(return_line, str(error.problem or error.context)) from None
+        raise YamlSyntaxError(*explain(error, text)) from None
     except yaml.YAMLError as error:
-        raise YamlSyntaxError(None, str(error)) from None
+        raise YamlSyntaxError(None, msg("yaml_syntax", problem=str(error))) from None
 
 
 def line_of(data: Any, path: list[str | int]) -> int | None:

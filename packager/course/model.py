@@ -99,6 +99,14 @@ class Module:
 
 
 @dataclass(frozen=True)
+class Image:
+    """A course-level image (cover, logo): its course-relative path and its text alternative."""
+
+    file: str
+    alt: str = ""  # empty: decorative, the title next to it says it all
+
+
+@dataclass(frozen=True)
 class Course:
     root: Path
     id: str
@@ -112,11 +120,15 @@ class Course:
     mastery_score: float | None
     modules: tuple[Module, ...]
     keywords: tuple[str, ...] = field(default=())
+    accessibility_date: str | None = None  # YYYY-MM-DD the author gives: builds stay byte-identical
+    cover: Image | None = None
+    course_assets: tuple[str, ...] = field(default=())  # files the course itself uses (cover, logo, files:)
 
     @property
     def assets(self) -> tuple[str, ...]:
         """Every media file of the course, sorted, once."""
-        return tuple(sorted({asset for module in self.modules for asset in module.assets}))
+        used = {asset for module in self.modules for asset in module.assets}
+        return tuple(sorted(used | set(self.course_assets)))
 
     def title_text(self) -> str:
         return self.title.get(self.language)

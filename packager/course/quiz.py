@@ -11,7 +11,7 @@ from packager.course.errors import SourceError
 from packager.course.marked_yaml import MarkedDict, YamlSyntaxError, load_marked
 from packager.course.model import Item, Question, Quiz
 from packager.course.schemas import ID_RE, QUESTION_SCHEMAS, QUESTION_TYPES, QuestionBase, QuizSchema
-from packager.course.validation import error_at, located_errors
+from packager.course.validation import error_at, load_lenient, located_errors
 from packager.messages import msg
 
 QUIZ_PAGE_KEY = "quiz"
@@ -61,7 +61,7 @@ def load_quiz(course_root: Path, relative: str, module_id: str) -> tuple[Quiz | 
     try:
         data = load_marked(path)
     except YamlSyntaxError as error:
-        message = msg("yaml_syntax", problem=error.problem)
+        message = error.message
         return None, [SourceError(relative, error.line, "", message.fr, message.en)]
     except UnicodeDecodeError:
         message = msg("not_utf8")
@@ -70,10 +70,10 @@ def load_quiz(course_root: Path, relative: str, module_id: str) -> tuple[Quiz | 
     if not isinstance(data, MarkedDict):
         reader.error([], msg("not_mapping"))
         return None, reader.errors
-    try:
-        quiz = QuizSchema().load(data)
-    except ValidationError as error:
-        return None, located_errors(error.messages, data, relative)
+    quiz, messages = load_lenient(QuizSchema(), data)
+    reader.errors.extend(located_errors(messages, data, relative))
+    if quiz is None:
+        return None, reader.errors
     quiz_id = f"{module_id}/quiz"
     questions, keys = [], set()
     for index, raw in enumerate(quiz["questions"]):
@@ -88,10 +88,10 @@ def load_quiz(course_root: Path, relative: str, module_id: str) -> tuple[Quiz | 
             except ValidationError as error:
                 reader.errors.extend(located_errors({"questions": {index: error.messages}}, data, relative))
             continue
-        try:
-            fields = QUESTION_SCHEMAS[kind]().load(raw)
-        except ValidationError as error:
-            reader.errors.extend(located_errors({"questions": {index: error.messages}}, data, relative))
+        fields, messages = load_lenient(QUESTION_SCHEMAS[kind](), raw)
+        if messages:
+            reader.errors.extend(located_errors({"questions": {index: messages}}, data, relative))
+        if fields is None:
             continue
         key = fields["key"] or f"q{index + 1}"
         if key in keys:
@@ -164,7 +164,24 @@ def _question(reader: _QuizReader, f: dict[str, Any], key: str, iri: str, path: 
     if items is None:
         return None
     order = [str(value) for value in f["answer"]]
-    if sorted(order) != sorted(item.id for item in items):
-        reader.error(path + ["answer"], msg("sequence_answer"))
+    if not _sequence_checked(reader, order, [item.id for item in items], path + ["answer"]):
         return None
     return Question(**common, choices=items, correct_responses=("[,]".join(order),))
+
+
+def _sequence_checked(reader: _QuizReader, order: list[str], ids: list[str], path: list[str | int]) -> bool:
+    """Whether `order` cites every id once; each wrong, repeated or missing id is named."""
+    ok, seen = True, set()
+    for index, value in enumerate(order):
+        if value not in ids:
+            reader.error(path + [index], msg("sequence_unknown", value=value, choices=", ".join(ids)))
+            ok = False
+        elif value in seen:
+            reader.error(path + [index], msg("sequence_repeated", value=value))
+            ok = False
+        seen.add(value)
+    missing = [identifier for identifier in ids if identifier not in seen]
+    if missing:
+        reader.error(path, msg("sequence_missing", values=", ".join(missing)))
+        ok = False
+    return ok

@@ -6,6 +6,7 @@ the loaders, which know where each file is.
 
 from __future__ import annotations
 
+import datetime
 import re
 from typing import Any, Callable
 
@@ -140,9 +141,34 @@ class StringOr(fields.Field):
         return self.schema().load(value)
 
 
+class IsoDate(fields.Field):
+    """A calendar date, written 2026-03-01 (YAML reads it as a date) or quoted: kept as that text."""
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> str:
+        if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+            return value.isoformat()
+        if isinstance(value, str):
+            try:
+                return datetime.date.fromisoformat(value.strip()).isoformat()
+            except ValueError:
+                pass
+        raise ValidationError(msg("not_date", value=value))
+
+
+class AccessibilitySchema(Schema):
+    date = IsoDate(required=True)  # when the course's accessibility was last checked
+
+
+class ImageSchema(Schema):
+    file = StrictString(required=True, validate=check_not_blank)
+    alt = StrictString(load_default="")
+
+
 class PageSchema(Schema):
     file = StrictString(required=True, validate=check_not_blank)
     key = StrictString(load_default=None, validate=check_key)
+    title = StrictString(load_default=None, validate=check_not_blank)  # HTML and PDF pages
+    summary = StrictString(load_default=None, validate=check_not_blank)  # PDF pages (required there)
 
 
 class ModuleSchema(Schema):
@@ -174,6 +200,11 @@ class CourseSchema(Schema):
     keywords = fields.List(StrictString(validate=check_not_blank), load_default=list)
     duration = StrictString(load_default=None, validate=check_duration)
     mastery_score = Number(load_default=None, validate=check_score)
+    accessibility = fields.Nested(AccessibilitySchema, load_default=None)
+
+
+    cover = StringOr(ImageSchema, "file", load_default=None)
+    files = fields.List(StrictString(validate=check_not_blank), load_default=list)
     modules = fields.List(fields.Nested(ModuleSchema), required=True, validate=lambda v: _non_empty(v))
 
 
@@ -223,8 +254,21 @@ class ChoiceQuestion(QuestionBase):
     choices = fields.List(fields.Nested(ChoiceItemSchema), required=True)
 
 
+class TrueFalseAnswer(fields.Field):
+    """`true`/`false`, or the words learners see: `vrai`/`faux` (any case)."""
+
+    WORDS = {"vrai": True, "faux": False, "true": True, "false": False}
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> bool:
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.strip().lower() in self.WORDS:
+            return self.WORDS[value.strip().lower()]
+        raise ValidationError(msg("true_false"))
+
+
 class TrueFalseQuestion(QuestionBase):
-    answer = fields.Boolean(required=True, truthy={True}, falsy={False})
+    answer = TrueFalseAnswer(required=True)
 
 
 class FillInQuestion(QuestionBase):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from marshmallow import Schema, ValidationError
+
 from packager.course.errors import SourceError
 from packager.course.marked_yaml import line_of
 from packager.messages import Bilingual, msg
@@ -71,3 +73,22 @@ def located_errors(errors: dict, data: Any, file: str, base: list[str | int] | N
 def error_at(file: str, data: Any, path: list[str | int], message: Bilingual,
              base: list[str | int] | None = None) -> SourceError:
     return SourceError(file, line_of(data, path), format_path((base or []) + path), message.fr, message.en)
+
+
+def load_lenient(schema: Schema, data: Any) -> tuple[dict[str, Any] | None, dict]:
+    """Load `data`, then again without its wrong keys, so that one wrong value (say
+    `mastery_score: 80`) does not hide the checks of everything else.
+
+    Returns the fields (None when a required one is wrong) and the error messages.
+    """
+    try:
+        return schema.load(data), {}
+    except ValidationError as error:
+        messages = error.messages if isinstance(error.messages, dict) else {"_schema": error.messages}
+    if not isinstance(data, dict):
+        return None, messages
+    wrong = set(messages) - {"_schema"}
+    try:
+        return schema.load({key: value for key, value in data.items() if key not in wrong}), messages
+    except ValidationError:
+        return None, messages

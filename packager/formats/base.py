@@ -10,6 +10,7 @@ from typing import Callable
 from lxml import etree
 
 from packager.course.model import Course, Module, Text
+from packager.description import DESCRIPTION_FILE, description_bytes
 from packager.layout import STATIC_DIR, STYLESHEET, asset_path, module_document, runtime_files
 from packager.render import module_html
 from packager.zipwriter import Content
@@ -28,9 +29,10 @@ class Package:
     schema_files: tuple[str, ...] = ()  # the official XSDs shipped at the root
 
 
-def shared_files(course: Course) -> dict[str, Content]:
-    """Runtime, stylesheet and media: used by every module."""
+def shared_files(course: Course, package_format: str) -> dict[str, Content]:
+    """Runtime, stylesheet, media (used by every module) and the course description."""
     files: dict[str, Content] = {f"runtime/{path.name}": path for path in runtime_files()}
+    files[DESCRIPTION_FILE] = description_bytes(course, package_format)
     files[STYLESHEET] = STATIC_DIR / Path(STYLESHEET).name
     for relative in course.assets:
         files[asset_path(relative)] = course.root / relative

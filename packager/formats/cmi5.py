@@ -47,6 +47,6 @@ def course_structure(course: Course) -> bytes:
 
 def package(course: Course) -> Package:
     schemas = schema_files(CMI5_DIR)
-    files = {**schemas, **shared_files(course), **module_files(course, NAME)}
+    files = {**schemas, **shared_files(course, NAME), **module_files(course, NAME)}
     files["cmi5.xml"] = course_structure(course)
     return Package(NAME, files, "cmi5.xml", "cmi5", tuple(sorted(schemas)))

@@ -78,7 +78,7 @@ def manifest(
 
 def package(course: Course, scorm: Scorm, build_manifest: Callable[[Course, list[str]], bytes]) -> Package:
     """The SCORM package: official XSDs, shared files, module documents and the manifest."""
-    shared = shared_files(course)
+    shared = shared_files(course, scorm.name)
     schemas = schema_files(scorm.schema_dir)
     files = {**schemas, **shared, **module_files(course, scorm.name)}
     files[MANIFEST] = build_manifest(course, sorted(shared))

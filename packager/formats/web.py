@@ -10,6 +10,6 @@ NAME = "web"
 
 
 def package(course: Course) -> Package:
-    files = {**shared_files(course), **module_files(course, NAME)}
+    files = {**shared_files(course, NAME), **module_files(course, NAME)}
     files["index.html"] = index_html(course, NAME)
     return Package(NAME, files)

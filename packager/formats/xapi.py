@@ -45,7 +45,7 @@ def tincan(course: Course) -> bytes:
 
 
 def package(course: Course) -> Package:
-    files = {**shared_files(course), **module_files(course, NAME)}
+    files = {**shared_files(course, NAME), **module_files(course, NAME)}
     files["index.html"] = index_html(course, NAME)
     files["tincan.xml"] = tincan(course)
     return Package(NAME, files, "tincan.xml", None)

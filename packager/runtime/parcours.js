@@ -679,14 +679,60 @@
     });
   }
 
-  /* --- 7b. xAPI transport shared by the cmi5 and Tin Can reporters --- */
+  /* --- 7b. xAPI transport shared by the cmi5 and Tin Can reporters ---
+   *
+   * Every statement is written to a per-registration outbox in localStorage when
+   * it is made (with its id), sent at once in order, one request at a time, and
+   * removed only when the LRS has answered 2xx. What is left when the page goes
+   * away leaves in a beacon (xAPI 1.0.3 alternate request syntax: a form POST,
+   * which needs no CORS preflight), and stays in the outbox until the next launch
+   * of the same module sends it again before anything new; the LRS keeps one
+   * statement per id, so a statement sent twice is stored once. */
 
   var XAPI_VERSION = "1.0.3";
   var BOOKMARK_STATE = "https://w3id.org/xapi/parcours/state/bookmark";
+  var BATCH_SIZE = 50;
+  // Browsers refuse a beacon (and keep-alive requests) past 64 KiB in flight.
+  var BEACON_LIMIT = 60000;
+  var RETRY_FIRST_MS = 1000;
+  var RETRY_MAX_MS = 60000;
+  // Answers that a later attempt may turn into a success: the statements wait.
+  var RETRYABLE = { 401: true, 403: true, 408: true, 425: true, 429: true };
+
+  // A JSON value kept in localStorage under `key`, or in memory when storage
+  // is disabled or full (then it lasts as long as the page).
+  function storedValue(key, empty) {
+    var memory = null;
+    return {
+      get: function () {
+        if (memory !== null) return clone(memory);
+        try {
+          var text = window.localStorage.getItem(key);
+          return text ? JSON.parse(text) : clone(empty);
+        } catch (e) {
+          return clone(empty);
+        }
+      },
+      set: function (value) {
+        var isEmpty = value === null || (Array.isArray(value) && !value.length);
+        try {
+          if (isEmpty) window.localStorage.removeItem(key);
+          else window.localStorage.setItem(key, JSON.stringify(value));
+          memory = null;
+        } catch (e) {
+          memory = clone(value === null ? empty : value);
+        }
+      }
+    };
+  }
+
+  // What identifies "the same module for the same learner and registration".
+  function storageKey(kind, endpoint, activityId, registration, agentParam) {
+    return "parcours:" + kind + ":" + [endpoint, activityId, registration || "", agentParam].join(" ");
+  }
 
   function xapiClient(endpoint, authorization) {
     var base = endpoint.charAt(endpoint.length - 1) === "/" ? endpoint : endpoint + "/";
-    var broken = false;
 
     function url(resource, params) {
       var query = Object.keys(params || {}).filter(function (k) { return params[k] !== undefined && params[k] !== null; })
@@ -694,43 +740,49 @@
       return base + resource + (query ? "?" + query : "");
     }
 
-    function request(method, resource, params, body, keepalive) {
+    // Resolves with the response whatever its status; rejects when the LRS is unreachable.
+    function exchange(method, resource, params, body) {
       var headers = { "X-Experience-API-Version": XAPI_VERSION, Authorization: authorization };
       if (body !== undefined) headers["Content-Type"] = "application/json";
       return fetch(url(resource, params), {
         method: method,
         headers: headers,
         body: body === undefined ? undefined : JSON.stringify(body),
-        keepalive: !!keepalive,
         credentials: "omit",
         cache: "no-store"
-      }).then(function (response) {
+      });
+    }
+
+    function request(method, resource, params, body) {
+      return exchange(method, resource, params, body).then(function (response) {
         if (response.status === 404 && method === "GET") return null;
-        if (!response.ok) {
-          broken = true;
-          throw new Error(method + " " + resource + ": HTTP " + response.status);
-        }
+        if (!response.ok) throw new Error(method + " " + resource + ": HTTP " + response.status);
         var type = response.headers.get("Content-Type") || "";
         if (method !== "GET") return null;
         return type.indexOf("json") >= 0 ? response.json() : response.text();
       });
     }
 
-    // Statements leave one request at a time, so that the LRS stores them in
-    // order; those that pile up meanwhile travel together in the next batch.
-    var waiting = [];
-    var busy = false;
-
-    function pump() {
-      if (busy || !waiting.length) return;
-      var batch = waiting;
-      waiting = [];
-      busy = true;
-      request("POST", "statements", null, batch, true).catch(function (e) { warn(e.message); })
-        .then(function () {
-          busy = false;
-          pump();
-        });
+    // The same request in the alternate syntax, as a beacon: it outlives the page
+    // and, being a plain form, goes cross-origin without a preflight. False when
+    // the browser would not take it (too big, or no sendBeacon).
+    function beacon(method, resource, params, body) {
+      var form = new URLSearchParams();
+      Object.keys(params || {}).forEach(function (k) {
+        if (params[k] !== undefined && params[k] !== null) form.append(k, params[k]);
+      });
+      form.append("Authorization", authorization);
+      form.append("X-Experience-API-Version", XAPI_VERSION);
+      if (body !== undefined) {
+        form.append("Content-Type", "application/json");
+        form.append("content", JSON.stringify(body));
+      }
+      if (!navigator.sendBeacon || form.toString().length > BEACON_LIMIT) return false;
+      try {
+        return navigator.sendBeacon(base + resource + "?method=" + method, form);
+      } catch (e) {
+        return false;
+      }
     }
 
     // A document that may not exist yet: the ids are listed first, so that an
@@ -745,20 +797,172 @@
       });
     }
 
+    return { exchange: exchange, request: request, beacon: beacon, optionalDocument: optionalDocument };
+  }
+
+  /* The statement queue: send(statements) as they are made, leave(statements)
+     when the page goes away, flush() when it is hidden; nothing after leave(). */
+  function statementQueue(client, outboxKey) {
+    var outbox = storedValue(outboxKey, []);
+    var busy = false;
+    var timer = null;
+    var delay = 0;
+    var oneByOne = false; // after a batch was refused, until one statement gets through
+    var closed = false;
+    var broken = false;
+
+    function remove(ids) {
+      var gone = {};
+      ids.forEach(function (id) { gone[id] = true; });
+      // Read again: another tab of the same module may have added to it meanwhile.
+      outbox.set(outbox.get().filter(function (s) { return !gone[s.id]; }));
+    }
+
+    function retryLater() {
+      broken = true;
+      delay = Math.min(RETRY_MAX_MS, delay ? delay * 2 : RETRY_FIRST_MS);
+      timer = window.setTimeout(function () {
+        timer = null;
+        pump();
+      }, delay);
+    }
+
+    function pump() {
+      if (busy || timer || closed) return;
+      var batch = outbox.get().slice(0, oneByOne ? 1 : BATCH_SIZE);
+      if (!batch.length) return;
+      busy = true;
+      var ids = batch.map(function (s) { return s.id; });
+      client.exchange("POST", "statements", null, batch).then(function (response) {
+        busy = false;
+        if (response.ok) {
+          remove(ids);
+          delay = 0;
+          oneByOne = false;
+        } else if (RETRYABLE[response.status] || response.status >= 500) {
+          warn("statements kept for later: HTTP " + response.status);
+          return retryLater();
+        } else if (batch.length > 1) {
+          oneByOne = true; // find the statement the LRS will never take
+        } else {
+          // Refused for what it is (400, 409): no later attempt can store it.
+          broken = true;
+          warn("statement refused by the LRS (HTTP " + response.status + "), dropped", batch[0]);
+          remove(ids);
+        }
+        pump();
+      }, function (error) {
+        busy = false;
+        warn("LRS unreachable, statements kept for later", error && error.message);
+        retryLater();
+      });
+    }
+
+    // Everything not yet confirmed, oldest first, in one beacon (an in-flight
+    // batch is repeated: the LRS stores a statement once, and the order holds
+    // whichever request it reads first). What does not fit waits for the next launch.
+    function beaconAll() {
+      var pending = outbox.get();
+      while (pending.length && !client.beacon("POST", "statements", null, pending)) {
+        pending = pending.slice(0, Math.floor(pending.length / 2));
+      }
+    }
+
     return {
-      request: request,
-      optionalDocument: optionalDocument,
+      // What an earlier launch could not deliver goes first.
+      start: pump,
       send: function (statements) {
-        waiting = waiting.concat(statements);
+        if (closed) {
+          warn("statement made after the session ended, not sent", statements);
+          return;
+        }
+        outbox.set(outbox.get().concat(statements));
         pump();
       },
-      // On exit nothing may wait for an answer: what is left goes at once.
-      sendNow: function (statements) {
-        var batch = waiting.concat(statements);
-        waiting = [];
-        return request("POST", "statements", null, batch, true).catch(function (e) { warn(e.message); });
+      flush: function () {
+        if (!closed && outbox.get().length) beaconAll();
+      },
+      leave: function (statements) {
+        if (closed) return;
+        if (statements && statements.length) outbox.set(outbox.get().concat(statements));
+        closed = true;
+        if (timer) window.clearTimeout(timer);
+        beaconAll();
       },
       broken: function () { return broken; }
+    };
+  }
+
+  /* The bookmark document (State API): the latest one is kept in localStorage
+     until the LRS has taken it, one PUT at a time, and carries `savedAt`, so
+     that at the next launch the newer of the local and the stored copy wins. */
+  function bookmarkKeeper(client, params, localKey) {
+    var local = storedValue(localKey, null);
+    var busy = false;
+    var next = null;
+    var broken = false;
+
+    function put(doc) {
+      busy = true;
+      client.request("PUT", "activities/state", params, doc).then(function () {
+        var kept = local.get();
+        if (kept && kept.savedAt === doc.savedAt) local.set(null);
+      }, function (e) {
+        broken = true;
+        warn("bookmark kept for later", e && e.message);
+      }).then(function () {
+        busy = false;
+        if (next) {
+          var doc2 = next;
+          next = null;
+          put(doc2);
+        }
+      });
+    }
+
+    return {
+      // The newer of the LRS's document and the one this browser could not deliver.
+      choose: function (stored) {
+        var kept = local.get();
+        var fromLrs = stored && typeof stored === "object" ? stored : null;
+        if (kept && (!fromLrs || !fromLrs.savedAt || String(fromLrs.savedAt) < String(kept.savedAt))) {
+          put(kept);
+          return kept;
+        }
+        if (kept) local.set(null);
+        return fromLrs || {};
+      },
+      save: function (snap) {
+        var doc = { suspend: snap.suspend, location: snap.location, savedAt: new Date().toISOString() };
+        local.set(doc);
+        if (busy) next = doc;
+        else put(doc);
+      },
+      // Page going away or hidden: the latest undelivered bookmark leaves in a beacon.
+      flush: function () {
+        var kept = local.get();
+        if (kept) client.beacon("PUT", "activities/state", params, kept);
+      },
+      broken: function () { return broken; }
+    };
+  }
+
+  // The transport of one launch: its client, statement queue and bookmark, kept
+  // in this browser per endpoint, module (or AU), registration and learner.
+  function xapiTransport(endpoint, authorization, activityId, registration, agentParam) {
+    var client = xapiClient(endpoint, authorization);
+    var state = { stateId: BOOKMARK_STATE, activityId: activityId, agent: agentParam, registration: registration };
+    var statements = statementQueue(client, storageKey("outbox", endpoint, activityId, registration, agentParam));
+    var bookmark = bookmarkKeeper(client, state, storageKey("bookmark", endpoint, activityId, registration, agentParam));
+    return {
+      client: client,
+      statements: statements,
+      bookmark: bookmark,
+      flush: function () {
+        statements.flush();
+        bookmark.flush();
+      },
+      broken: function () { return statements.broken() || bookmark.broken(); }
     };
   }
 
@@ -786,6 +990,14 @@
       definition.target = components(q.target);
     }
     return { objectType: "Activity", id: q.id, definition: definition };
+  }
+
+  // The activity of a page seen (experienced), the same for xAPI and cmi5: <module id>/pages/<key>.
+  function pageActivity(config, key) {
+    var page = config.pages.filter(function (p) { return p.key === key; })[0] || { key: key, title: key };
+    return { objectType: "Activity", id: config.module.id + "/pages/" + encodeURIComponent(key), definition: {
+      type: "http://activitystrea.ms/schema/1.0/page", name: languageMap(config, page.title)
+    } };
   }
 
   function clone(value) {
@@ -826,7 +1038,7 @@
   };
 
   function cmi5Reporter(config, params) {
-    var client = xapiClient(params.endpoint, "");
+    var transport = null; // once the fetch URL has given the session's token
     var actor = JSON.parse(params.actor);
     var agentParam = JSON.stringify(actor);
     var auId = params.activityId;
@@ -836,6 +1048,7 @@
     var judged = null; // the passed/failed statement of this session, sent at most once
     var pendingFailed = null;
     var reported = {};
+    var seenSent = {};
 
     function context(defined, moveOn) {
       var ctx = clone(launchData.contextTemplate || {});
@@ -867,10 +1080,11 @@
       return isoDuration(Date.now() - initializedAt);
     }
 
-    function saveBookmark(snap, keepalive) {
-      return client.request("PUT", "activities/state", {
-        stateId: BOOKMARK_STATE, activityId: auId, agent: agentParam, registration: params.registration
-      }, { suspend: snap.suspend, location: snap.location }, keepalive).catch(function (e) { warn(e.message); });
+    // A "cmi5 allowed" statement: the context template, the AU as parent, no cmi5 category.
+    function allowed(verbName, result, object) {
+      var s = statement(verbName, result, false, false, object);
+      s.context.contextActivities.parent = [{ objectType: "Activity", id: auId }];
+      transport.statements.send([s]);
     }
 
     function judge(snap) {
@@ -890,7 +1104,7 @@
         judged = "passed";
         reported.passed = true;
         pendingFailed = null;
-        client.send(s);
+        transport.statements.send([s]);
       } else {
         // A failure waits for the end of the session: the learner may still pass.
         pendingFailed = s;
@@ -900,7 +1114,7 @@
     function complete(snap) {
       if (!normal || !snap.completed || reported.completed) return;
       reported.completed = true;
-      client.send(statement("completed", { completion: true, duration: elapsed() }, true, true));
+      transport.statements.send([statement("completed", { completion: true, duration: elapsed() }, true, true)]);
     }
 
     return {
@@ -910,8 +1124,10 @@
           .then(function (r) { return r.json(); })
           .then(function (body) {
             if (!body || !body["auth-token"]) throw new Error("fetch URL: " + (body && body["error-text"] || "no auth-token"));
-            client = xapiClient(params.endpoint, "Basic " + body["auth-token"]);
-            return client.request("GET", "activities/state", {
+            transport = xapiTransport(params.endpoint, "Basic " + body["auth-token"], auId, params.registration, agentParam);
+            // What an earlier session of this registration could not deliver goes first.
+            transport.statements.start();
+            return transport.client.request("GET", "activities/state", {
               stateId: "LMS.LaunchData", activityId: auId, agent: agentParam, registration: params.registration
             });
           })
@@ -921,18 +1137,18 @@
             normal = (data.launchMode || "Normal") === "Normal";
             // cmi5 section 11: the AU reads the learner's preferences on startup.
             return Promise.all([
-              client.optionalDocument("agents/profile", { agent: agentParam }, "profileId", "cmi5LearnerPreferences")
+              transport.client.optionalDocument("agents/profile", { agent: agentParam }, "profileId", "cmi5LearnerPreferences")
                 .catch(function () { return null; }),
-              client.optionalDocument("activities/state", {
+              transport.client.optionalDocument("activities/state", {
                 activityId: auId, agent: agentParam, registration: params.registration
               }, "stateId", BOOKMARK_STATE).catch(function () { return null; })
             ]);
           })
           .then(function (docs) {
             applyLearnerPreferences(docs[0]);
-            var bookmark = docs[1] && typeof docs[1] === "object" ? docs[1] : {};
+            var bookmark = transport.bookmark.choose(docs[1]);
             initializedAt = Date.now();
-            client.send(statement("initialized", null, true, false));
+            transport.statements.send([statement("initialized", null, true, false)]);
             return {
               suspend: bookmark.suspend || "",
               location: bookmark.location || "",
@@ -943,23 +1159,26 @@
           });
       },
       progress: function (snap) {
+        if (snap.location && !seenSent[snap.location]) {
+          // cmi5 allowed (spec §9.1, sample scenario 12): a page seen, between initialized and
+          // terminated, with the context template and without the cmi5 category.
+          seenSent[snap.location] = true;
+          allowed("experienced", null, pageActivity(config, snap.location));
+        }
         complete(snap);
-        saveBookmark(snap, false);
+        transport.bookmark.save(snap);
       },
       interaction: function (rec) {
-        // cmi5 allowed: the context template, but not the cmi5 category.
-        var s = statement("answered", {
+        allowed("answered", {
           response: rec.response, success: rec.correct, duration: isoDuration(rec.latencyMs)
-        }, false, false, interactionActivity(config, rec.question));
-        s.context.contextActivities.parent = [{ objectType: "Activity", id: auId }];
-        client.send(s);
+        }, interactionActivity(config, rec.question));
       },
       result: function (snap) {
         complete(snap);
         judge(snap);
-        saveBookmark(snap, false);
+        transport.bookmark.save(snap);
       },
-      flush: function () {},
+      flush: function () { transport.flush(); },
       finish: function (snap) {
         var last = [];
         if (pendingFailed && !judged && !reported.passed) {
@@ -967,11 +1186,12 @@
           last.push(pendingFailed);
         }
         last.push(statement("terminated", { duration: elapsed() }, true, false));
-        saveBookmark(snap, true);
-        // Whatever is still queued goes first; the terminated statement is the last one.
-        client.sendNow(last);
+        transport.bookmark.save(snap);
+        // Whatever is still queued goes first; terminated is the last, and nothing follows it.
+        transport.statements.leave(last);
+        transport.bookmark.flush();
       },
-      broken: function () { return client.broken(); }
+      broken: function () { return transport ? transport.broken() : false; }
     };
   }
 
@@ -985,9 +1205,9 @@
   /* --- 7d. plain xAPI (Tin Can launch) --- */
 
   function xapiReporter(config, params) {
-    var client = xapiClient(params.endpoint, params.auth);
     var actor = normaliseActor(JSON.parse(params.actor));
     var agentParam = JSON.stringify(actor);
+    var transport = xapiTransport(params.endpoint, params.auth, config.module.id, params.registration, agentParam);
     var module = { objectType: "Activity", id: config.module.id, definition: {
       type: "http://adlnet.gov/expapi/activities/module",
       name: languageMap(config, config.module.title)
@@ -1019,43 +1239,32 @@
       return s;
     }
 
-    function saveBookmark(snap, keepalive) {
-      return client.request("PUT", "activities/state", {
-        stateId: BOOKMARK_STATE, activityId: config.module.id, agent: agentParam, registration: params.registration
-      }, { suspend: snap.suspend, location: snap.location }, keepalive).catch(function (e) { warn(e.message); });
-    }
-
-    function pageActivity(key) {
-      var page = config.pages.filter(function (p) { return p.key === key; })[0] || { key: key, title: key };
-      return { objectType: "Activity", id: config.module.id + "/pages/" + encodeURIComponent(key), definition: {
-        type: "http://activitystrea.ms/schema/1.0/page", name: languageMap(config, page.title)
-      } };
-    }
-
     function outcome(snap) {
       if (snap.completed && !reported.completed) {
         reported.completed = true;
-        client.send(statement("completed", module, { completion: true, duration: isoDuration(Date.now() - startedAt) }));
+        transport.statements.send([statement("completed", module, { completion: true, duration: isoDuration(Date.now() - startedAt) })]);
       }
       if (snap.success !== null && snap.scaled !== null && reported.judged !== snap.scaled) {
         reported.judged = snap.scaled;
-        client.send(statement(snap.success ? "passed" : "failed", module, {
+        transport.statements.send([statement(snap.success ? "passed" : "failed", module, {
           success: snap.success,
           score: { scaled: round(snap.scaled, 4), raw: Math.round(snap.scaled * 100), min: 0, max: 100 },
           duration: isoDuration(Date.now() - startedAt)
-        }));
+        })]);
       }
     }
 
     return {
       suspendLimit: 64000,
       start: function () {
-        return client.optionalDocument("activities/state", {
+        // What an earlier launch could not deliver goes first.
+        transport.statements.start();
+        return transport.client.optionalDocument("activities/state", {
           activityId: config.module.id, agent: agentParam, registration: params.registration
         }, "stateId", BOOKMARK_STATE).catch(function () { return null; }).then(function (doc) {
           startedAt = Date.now();
-          client.send(statement("initialized", module));
-          var bookmark = doc && typeof doc === "object" ? doc : {};
+          transport.statements.send([statement("initialized", module)]);
+          var bookmark = transport.bookmark.choose(doc);
           return {
             suspend: bookmark.suspend || "", location: bookmark.location || "", mastery: null,
             restoreReported: function (r) { reported = r || {}; }
@@ -1065,29 +1274,30 @@
       progress: function (snap) {
         if (!seenSent[snap.location]) {
           seenSent[snap.location] = true;
-          client.send(statement("experienced", pageActivity(snap.location)));
+          transport.statements.send([statement("experienced", pageActivity(config, snap.location))]);
         }
         outcome(snap);
-        saveBookmark(snap, false);
+        transport.bookmark.save(snap);
       },
       interaction: function (rec) {
         var s = statement("answered", interactionActivity(config, rec.question), {
           response: rec.response, success: rec.correct, duration: isoDuration(rec.latencyMs)
         });
-        client.send(s);
+        transport.statements.send([s]);
       },
       result: function (snap) {
         outcome(snap);
-        saveBookmark(snap, false);
+        transport.bookmark.save(snap);
       },
-      flush: function () {},
+      flush: function () { transport.flush(); },
       finish: function (snap) {
-        saveBookmark(snap, true);
-        client.sendNow([statement(snap.finished ? "terminated" : "suspended", module, {
+        transport.bookmark.save(snap);
+        transport.statements.leave([statement(snap.finished ? "terminated" : "suspended", module, {
           duration: isoDuration(Date.now() - startedAt)
         })]);
+        transport.bookmark.flush();
       },
-      broken: function () { return client.broken(); }
+      broken: function () { return transport.broken(); }
     };
   }
 
@@ -1166,6 +1376,10 @@
     this.progressNode = document.querySelector(".pc-progress");
     this.previousButton = document.querySelector('.pc-nav [data-action="previous"]');
     this.nextButton = document.querySelector('.pc-nav [data-action="next"]');
+    this.progressBar = document.querySelector(".pc-header .pc-progress-bar");
+    this.tocLinks = document.querySelectorAll("[data-page-link]");
+    // web format: the modules before and after this one (an LMS does this elsewhere)
+    this.navigation = config.navigation || null;
     this.mastery = typeof config.module.masteryScore === "number" ? config.module.masteryScore : null;
     this.progress = { current: this.pageKeys[0], seen: [], answers: {}, best: null, attempts: 0, reported: {} };
     this.startedAt = Date.now();
@@ -1232,9 +1446,13 @@
     if (this.progress.seen.indexOf(key) < 0) this.progress.seen.push(key);
     var i = this.index();
     var total = this.pageKeys.length;
-    if (this.previousButton) this.previousButton.disabled = i === 0;
-    if (this.nextButton) this.nextButton.disabled = i === total - 1;
+    var nav = this.navigation || {};
+    this.labelButton(this.previousButton, i === 0 && nav.previous, "previous", "previous_module");
+    this.labelButton(this.nextButton, i === total - 1 && nav.next, "next", "next_module");
+    if (this.previousButton) this.previousButton.disabled = i === 0 && !nav.previous;
+    if (this.nextButton) this.nextButton.disabled = i === total - 1 && !nav.next;
     this.showProgress();
+    this.showContents();
     var page = this.pages[i];
     if (page && page.title && this.config.module.title) document.title = page.title + " – " + this.config.module.title;
     if (this.quiz && key === this.quiz.key) this.quizShownAt = Date.now();
@@ -1253,10 +1471,44 @@
     var line = this.text("progress", { current: this.index() + 1, total: this.pageKeys.length });
     if (this.snapshot().completed) line += " – " + this.text("completed");
     this.progressNode.textContent = line;
+    if (this.progressBar) this.progressBar.value = this.progress.seen.length;
+  };
+
+  // On the first or last page, Précédent/Suivant name the module they lead to.
+  Module.prototype.labelButton = function (button, otherModule, plain, across) {
+    if (!button) return;
+    button.textContent = otherModule ? this.text(across, { title: otherModule.title }) : this.text(plain);
+  };
+
+  // The table of contents marks the current page and the pages already seen.
+  Module.prototype.showContents = function () {
+    var p = this.progress;
+    var seenMark = this.text("page_seen");
+    for (var i = 0; i < this.tocLinks.length; i++) {
+      var link = this.tocLinks[i];
+      var key = link.getAttribute("data-page-link");
+      if (key === p.current) link.setAttribute("aria-current", "page");
+      else link.removeAttribute("aria-current");
+      var seen = p.seen.indexOf(key) >= 0;
+      var mark = link.querySelector(".pc-seen-mark");
+      if (seen && !mark) {
+        mark = document.createElement("span");
+        mark.className = "pc-seen-mark";
+        mark.textContent = " " + seenMark;
+        link.appendChild(mark);
+      }
+    }
   };
 
   Module.prototype.go = function (step) {
     var target = this.index() + step;
+    var nav = this.navigation || {};
+    var across = target < 0 ? nav.previous : target >= this.pageKeys.length ? nav.next : null;
+    if (across) {
+      this.navigated = true;
+      window.location.href = across.url;
+      return;
+    }
     if (target < 0 || target >= this.pageKeys.length) return;
     this.navigated = true;
     this.show(this.pageKeys[target], true);
@@ -1266,6 +1518,13 @@
     var self = this;
     if (this.previousButton) this.previousButton.addEventListener("click", function () { self.go(-1); });
     if (this.nextButton) this.nextButton.addEventListener("click", function () { self.go(1); });
+    for (var i = 0; i < this.tocLinks.length; i++) {
+      this.tocLinks[i].addEventListener("click", function (event) {
+        event.preventDefault();
+        self.navigated = true;
+        self.show(this.getAttribute("data-page-link"), true);
+      });
+    }
     // Arrow keys turn pages only while the focus rests on the page heading or
     // on nothing, so that they never steal keys from form controls or media.
     document.addEventListener("keydown", function (event) {
@@ -1467,9 +1726,9 @@
     button.setAttribute("data-action", "exit");
     button.textContent = this.text("exit");
     button.addEventListener("click", function () {
+      // exit() hands the last statements to a beacon at once: nothing to wait for.
       self.exit();
-      // Give the keepalive requests a moment to leave before the page goes.
-      window.setTimeout(function () { window.location.href = returnURL; }, 150);
+      window.location.href = returnURL;
     });
     nav.appendChild(button);
   };
@@ -1512,9 +1771,9 @@
 
   Module.prototype.bindLifecycle = function () {
     var self = this;
+    // pagehide fires wherever unload does (and unload listeners keep pages out of the back-forward cache).
     window.addEventListener("pagehide", function () { self.exit(); });
-    window.addEventListener("unload", function () { self.exit(); });
-    // Mobile browsers may discard a hidden page without pagehide: save first.
+    // Mobile browsers may discard a hidden page without pagehide: what is pending leaves now.
     document.addEventListener("visibilitychange", function () {
       if (document.visibilityState === "hidden" && !self.finished) self.report("flush");
     });
@@ -1536,7 +1795,41 @@
    * 9. Start                                                             *
    * ------------------------------------------------------------------ */
 
+  /* --- 8z. the course home (web format): each module's progress, from this browser's storage --- */
+
+  function courseHome(home) {
+    var text = makeStrings({ strings: home.strings || {}, language: document.documentElement.lang });
+    (home.modules || []).forEach(function (m) {
+      var saved = null;
+      try {
+        saved = JSON.parse(window.localStorage.getItem("parcours:" + m.id) || "null");
+      } catch (e) {
+        saved = null;
+      }
+      var progress = decodeProgress(saved && saved.suspend, m.pages);
+      var seen = progress ? progress.seen.length : 0;
+      var judged = progress && progress.best !== null;
+      var passed = judged && (typeof m.masteryScore === "number" ? progress.best >= m.masteryScore - 1e-9 : true);
+      var done = m.completion === "quiz" ? passed : seen === m.pages.length;
+      var line = document.querySelector('[data-module-progress="' + m.key + '"]');
+      var bar = document.querySelector('[data-module-bar="' + m.key + '"]');
+      if (line) {
+        line.textContent = done ? text("module_done") : seen ? text("module_progress", { seen: seen, total: m.pages.length }) : text("module_not_started");
+      }
+      if (bar) bar.value = seen;
+    });
+  }
+
   function boot() {
+    var home = document.getElementById("pc-home");
+    if (home) {
+      try {
+        courseHome(JSON.parse(home.textContent));
+      } catch (e) {
+        warn("course home", e && e.message);
+      }
+      return;
+    }
     var node = document.getElementById("pc-config");
     var config;
     try {

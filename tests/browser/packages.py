@@ -20,7 +20,7 @@ RUNTIME_DIR = ROOT / "packager" / "runtime"
 SAMPLE_COURSES = ROOT / "samples" / "courses"
 
 # The sample courses the tests build, and the hand-made module.
-SOURCES = ("fixture", "numerique-responsable", "minimal")
+SOURCES = ("fixture", "numerique-responsable", "minimal", "accueil-handicap")
 
 
 @dataclass(frozen=True)

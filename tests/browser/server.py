@@ -144,15 +144,28 @@ class _Handler(BaseHTTPRequestHandler):
             lrs.used_fetch.add(fetch_id)
         self._json(200, {"auth-token": token})
 
+    def _alternate(self, query: dict[str, str]) -> tuple[str, dict[str, str], dict[str, str], bytes]:
+        """xAPI 1.0.3 alternate request syntax (what a beacon sends): the method in the
+        query string, headers, parameters and `content` in a form body."""
+        form = {k: v[0] for k, v in parse_qs(self._body().decode("utf-8"), keep_blank_values=True).items()}
+        headers = {name: form.pop(name) for name in ("Authorization", "X-Experience-API-Version", "Content-Type")
+                   if name in form}
+        content = form.pop("content", "").encode("utf-8")
+        return query["method"].upper(), headers, form, content
+
     def _xapi(self, resource: str, query: dict[str, str]) -> None:
         lrs = self.server.lrs
-        if self.headers.get("Authorization") not in lrs.credentials:
+        if self.command == "POST" and "method" in query:
+            self.command, headers, query, body = self._alternate(query)
+        else:
+            headers = {name: self.headers.get(name, "") for name in ("Authorization", "X-Experience-API-Version")}
+            body = self._body()
+        if headers.get("Authorization") not in lrs.credentials:
             self._json(401, {"error": "unknown credentials"})
             return
-        if not self.headers.get("X-Experience-API-Version", "").startswith("1.0"):
+        if not headers.get("X-Experience-API-Version", "").startswith("1.0"):
             self._json(400, {"error": "X-Experience-API-Version header missing"})
             return
-        body = self._body()
         if resource == "statements" and self.command == "POST":
             try:
                 data = json.loads(body)
@@ -161,8 +174,12 @@ class _Handler(BaseHTTPRequestHandler):
                 return
             batch = data if isinstance(data, list) else [data]
             with lrs.lock:
+                known = {s["id"] for s in lrs.statements}
                 for statement in batch:
                     statement.setdefault("id", str(uuid.uuid4()))
+                    if statement["id"] in known:
+                        continue  # as an LRS does: one statement per id (the runtime may send one twice)
+                    known.add(statement["id"])
                     statement["stored"] = _now()
                     lrs.statements.append(statement)
             self._json(200, [s["id"] for s in batch])

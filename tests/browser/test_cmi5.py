@@ -70,6 +70,14 @@ def test_session_satisfies_the_cmi5_rules(source: str, run: str, lrs: Lrs, page:
             assert definition["correctResponsesPattern"]
             assert s["result"]["success"] is (run == "right")
             assert isinstance(s["result"]["response"], str) and s["result"]["response"]
+        # one cmi5 allowed "experienced" a page seen, in order, under the AU (the xapi format's page ids)
+        experienced = [s for s in session_statements(statements, session) if verb_name(s) == "experienced"]
+        module_id = config["module"]["id"]
+        assert [s["object"]["id"] for s in experienced] == [f"{module_id}/pages/{p['key']}" for p in config["pages"]]
+        for s in experienced:
+            assert s["context"]["contextActivities"]["parent"] == [{"objectType": "Activity", "id": au.id}]
+            assert s["object"]["definition"]["type"] == "http://activitystrea.ms/schema/1.0/page"
+            assert "result" not in s
 
 
 def test_second_session_resumes_and_repeats_no_completion(lrs: Lrs, page: Page, server: LiveServer,

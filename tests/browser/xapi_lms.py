@@ -82,10 +82,24 @@ class ProjectLrs:
         with write_transaction(self._engine) as connection:
             _, secret = create_credential(connection, key="lms", scopes=["all"], name="LMS de test")
         self.lms_auth = "Basic " + _basic("lms", secret)
-        self._httpd = make_server("127.0.0.1", 0, self.app, threaded=True, request_handler=QuietHandler)
+        self._serve = lambda port: make_server("127.0.0.1", port, self.app, threaded=True,
+                                               request_handler=QuietHandler)
+        self._httpd = self._serve(0)
         self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
         self._thread.start()
         self.endpoint = f"http://127.0.0.1:{self._httpd.server_port}/xapi/"
+
+    def go_offline(self) -> None:
+        """Stop answering (connections are refused) until come_back(); the database stays."""
+        self._httpd.shutdown()
+        self._thread.join(timeout=5)
+        self._httpd.server_close()
+
+    def come_back(self) -> None:
+        """Serve the same database on the same port again."""
+        self._httpd = self._serve(int(self.endpoint.split(":")[2].split("/")[0]))
+        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+        self._thread.start()
 
     def session_token(self) -> str:
         """A credential for one AU session, with the scopes an AU needs."""
@@ -172,14 +186,17 @@ def _now() -> str:
 
 def launch_cmi5(server: LiveServer, lrs: Lrs, au: AuInfo, registration: str | None = None,
                 actor: dict[str, Any] | None = None, launch_mode: str = "Normal",
-                return_url: str | None = None) -> Cmi5Session:
-    """What a cmi5 LMS does before opening an AU: LMS.LaunchData, launched, a one-time fetch URL."""
+                return_url: str | None = None, extensions: dict[str, Any] | None = None) -> Cmi5Session:
+    """What a cmi5 LMS does before opening an AU: LMS.LaunchData, launched, a one-time fetch URL.
+
+    `extensions`: more context extensions the LMS puts in the context template and in launched
+    (such as the learner's administration)."""
     registration = registration or str(uuid.uuid4())
     actor = actor or {"objectType": "Agent", "name": "Camille Martin",
                       "account": {"homePage": "https://lms.parcours.test", "name": "camille.martin"}}
     session_id = str(uuid.uuid4())
     template = {"contextActivities": {"grouping": [{"objectType": "Activity", "id": au.id}]},
-                "extensions": {SESSION_ID: session_id}}
+                "extensions": {SESSION_ID: session_id, **(extensions or {})}}
     launch_data: dict[str, Any] = {"contextTemplate": template, "launchMode": launch_mode,
                                    "launchMethod": "AnyWindow", "moveOn": au.move_on}
     if au.mastery is not None:
@@ -192,9 +209,10 @@ def launch_cmi5(server: LiveServer, lrs: Lrs, au: AuInfo, registration: str | No
     assert status == 204, f"PUT LMS.LaunchData: {status} {body}"
 
     au_url = f"{server.base}/pkg/{au.url}"
-    extensions = {SESSION_ID: session_id, LAUNCH_MODE: launch_mode, LAUNCH_URL: au_url, MOVEON: au.move_on}
+    launched_extensions = {SESSION_ID: session_id, LAUNCH_MODE: launch_mode, LAUNCH_URL: au_url,
+                           MOVEON: au.move_on, **(extensions or {})}
     if au.mastery is not None:
-        extensions[MASTERY] = au.mastery
+        launched_extensions[MASTERY] = au.mastery
     launched_at = _now()
     launched = {
         "id": str(uuid.uuid4()), "timestamp": launched_at, "actor": actor,
@@ -203,7 +221,7 @@ def launch_cmi5(server: LiveServer, lrs: Lrs, au: AuInfo, registration: str | No
         "context": {"registration": registration,
                     "contextActivities": {"grouping": [{"objectType": "Activity", "id": au.id}],
                                           "category": [{"objectType": "Activity", "id": CMI5_CATEGORY}]},
-                    "extensions": extensions},
+                    "extensions": launched_extensions},
     }
     status, body = http_json("POST", lrs.endpoint + "statements", lrs.lms_auth, launched)
     assert status == 200, f"POST launched: {status} {body}"

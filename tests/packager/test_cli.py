@@ -32,9 +32,14 @@ def test_build_several_formats(samples: Path, tmp_path: Path) -> None:
     result = _parcours("build", str(samples / "minimal"), "--format", "scorm12,scorm2004,cmi5,xapi,web",
                        "--out", str(tmp_path), "--lang", "en")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.count("package written:") == 5
+    assert result.stdout.count("package written:") == 6
     assert {p.name for p in tmp_path.iterdir()} == {
-        "minimal-scorm12.zip", "minimal-scorm2004.zip", "minimal-cmi5.zip", "minimal-xapi.zip", "minimal-web"}
+        "minimal-scorm12.zip", "minimal-scorm2004.zip", "minimal-cmi5.zip", "minimal-xapi.zip", "minimal-web",
+        "minimal-web.zip"}
+    with zipfile.ZipFile(tmp_path / "minimal-web.zip") as archive:  # the preview site, zipped to publish
+        names = archive.namelist()
+    assert names == sorted(p.relative_to(tmp_path / "minimal-web").as_posix()
+                           for p in (tmp_path / "minimal-web").rglob("*") if p.is_file() and p.name != ".parcours-web")
 
 
 def test_course_errors_exit_1_with_file_and_line(write_course: CourseWriter, tmp_path: Path) -> None:

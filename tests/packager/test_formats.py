@@ -106,11 +106,21 @@ def test_tincan_lists_course_and_launchable_modules(built_sample: dict[str, Path
 
 
 def test_rebuild_is_byte_identical(sample_course: Path, tmp_path: Path) -> None:
-    formats = ["scorm12", "scorm2004", "cmi5", "xapi"]
+    formats = ["scorm12", "scorm2004", "cmi5", "xapi", "web"]
     first = build_packages(sample_course, formats, tmp_path / "a")
     second = build_packages(sample_course, formats, tmp_path / "b")
     for one, two in zip(first, second):
+        if one.format == "web":
+            files = sorted(p.relative_to(one.path) for p in one.path.rglob("*") if p.is_file())
+            assert files == sorted(p.relative_to(two.path) for p in two.path.rglob("*") if p.is_file())
+            assert Path("parcours-course.json") in files
+            for name in files:
+                assert (one.path / name).read_bytes() == (two.path / name).read_bytes(), name
+            assert one.archive.read_bytes() == two.archive.read_bytes()
+            continue
         assert one.path.read_bytes() == two.path.read_bytes(), one.format
+        with zipfile.ZipFile(one.path) as archive:
+            assert "parcours-course.json" in archive.namelist(), one.format
 
 
 def test_zip_entries_are_normalised(built_sample: dict[str, Path]) -> None:

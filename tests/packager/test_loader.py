@@ -69,6 +69,8 @@ COURSE_MISTAKES = [
     ("title: Cours de test", "title: Cours\nmastery_score: 1.5", "course.yaml:3: mastery_score: doit être compris entre 0 et 1"),
     ("title: Cours de test", "title: Cours\nversion: 1.0", "course.yaml:3: version: version attendue"),
     ("title: Cours de test", "title: Cours\ncolor: red", "course.yaml:3: color: champ inconnu"),
+    ("title: Cours de test", "title: Cours\naccessibility:\n  date: 2026-02-30", "course.yaml:4: accessibility.date: « 2026-02-30 » n'est pas une date"),
+    ("title: Cours de test", "title: Cours\naccessibility: {}", "course.yaml:3: accessibility.date: champ obligatoire manquant"),
     ("title: Cours de test\n", "", "course.yaml:1: title: champ obligatoire manquant"),
     ("      - pages/intro.md", "      - pages/absente.md", "course.yaml:7: modules[0].pages[0]: fichier de page pages/absente.md introuvable"),
     ("      - pages/intro.md", "      - ../dehors.md", "course.yaml:7: modules[0].pages[0]: le chemin ../dehors.md sort du dossier du cours"),
@@ -93,7 +95,7 @@ def test_duplicate_module_key(write_course: CourseWriter) -> None:
 
 def test_yaml_syntax_error_has_its_line(write_course: CourseWriter) -> None:
     errors = _errors(write_course({"course.yaml": "id: a\ntitle: [oops\n", "pages/intro.md": MINIMAL_PAGE}))
-    assert len(errors) == 1 and errors[0].startswith("course.yaml:3: YAML invalide")
+    assert errors == ["course.yaml:2: YAML invalide : « ] » manquant pour fermer la liste ouverte ici"]
 
 
 def test_all_errors_at_once_across_files(write_course: CourseWriter) -> None:
@@ -167,16 +169,16 @@ QUIZ_MISTAKES = [
      "quiz/q.yaml:4: questions[0].choices: question à réponse unique avec plusieurs réponses correctes"),
     ("questions:\n  - type: numeric\n    text: Q\n    min: 3\n", "quiz/q.yaml:2: questions[0].max: indiquez answer"),
     ("questions:\n  - type: numeric\n    text: Q\n    min: 5\n    max: 3\n", "quiz/q.yaml:4: questions[0].min: min doit être inférieur"),
-    ("questions:\n  - type: true-false\n    text: Q\n    answer: oui\n", "quiz/q.yaml:4: questions[0].answer: true ou false attendu"),
+    ("questions:\n  - type: true-false\n    text: Q\n    answer: oui\n", "quiz/q.yaml:4: questions[0].answer: vrai ou faux attendu (true ou false)"),
     ("questions:\n  - type: fill-in\n    text: Q\n", "quiz/q.yaml:2: questions[0].answers: champ obligatoire manquant"),
     ("questions:\n  - type: matching\n    text: Q\n    source: [{id: a, text: A}]\n    target: [{id: x, text: X}]\n    answer: {a: y}\n",
      "quiz/q.yaml:6: questions[0].answer.a: identifiant « y » inconnu"),
     ("questions:\n  - type: sequencing\n    text: Q\n    items: [{id: a, text: A}, {id: b, text: B}]\n    answer: [a, c]\n",
-     "quiz/q.yaml:5: questions[0].answer: answer doit citer chaque élément une fois"),
+     "quiz/q.yaml:5: questions[0].answer[1]: « c » n'est pas un élément de items ; éléments : a, b"),
     ("questions:\n  - {type: true-false, text: Q, answer: true, key: q}\n  - {type: true-false, text: R, answer: true, key: q}\n",
      "quiz/q.yaml:3: questions[1].key: clé « q » déjà utilisée"),
     ("questions:\n  - type: true-false\n    text: Q\n    answer: true\n    weight: 0\n", "quiz/q.yaml:5: questions[0].weight: doit être strictement positif"),
-    ("questions: [oops\n", "quiz/q.yaml:2: YAML invalide"),
+    ("questions: [oops\n", "quiz/q.yaml:1: YAML invalide : « ] » manquant pour fermer la liste ouverte ici"),
 ]
 
 

@@ -88,6 +88,13 @@ def test_unreadable_input_exits_2(tmp_path: Path, content: str | None, needle: s
     assert needle in result.stdout
 
 
+def test_missing_file_is_not_summed_up_as_zero_errors(tmp_path: Path) -> None:
+    result = parcours(str(tmp_path / "absent.zip"))
+    assert result.returncode == 2
+    assert result.stdout == (f"illisible: {tmp_path / 'absent.zip'} : fichier introuvable\n"
+                             "1 fichier(s) illisible(s) : rien n'a été vérifié\n")
+
+
 def test_broken_json_line_exits_2_and_still_checks_the_rest(tmp_path: Path) -> None:
     result = parcours(write(tmp_path / "s.ndjson", json.dumps(INVALID) + "\n{pas du json\n"), "--lang", "en")
     assert result.returncode == 2

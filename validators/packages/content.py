@@ -203,7 +203,10 @@ class _PageParser(HTMLParser):
         if "style" in attributes:
             for element, url, ref_line in _css_references(attributes["style"], line):
                 self.references.append((tag, "style", url, ref_line))
+        licence = tag == "a" and "license" in attributes.get("rel", "").lower().split()
         for attribute, value in attributes.items():
+            if licence and attribute == "href":
+                continue  # the licence a package declares is metadata, not a link out of the course
             if (tag, attribute) in _FETCHED or (tag, attribute) in _FOLLOWED:
                 self.references.append((tag, attribute, value, line))
             elif tag == "link" and attribute == "href":

@@ -20,6 +20,7 @@ from validators.packages.zipsafety import DEFAULT_LIMITS, ZipLimits, open_zip
 ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
 ZIP_SUFFIXES = (".zip", ".pif")
 STANDALONE_LIMIT = 32 * 1024 * 1024
+WEB_INDEX = "index.html"
 
 
 def validate_package(path: str | Path, target: str = "moodle", *, limits: ZipLimits = DEFAULT_LIMITS) -> PackageReport:
@@ -82,7 +83,7 @@ def _validate_folder(location: Path, target: str) -> PackageReport:
         raise _unreadable(location, error) from error
     report = PackageReport(str(location), "zip", target)
     report.findings += [finding("PACKAGE-SYMLINK", file=name, name=name) for name in source.symlinks]
-    _validate_source(report, source)
+    _validate_source(report, source, folder=True)
     report.sort()
     return report
 
@@ -137,9 +138,17 @@ def _validate_standalone(location: Path, target: str) -> PackageReport:
     return report
 
 
-def _validate_source(report: PackageReport, source: PackageSource) -> None:
-    """Detection, the descriptor's rules, then the content, for a zip or a folder."""
+def _validate_source(report: PackageReport, source: PackageSource, folder: bool = False) -> None:
+    """Detection, the descriptor's rules, then the content, for a zip or a folder.
+
+    A folder with no descriptor but an `index.html` is a static web site (such as
+    `parcours build --format web` writes): its pages are checked, its index is the entry point.
+    """
     descriptor: Descriptor = find_descriptor(source)
+    if folder and descriptor.name is None and descriptor.kind == "zip" and source.has(WEB_INDEX):
+        report.kind = "web"
+        report.findings += content.check_content(source, {WEB_INDEX} | _web_pages(source))
+        return
     report.kind = descriptor.kind
     report.findings += descriptor.findings
     entry_points: set[str] | None = None
@@ -240,3 +249,8 @@ def _metadata_base(element: etree._Element) -> str:
         if local_name(ancestor) in ("manifest", "resources", "resource"):
             bases.append(ancestor.get(XML_BASE))
     return join_base(*reversed(bases))
+
+
+def _web_pages(source: PackageSource) -> set[str]:
+    """The pages a web site's learner reaches: every HTML file of the site."""
+    return {name for name in source.names() if name.lower().endswith((".html", ".htm"))}

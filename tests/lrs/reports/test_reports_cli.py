@@ -43,7 +43,7 @@ def test_report_commands_in_three_formats(loaded):
     assert len(rows) == expected["learners"]
     assert sum(row["completed"] == "true" for row in rows) == expected["completed"]
     assert list(rows[0]) == ["learner", "name", "group", "first_launch", "last_activity", "completed",
-                             "completed_at", "success"]
+                             "completed_at", "progress", "success"]
     scores = json.loads(run("report", "scores", "--course", COURSE, "--format", "json", "--database", url).stdout)
     best = sorted(row["best_score"] for row in scores["rows"] if row["best_score"] is not None)
     assert len(best) == sum(expected["bins"])
@@ -80,6 +80,32 @@ def test_export_ndjson_and_csv(loaded, tmp_path):
     row = next(r for r in rows if r["id"] == scored["id"])
     assert float(row["result.score.scaled"]) == scored["result"]["score"]["scaled"]
     assert row["actor.mbox"] == scored["actor"]["mbox"]
+
+
+def _related(statement: dict) -> set[str]:
+    """The object's id and the parent and grouping ids: where a course may be named."""
+    activities = statement.get("context", {}).get("contextActivities", {})
+    ids = {statement["object"].get("id")}
+    for relation in ("parent", "grouping"):
+        value = activities.get(relation, [])
+        ids.update(item["id"] for item in (value if isinstance(value, list) else [value]))
+    return ids
+
+
+def test_export_selects_one_course_and_a_timestamp_range(loaded):
+    _app, url, statements = loaded
+    out = run("export", "statements", "--course", COURSE, "--database", url).stdout_bytes
+    got = {orjson.loads(line)["id"] for line in out.splitlines()}
+    expected = {s["id"] for s in statements if COURSE in _related(s)}
+    assert expected and got == expected
+    moments = sorted(s["timestamp"] for s in statements)
+    since, until = moments[len(moments) // 4], moments[len(moments) // 2]
+    out = run("export", "statements", "--timestamp-since", since, "--timestamp-until", until,
+              "--database", url).stdout_bytes
+    got = {orjson.loads(line)["id"] for line in out.splitlines()}
+    assert got == {s["id"] for s in statements if since <= s["timestamp"] <= until}
+    result = run("export", "statements", "--timestamp-since", "hier", "--database", url, ok=False)
+    assert result.exit_code != 0 and "timestamp-since" in result.output
 
 
 def test_export_leaves_voided_statements_out_unless_asked(loaded):

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.validators.packages.builders import PAGE, edit, scorm12, write_zip
+from tests.validators.packages.builders import PAGE, edit, scorm12, write_folder, write_zip
 from validators.packages import validate_package
 
 P = "index.html"
@@ -107,3 +107,24 @@ def test_external_resource_names_the_host(tmp_path: Path) -> None:
     report = validate_package(write_zip(tmp_path / "p.zip", files))
     finding = next(f for f in report.findings if f.code == "CONTENT-EXTERNAL-RESOURCE")
     assert "cdn.example.com" in finding.message_fr and finding.line == 4
+
+
+def test_licence_link_is_not_an_external_link(tmp_path: Path) -> None:
+    markup = '<p><a href="https://www.etalab.gouv.fr/licence-ouverte-open-licence/" rel="license">Licence</a></p>'
+    report = validate_package(write_zip(tmp_path / "p.zip", edit(scorm12(), P, "<p>Bonjour</p>", markup)))
+    assert "CONTENT-EXTERNAL-LINK" not in report.codes()
+    other = '<p><a href="https://www.etalab.gouv.fr/autre/">Autre</a></p>'
+    report = validate_package(write_zip(tmp_path / "q.zip", edit(scorm12(), P, "<p>Bonjour</p>", other)))
+    assert "CONTENT-EXTERNAL-LINK" in report.codes()
+
+
+def test_folder_with_index_and_no_descriptor_is_a_web_site(tmp_path: Path) -> None:
+    files = {name: data for name, data in scorm12().items() if name != "imsmanifest.xml"}
+    report = validate_package(write_folder(tmp_path / "site", files))
+    assert report.kind == "web" and report.ok and "PACKAGE-NO-MANIFEST" not in report.codes()
+    broken = edit(files, P, 'src="image.png"', 'src="absente.png"')
+    report = validate_package(write_folder(tmp_path / "broken", broken))
+    assert [(f.code, f.file, f.severity) for f in report.findings if f.code == "CONTENT-REF-MISSING"] == [
+        ("CONTENT-REF-MISSING", "index.html", "error")]
+    zipped = validate_package(write_zip(tmp_path / "site.zip", files))
+    assert "PACKAGE-NO-MANIFEST" in zipped.codes()  # an LMS still refuses such a zip

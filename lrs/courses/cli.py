@@ -1,0 +1,115 @@
+"""`parcours publish` and `parcours unpublish`: thin shells over `lrs.courses.publish`.
+
+Exit status: 0 when every package is published, 1 when one is refused (the others
+are still published), 2 for a usage error (click's own).
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import click
+import orjson
+
+from lrs.cli import _database_option, _engine, _lang_option, _say
+
+
+def _format_option(function):  # type: ignore[no-untyped-def]
+    return click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
+                        show_default=True, help="Sortie / output: text, json.")(function)
+
+
+def _store(config):  # type: ignore[no-untyped-def]
+    from lrs.courses.blobs import BlobStore, blob_directory
+
+    return BlobStore(blob_directory(config))
+
+
+@click.command()
+@click.argument("packages", nargs=-1, required=True, type=click.Path(exists=True))
+@_database_option
+@_format_option
+@_lang_option
+def publish(packages: tuple[str, ...], database_url: str | None, output_format: str, lang: str) -> None:
+    """Publie des paquets dans le catalogue du LRS. / Publishes packages to the LRS catalogue.
+
+    PACKAGES are zips (SCORM 1.2, SCORM 2004, cmi5, xAPI, web) or a `web` build folder.
+    """
+    from lrs.courses.publish import PackageRefused, publish_file
+
+    config, engine = _engine(database_url, lang)
+    store = _store(config)
+    results: list[dict[str, Any]] = []
+    refused = False
+    for package in packages:
+        try:
+            publication = publish_file(engine, store, package, max_bytes=config.max_package_bytes)
+        except PackageRefused as error:
+            refused = True
+            results.append({"package": package, "refused": [item.to_dict(lang) for item in error.findings]})
+            if output_format == "text":
+                click.echo(_say(lang, f"{package} : refusé, rien n'est enregistré", f"{package}: refused, nothing stored"),
+                           err=True)
+                for item in error.findings:
+                    where = item.where()
+                    click.echo(f"  {item.code} {where + ' ' if where else ''}{item.message(lang)}", err=True)
+            continue
+        results.append({"package": package, "published": publication.to_dict()})
+        if output_format == "text":
+            click.echo(_say(
+                lang,
+                f"{package} : publié {publication.iri} version {publication.version or '-'} "
+                f"({publication.format}, {_status(publication.status, lang)}) ; formats : "
+                f"{', '.join(publication.formats)} ; {publication.module_count} module(s)",
+                f"{package}: published {publication.iri} version {publication.version or '-'} "
+                f"({publication.format}, {_status(publication.status, lang)}); formats: "
+                f"{', '.join(publication.formats)}; {publication.module_count} module(s)",
+            ))
+    if output_format == "json":
+        click.echo(orjson.dumps(results, option=orjson.OPT_INDENT_2).decode())
+    if refused:
+        sys.exit(1)
+
+
+_STATUS_FR = {"created": "nouveau", "added": "format ajouté", "replaced": "remplacé", "unchanged": "inchangé"}
+_STATUS_EN = {"created": "new", "added": "format added", "replaced": "replaced", "unchanged": "unchanged"}
+
+
+def _status(status: str, lang: str) -> str:
+    return (_STATUS_EN if lang == "en" else _STATUS_FR).get(status, status)
+
+
+@click.command()
+@click.argument("course")
+@click.option("--version", "version", default=None, help="Une seule version (défaut : toutes) / one version (default: all).")
+@_database_option
+@_format_option
+@_lang_option
+def unpublish(course: str, version: str | None, database_url: str | None, output_format: str, lang: str) -> None:
+    """Retire un cours du catalogue (les déclarations restent). / Removes a course from the catalogue (statements stay).
+
+    COURSE is the course IRI.
+    """
+    from lrs.courses.publish import CourseNotFound, unpublish as remove
+
+    config, engine = _engine(database_url, lang)
+    try:
+        removed = remove(engine, _store(config), course, version)
+    except CourseNotFound:
+        raise click.ClickException(_say(
+            lang,
+            f"aucun cours publié {course}" + (f" en version {version}" if version is not None else ""),
+            f"no published course {course}" + (f" at version {version}" if version is not None else ""),
+        ))
+    if output_format == "json":
+        click.echo(orjson.dumps([item.to_dict() for item in removed], option=orjson.OPT_INDENT_2).decode())
+        return
+    for item in removed:
+        click.echo(_say(
+            lang,
+            f"retiré : {item.iri} version {item.version or '-'} ; formats : {', '.join(item.formats)} ; "
+            f"{item.module_count} module(s)",
+            f"unpublished: {item.iri} version {item.version or '-'}; formats: {', '.join(item.formats)}; "
+            f"{item.module_count} module(s)",
+        ))
