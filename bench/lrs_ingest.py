@@ -16,6 +16,7 @@ time until a filtered query answers with everything indexed.
     .venv/bin/python bench/lrs_ingest.py                    # 100,000 statements
     .venv/bin/python bench/lrs_ingest.py --count 20000      # quicker
     .venv/bin/python bench/lrs_ingest.py --million          # also fill to 1,000,000 and query again
+    .venv/bin/python bench/lrs_ingest.py --burst            # 20,000 in one burst: answered, sustained, lag, p99
     BENCH_THREADS=8 .venv/bin/python bench/lrs_ingest.py    # gthread workers (default: sync workers)
 
 With --million the extra statements are written by the LRS's own storage code
@@ -266,16 +267,144 @@ def fill(database: Path, rng: random.Random, total: int, have: int) -> None:
     engine.dispose()
 
 
+# --- a burst with a dashboard reading: answered, sustained, lag, query latency -------------
+
+
+_ACKS = None  # the queue of (marker, time answered) from the posting processes, set before they fork
+
+
+def _post_marked(args: tuple[int, list[list[dict]]]) -> int:
+    """Post batches; after each one's answer, hand its marker (a registration only its
+    first statement has) and the time of the answer to the dashboard."""
+    port, batches = args
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
+    for batch in batches:
+        connection.request("POST", "/xapi/statements", body=orjson.dumps(batch), headers=HEADERS)
+        response = connection.getresponse()
+        response.read()
+        if response.status != 200:
+            raise RuntimeError(f"POST answered {response.status}")
+        _ACKS.put((batch[0]["context"]["registration"], time.time()))  # type: ignore[union-attr]
+    return sum(len(batch) for batch in batches)
+
+
+def _dashboard(port: int, acks: "multiprocessing.Queue[tuple[str, float]]", expected: int,
+               done: "multiprocessing.Queue[tuple[list[float], list[float], float]]", every: float) -> None:
+    """A filtered query every `every` seconds: the registration of the batch answered
+    last, again until it is visible (its lag: from its answer to then), then the
+    newest again. Once every batch is answered, each one is checked until visible:
+    the sustained rate ends there."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
+    answered: dict[str, float] = {}
+    latencies: list[float] = []
+    lags: list[float] = []
+    probing: str | None = None
+
+    def visible(marker: str) -> bool:
+        elapsed, body = _get(connection, "/xapi/statements?" + urlencode({"registration": marker}))
+        latencies.append(elapsed)
+        return bool(body["statements"])
+
+    newest = ""
+    while len(answered) < expected or probing is not None:
+        tick = time.perf_counter()
+        while not acks.empty():
+            marker, at = acks.get()
+            answered[marker] = at
+            newest = marker
+        probing = probing or newest or None
+        if probing is not None and visible(probing):
+            lags.append(time.time() - answered[probing])
+            probing = None
+            newest = ""
+        time.sleep(max(0.0, every - (time.perf_counter() - tick)))
+    for marker in answered:  # every batch, now that all are answered
+        while not visible(marker):
+            time.sleep(every)
+    done.put((latencies, lags, time.time()))
+
+
+def burst(port: int, statements: list[dict], *, dashboard: bool, every: float = 0.02) -> dict[str, float]:
+    """Post `statements` in batches of 100 from CLIENTS processes, with or without a
+    dashboard reading; the rates and, with the dashboard, lag and query percentiles."""
+    global _ACKS
+    batches = [statements[i:i + 100] for i in range(0, len(statements), 100)]
+    for batch in batches:
+        batch[0]["context"]["registration"] = str(uuid.uuid4())
+    context = multiprocessing.get_context("fork")
+    _ACKS = acks = context.Queue()
+    done = context.Queue()
+    reader = None
+    if dashboard:
+        reader = context.Process(target=_dashboard, args=(port, acks, len(batches), done, every))
+        reader.start()
+    with context.Pool(CLIENTS) as pool:
+        started = time.time()
+        pool.map(_post_marked, [(port, batches[i::CLIENTS]) for i in range(CLIENTS)])
+        answered_at = time.time()
+        pool.close()
+        pool.join()  # let the posting processes hand over their last answers before they end
+    figures = {"answered": len(statements) / (answered_at - started)}
+    if reader is None:
+        figures["sustained"] = len(statements) / (answered_at - started + wait_until_indexed(port))
+        return figures
+    latencies, lags, last_visible = done.get()
+    reader.join()
+    figures["sustained"] = len(statements) / (last_visible - started)
+    figures["lag p50"] = statistics.median(lags)
+    figures["lag p99"] = percentile(lags, 0.99)
+    figures["lag samples"] = len(lags)
+    for fraction in (0.50, 0.95, 0.99):
+        figures[f"query p{int(fraction * 100)}"] = percentile(latencies, fraction) * 1000
+    figures["query max"] = max(latencies) * 1000  # with few queries, p99 hides the one that waited
+    figures["queries"] = len(latencies)
+    return figures
+
+
+def run_bursts(directory: Path, rng: random.Random, count: int, workers: int, threads: int) -> None:
+    print(f"burst: {count:,} statements in batches of 100 from {CLIENTS} clients, parcours serve --workers {workers}"
+          f" --threads {threads}, SQLite (WAL); load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+    server, port = start_server(directory / "burst.db", workers=workers, threads=threads,
+                                env={"PARCOURS_BOOTSTRAP_CREDENTIAL": f"{KEY}:{SECRET}:all"})
+    try:
+        for dashboard in (False, True):
+            bare = bare_sqlite_rate([make_statement(rng) for _ in range(count)], directory)
+            figures = burst(port, [make_statement(rng) for _ in range(count)], dashboard=dashboard)
+            label = "with a dashboard (a filtered query every 20 ms)" if dashboard else "no reader"
+            print(f"  {label}: answered {figures['answered']:7,.0f}/s (ratio {figures['answered'] / bare:4.2f}),"
+                  f" sustained {figures['sustained']:7,.0f}/s (ratio {figures['sustained'] / bare:4.2f});"
+                  f"   bare insert {bare:7,.0f}/s", flush=True)
+            if dashboard:
+                print(f"    visible to filtered queries after the answer ({figures['lag samples']:,.0f} batches probed):"
+                      f" p50 {figures['lag p50'] * 1000:,.0f} ms, p99 {figures['lag p99'] * 1000:,.0f} ms"
+                      " (target p99 < 1,000 ms)")
+                print(f"    filtered queries during and right after the burst ({figures['queries']:,.0f}):"
+                      f" p50 {figures['query p50']:.1f} ms, p95 {figures['query p95']:.1f} ms,"
+                      f" p99 {figures['query p99']:.1f} ms, max {figures['query max']:,.1f} ms (target p99 < 100 ms)",
+                      flush=True)
+    finally:
+        stop_server(server)
+    print("  targets: sustained >= 0.5 x bare insert (report model on), lag p99 < 1 s, query p99 < 100 ms")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--count", type=int, default=100_000, help="statements posted per batch size")
     parser.add_argument("--million", action="store_true", help="also fill to 1,000,000 statements and query")
     parser.add_argument("--rounds", type=int, default=60, help="rounds of the query mix")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--burst", action="store_true",
+                        help="only the burst: --count statements (default 20,000), 1 worker of 8 threads, "
+                             "with and without a dashboard reading")
     args = parser.parse_args()
     rng = random.Random(20260301)
     with tempfile.TemporaryDirectory(prefix="parcours-bench-") as tmp:
         directory = Path(tmp)
+        if args.burst:
+            count = args.count if "--count" in sys.argv else 20_000
+            run_bursts(directory, rng, count, 1 if "--workers" not in sys.argv else args.workers,
+                       int(os.environ.get("BENCH_THREADS", "8")))
+            return
         print(f"{args.count:,} Moodle-like statements, {CLIENTS} clients, gunicorn --workers {args.workers}, SQLite (WAL)")
         print("  each LRS rate is printed beside a bare SQLite insert of the same kind of JSON")
         print("  (4 indexed columns, 100 per transaction) measured just before it, on the same machine")

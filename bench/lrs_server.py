@@ -17,15 +17,16 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_server(database: Path, *, workers: int, threads: int, env: dict[str, str] | None = None
-                 ) -> tuple[subprocess.Popen, int]:
-    """`parcours serve` on `database` (SQLite) and a free port, once `/xapi/about` answers;
-    its log goes to `<database>.log` (a file: a pipe nobody reads could fill and stall it)."""
+def start_server(database: Path, *, workers: int, threads: int, env: dict[str, str] | None = None,
+                 url: str | None = None) -> tuple[subprocess.Popen, int]:
+    """`parcours serve` on `database` (SQLite; or the database at `url`, logging beside
+    `database`) and a free port, once `/xapi/about` answers; its log goes to
+    `<database>.log` (a file: a pipe nobody reads could fill and stall it)."""
     port = free_port()
     log_path = database.with_name(database.name + ".log")
-    with open(log_path, "wb") as log:
+    with open(log_path, "ab") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "parcours.cli", "serve", "--database", f"sqlite:///{database}",
+            [sys.executable, "-m", "parcours.cli", "serve", "--database", url or f"sqlite:///{database}",
              "--port", str(port), "--workers", str(workers), "--threads", str(threads), "--lang", "en"],
             env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL, stderr=log,
         )

@@ -46,6 +46,10 @@ class Config:
     # SQLite: statements waiting for their index beyond which indexing runs alongside
     # writes (lower: shorter waits for the first reader after a burst; see lrs.statements.backlog).
     index_backlog: int = 100_000
+    # xAPI 1.0.3: refuse (400) a profile PUT without If-Match/If-None-Match even when it
+    # creates the document, as the ADL 1.0.3 conformance suite expects (XAPI-00273); off by
+    # default because clients such as TinCanPython create profiles that way.
+    strict_profile_put: bool = False
     metrics: bool = False  # /metrics open to anyone (else only to the metrics/read scope)
     request_log: str = "-"  # JSON lines of requests: "-" standard error, a file path, or "off"
     ready_max_index_lag: float = 60.0  # /health/ready: oldest statement waiting for its index, seconds

@@ -160,9 +160,14 @@ def current_engine() -> Engine:
 
 
 def insert_ignoring_duplicates(connection: Connection, table: sqlalchemy.Table, rows: list[dict]) -> None:
-    """INSERT rows, skipping those whose primary key already exists (both backends)."""
+    """INSERT rows, skipping those whose primary key already exists (both backends).
+
+    Rows go in primary key order: two PostgreSQL transactions inserting some of the
+    same keys then wait for each other in one order, never in a cycle (a deadlock)."""
     if not rows:
         return
+    key = [column.name for column in table.primary_key.columns]
+    rows = sorted(rows, key=lambda row: tuple(row[name] for name in key))
     if is_sqlite(connection):
         from sqlalchemy.dialects.sqlite import insert
     else:

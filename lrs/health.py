@@ -19,8 +19,8 @@ from flask import Blueprint, Response, current_app
 
 from lrs.db import ENGINE_KEY
 from lrs.errors import RETRY_AFTER_SECONDS
-from lrs.metrics import index_queue_state
 from lrs.migrations import applied_migrations_read_only, available_migrations
+from lrs.statements.backlog import queue_state
 
 bp = Blueprint("health", __name__)
 
@@ -58,7 +58,7 @@ def ready() -> Response:
     pending = [name for name in available_migrations() if name not in applied]
     checks["migrations"] = {"status": "ok" if not pending else "pending", "pending": pending}
     ok = ok and not pending
-    depth, oldest_us = index_queue_state(engine)
+    depth, oldest_us = queue_state(engine)
     age = round(max(0.0, time.time() - oldest_us / 1e6), 3) if oldest_us is not None else 0.0
     late = age > max_lag
     checks["index_queue"] = {"status": "late" if late else "ok", "depth": depth, "oldest_age_seconds": age,

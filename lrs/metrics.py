@@ -17,7 +17,6 @@ import time
 from typing import Any, Iterator
 
 import orjson
-import sqlalchemy
 from flask import Blueprint, Flask, Response, current_app
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily
@@ -28,7 +27,7 @@ from sqlalchemy.engine import Engine
 from lrs.auth import check_scope
 from lrs.db import ENGINE_KEY
 from lrs.request_log import observers
-from lrs.tables import index_queue, statements
+from lrs.statements.backlog import queue_state
 
 bp = Blueprint("metrics", __name__)
 
@@ -46,24 +45,11 @@ class IndexQueueCollector(Collector):
         self.engine = engine
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
-        depth, oldest_us = index_queue_state(self.engine)
+        depth, oldest_us = queue_state(self.engine)
         yield GaugeMetricFamily("parcours_index_queue_depth", "Statements waiting for their filter index.", depth)
         lag = max(0.0, time.time() - oldest_us / 1e6) if oldest_us is not None else 0.0
         yield GaugeMetricFamily("parcours_index_queue_lag_seconds",
                                 "Age of the oldest statement waiting for its filter index.", lag)
-
-
-def index_queue_state(engine: Engine) -> tuple[int, int | None]:
-    """(statements waiting for their index, `stored_us` of the oldest of them or None)."""
-    with engine.connect() as connection:
-        depth = connection.execute(sqlalchemy.select(sqlalchemy.func.count()).select_from(index_queue)).scalar_one()
-        oldest = None
-        if depth:
-            oldest = connection.execute(
-                sqlalchemy.select(statements.c.stored_us)
-                .where(statements.c.seq == sqlalchemy.select(sqlalchemy.func.min(index_queue.c.seq)).scalar_subquery())
-            ).scalar()
-    return int(depth), oldest
 
 
 class Metrics:

@@ -13,7 +13,7 @@ either header, a PUT that creates the document is stored.
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response, current_app, request
 import orjson
 
 from lrs.auth import check_scope
@@ -93,10 +93,22 @@ def put(resource: Resource, target: Target, preconditions: Preconditions) -> Res
     required = not preconditions.present and (is_v2() or resource.kind != STATE)
     # Without either header a PUT creates a document that does not exist yet: xAPI 1.0.3
     # (Communication 3.1) asks for the 409 only when it exists, and clients such as
-    # TinCanPython create profiles that way.
+    # TinCanPython create profiles that way. The ADL 1.0.3 suite wants a 400 even then
+    # (PARCOURS_STRICT_PROFILE_PUT).
+    refused_when_new = (not preconditions.present and resource.kind != STATE and not is_v2()
+                        and current_app.extensions["parcours.config"].strict_profile_put)
 
     def decide(current: store.Document | None) -> store.Store:
         check(preconditions, current)
+        if refused_when_new and current is None:
+            raise XAPIError(
+                400,
+                "A profile PUT needs If-None-Match: * to create the document, or If-Match with its ETag "
+                "to replace it (PARCOURS_STRICT_PROFILE_PUT).",
+                "Un PUT de profil exige If-None-Match: * pour créer le document, ou If-Match avec son ETag "
+                "pour le remplacer (PARCOURS_STRICT_PROFILE_PUT).",
+                "If-None-Match",
+            )
         if required and current is not None:
             raise XAPIError(
                 409,

@@ -28,6 +28,8 @@ from lrs.params import (
 from lrs.statements.attachments_in import collect_attachment_parts, require_no_missing_content
 from lrs.statements.backlog import ensure_indexed, storing
 from lrs.statements.formats import FORMATS, canonical, ids_format
+from lrs.statements.index_keys import safe_agent_key
+from lrs.statements.limits import check_statement_sizes
 from lrs.statements.multipart import Part, build_multipart, parse_multipart
 from lrs.statements.query import (
     StatementQuery,
@@ -124,6 +126,8 @@ def _validate(items: list[Any], paths: list[str]) -> None:
 def _store(items: list[Any], paths: list[str], parts: list[Part] | None, credential: Credential) -> list[str]:
     """Validate, check attachments, then store in one transaction (retried once when a
     concurrent request stored one of the ids first: then it is a duplicate or a 409)."""
+    check_statement_sizes(items, paths, current_app.extensions["parcours.config"].max_statement_bytes,
+                          request.content_length)
     _validate(items, paths)
     if parts is None:
         require_no_missing_content(items, paths)

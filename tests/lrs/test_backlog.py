@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 
+import pytest
 import sqlalchemy
 
 from lrs.app import create_app
@@ -32,7 +33,9 @@ def keys_of(xapi: XAPIClient, statement_id: str) -> set[int]:
         ).scalars())
 
 
-def test_stored_statements_wait_in_the_queue_and_a_query_indexes_them_first(xapi_sqlite: XAPIClient) -> None:
+def test_stored_statements_wait_in_the_queue_and_a_query_indexes_them_first(
+        xapi_sqlite: XAPIClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(backlog, "MAX_WAIT_SECONDS", 3600.0)  # the indexer leaves them to the reader
     backlog_of = backlog._indexers[xapi_sqlite.app.extensions["parcours.engine"]]
     with backlog_of.write():  # a write in progress: the background indexing waits
         ids = xapi_sqlite.store(*[statement(actor=agent(f"queue-{n}")) for n in range(3)])
@@ -53,8 +56,9 @@ def test_the_background_indexing_empties_the_queue_once_writes_pause(xapi_sqlite
     assert queued(xapi_sqlite) == 0
 
 
-def test_beyond_the_bound_indexing_runs_alongside_writes(sqlite_database: str) -> None:
-    xapi = make_client(sqlite_database, index_backlog=2)
+@pytest.mark.parametrize("bound", [2, 100_000])  # beyond the bound, or once the oldest has waited a while
+def test_indexing_runs_alongside_writes(sqlite_database: str, bound: int) -> None:
+    xapi = make_client(sqlite_database, index_backlog=bound)
     with backlog._indexers[xapi.app.extensions["parcours.engine"]].write():  # writes never pause
         xapi.store(statement(), statement(), statement())
         deadline = time.monotonic() + 30
@@ -62,6 +66,21 @@ def test_beyond_the_bound_indexing_runs_alongside_writes(sqlite_database: str) -
             time.sleep(0.05)
         assert queued(xapi) == 0
     xapi.app.extensions["parcours.engine"].dispose()
+
+
+def test_a_reader_indexes_what_was_queued_before_it_and_not_what_comes_after(
+        sqlite_database: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(backlog, "MAX_WAIT_SECONDS", 3600.0)
+    xapi = make_client(sqlite_database)
+    engine = xapi.app.extensions["parcours.engine"]
+    with backlog._indexers[engine].write():
+        first = xapi.store(statement(), statement())
+        with engine.connect() as connection:
+            through = connection.execute(sqlalchemy.select(sqlalchemy.func.max(index_queue.c.seq))).scalar_one()
+        later = xapi.store(statement())
+        assert backlog.index_backlog(engine, [], through=through) == 2
+        assert queued(xapi) == 1 and keys_of(xapi, first[1]) and not keys_of(xapi, later[0])
+    engine.dispose()
 
 
 def test_postgresql_indexes_in_the_storing_transaction(xapi_postgres: XAPIClient) -> None:

@@ -16,7 +16,7 @@ import sqlalchemy
 
 from lrs.auth import create_credential
 from lrs.db import write_transaction
-from tests.lrs.xapi_client import SECRET_HASH, XAPIClient, auth_header
+from tests.lrs.xapi_client import SECRET_HASH, XAPIClient, auth_header, make_client
 
 ACTIVITY = "http://example.org/course/module-1"
 AGENT = {"objectType": "Agent", "mbox": "mailto:ada@example.org", "name": "Ada"}
@@ -363,6 +363,17 @@ def test_profile_put_creating_without_precondition_is_stored_then_409(
     again = xapi.request("PUT", path, params, {"v": 2}, version=version)
     assert again.status_code == 409 and again.json["error"]["field"] == "If-Match"
     assert xapi.request("GET", path, params, version=version).json == {"v": 1}
+
+
+@pytest.mark.parametrize(("path", "params"), PROFILES)
+def test_strict_profile_put_refuses_a_creation_without_precondition_in_1_0_3(
+        sqlite_database: str, path: str, params: dict[str, Any]) -> None:
+    strict = make_client(sqlite_database, strict_profile_put=True)
+    refused = strict.request("PUT", path, params, {"v": 1})  # what the ADL 1.0.3 suite expects (XAPI-00273)
+    assert refused.status_code == 400 and refused.json["error"]["field"] == "If-None-Match"
+    assert strict.request("GET", path, params).status_code == 404
+    assert strict.request("PUT", path, params, {"v": 1}, version="2.0.0").status_code == 204  # 2.0 dropped the rule
+    strict.app.extensions["parcours.engine"].dispose()
 
 
 # --- Activity Profile and Agent Profile ------------------------------------------------------------

@@ -60,3 +60,24 @@ def test_the_same_new_id_sent_at_once_is_stored_once(live: tuple[XAPIClient, int
         statuses = list(pool.map(lambda _: post(port, [shared]), range(CLIENTS * 2)))
     assert statuses == [200] * (CLIENTS * 2)
     assert client.query_ids() == [shared["id"]]
+
+
+def test_batches_naming_the_same_new_agents_in_other_orders_never_deadlock(live: tuple[XAPIClient, int]) -> None:
+    """PostgreSQL: inserting the same new agent and activity rows in different orders
+    made concurrent transactions wait on each other in a cycle (a deadlock)."""
+    import random
+
+    client, port = live
+    rounds, agents = 4, 50
+    batches = []
+    for number in range(rounds):
+        for seed in range(CLIENTS):
+            order = list(range(agents))
+            random.Random(number * 100 + seed).shuffle(order)
+            batches.append([statement(id=new_id(), actor=agent(f"round{number}-{who}"),
+                                      object={"objectType": "Activity", "id": f"https://example.gouv.fr/r{number}/{who}"})
+                            for who in order])
+    with ThreadPoolExecutor(CLIENTS) as pool:
+        statuses = list(pool.map(lambda body: post(port, body), batches))
+    assert statuses == [200] * len(batches)
+    assert len(client.query_ids({"agent": agent("round2-7"), "limit": 1000})) == CLIENTS
