@@ -26,7 +26,7 @@ from flask import current_app, g, request
 from sqlalchemy.engine import Connection, Engine
 
 from lrs.db import current_engine
-from lrs.errors import BilingualError, XAPIError
+from lrs.errors import XAPIError
 from lrs.tables import credentials
 from validators.bilingual import BilingualError
 from validators.xapi import is_iri

@@ -103,10 +103,10 @@ def put(resource: Resource, target: Target, preconditions: Preconditions) -> Res
         if refused_when_new and current is None:
             raise XAPIError(
                 400,
-                "A profile PUT needs If-None-Match: * to create the document, or If-Match with its ETag "
-                "to replace it (PARCOURS_STRICT_PROFILE_PUT).",
                 "Un PUT de profil exige If-None-Match: * pour créer le document, ou If-Match avec son ETag "
                 "pour le remplacer (PARCOURS_STRICT_PROFILE_PUT).",
+                "A profile PUT needs If-None-Match: * to create the document, or If-Match with its ETag "
+                "to replace it (PARCOURS_STRICT_PROFILE_PUT).",
                 "If-None-Match",
             )
         if required and current is not None:

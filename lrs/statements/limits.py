@@ -24,11 +24,11 @@ def check_statement_sizes(items: list[Any], paths: list[str], limit: int, body_b
         if size > limit:
             raise XAPIError(
                 413,
-                f"{path}: the statement takes {size} bytes, more than the limit of {limit} bytes "
-                "(PARCOURS_MAX_STATEMENT_BYTES; attachments are not counted); nothing of this request was stored.",
                 f"{path} : la déclaration occupe {size} octets, au-delà de la limite de {limit} octets "
                 "(PARCOURS_MAX_STATEMENT_BYTES ; les pièces jointes ne comptent pas) ; rien de cette requête "
                 "n'a été enregistré.",
+                f"{path}: the statement takes {size} bytes, more than the limit of {limit} bytes "
+                "(PARCOURS_MAX_STATEMENT_BYTES; attachments are not counted); nothing of this request was stored.",
                 path,
             )
 

@@ -28,7 +28,6 @@ from lrs.params import (
 from lrs.statements.attachments_in import collect_attachment_parts, require_no_missing_content
 from lrs.statements.backlog import ensure_indexed, storing
 from lrs.statements.formats import FORMATS, canonical, ids_format
-from lrs.statements.index_keys import safe_agent_key
 from lrs.statements.limits import check_statement_sizes
 from lrs.statements.multipart import Part, build_multipart, parse_multipart
 from lrs.statements.query import (
