@@ -7,9 +7,11 @@ import os
 from dataclasses import dataclass
 from typing import Any
 
+from validators.xapi.vocabulary import ADMINISTRATION_EXTENSION
+
 # The learner's administration (ministry, agency) as the packaged runtime and LMS
 # plug-ins report it; more can be listed in PARCOURS_REPORT_GROUP_EXTENSIONS.
-DEFAULT_GROUP_EXTENSIONS = ("https://parcours.numerique.gouv.fr/xapi/extensions/administration",)
+DEFAULT_GROUP_EXTENSIONS = (ADMINISTRATION_EXTENSION,)
 
 
 @dataclass(frozen=True)

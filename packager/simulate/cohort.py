@@ -23,10 +23,10 @@ from packager.layout import module_document
 from packager.render import module_config
 from packager.simulate.answers import chance_correct, right_response, trap_question, wrong_response
 from packager.simulate.runtime import Answer, Cmi5Session, ModuleProgress, Session, XapiSession, seeded_uuid
+from validators.xapi.vocabulary import ADMINISTRATION_EXTENSION
 
 # The learner's administration in statement context (the LMS's cmi5 context template); the
 # LRS's reports read it by default (lrs/reports/settings.py DEFAULT_GROUP_EXTENSIONS).
-ADMINISTRATION_EXTENSION = "https://parcours.numerique.gouv.fr/xapi/extensions/administration"
 SIMULATED_FORMATS = ("xapi", "cmi5")
 MAX_ATTEMPTS = 4
 

@@ -16,7 +16,7 @@ from playwright.sync_api import Page
 from packager.course import load_course
 from packager.description import course_description
 from packager.simulate import ADMINISTRATIONS, simulate_course
-from packager.simulate.cohort import ADMINISTRATION_EXTENSION
+from validators.xapi.vocabulary import ADMINISTRATION_EXTENSION
 from tests.browser.conftest import ConsoleWatch, get_package
 from tests.browser.learner import read_config, right_answers, wait_ready, walk_module, wrong_answers
 from tests.browser.packages import ROOT

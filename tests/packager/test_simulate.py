@@ -15,7 +15,7 @@ import pytest
 
 from packager.course import load_course
 from packager.simulate import ADMINISTRATIONS, simulate_course, write_ndjson
-from packager.simulate.cohort import ADMINISTRATION_EXTENSION
+from validators.xapi.vocabulary import ADMINISTRATION_EXTENSION
 from packager.simulate.runtime import CMI5_CATEGORY, CMI5_SESSION, iso_duration, js_round
 from validators.xapi import errors_only, validate_statement
 

@@ -56,6 +56,10 @@ CMI5_LAUNCH_URL = "https://w3id.org/xapi/cmi5/context/extensions/launchurl"
 
 SIGNATURE_USAGE = "http://adlnet.gov/expapi/attachments/signature"
 
+# parcours' own context extension: the learner's administration (a name), which an
+# LMS puts in the cmi5 context template and the reports group learners by.
+ADMINISTRATION_EXTENSION = "https://parcours.numerique.gouv.fr/xapi/extensions/administration"
+
 CONTEXT_ACTIVITY_KINDS = ("parent", "grouping", "category", "other")
 # The lists of an interaction's components, each with a language-mapped description.
 COMPONENT_KEYS = ("choices", "scale", "source", "target", "steps")

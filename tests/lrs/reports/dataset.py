@@ -3,6 +3,8 @@ runtime, an LMS and a cmi5 player report them, with a seeded random generator.""
 
 from __future__ import annotations
 
+from validators.xapi.vocabulary import ADMINISTRATION_EXTENSION
+
 import random
 import uuid
 from datetime import datetime, timedelta, timezone
@@ -12,7 +14,7 @@ CMI5_CATEGORY = {"id": "https://w3id.org/xapi/cmi5/context/categories/cmi5"}
 MOVEON_CATEGORY = {"id": "https://w3id.org/xapi/cmi5/context/categories/moveon"}
 SESSION = "https://w3id.org/xapi/cmi5/context/extensions/sessionid"
 MOVEON = "https://w3id.org/xapi/cmi5/context/extensions/moveon"
-ADMINISTRATION = "https://parcours.numerique.gouv.fr/xapi/extensions/administration"
+ADMINISTRATION = ADMINISTRATION_EXTENSION
 START = datetime(2026, 3, 2, 8, 0, tzinfo=timezone.utc)
 
 

@@ -3,6 +3,8 @@ console errors, and axe-core finds no WCAG 2.1 A/AA violation, in French and Eng
 
 from __future__ import annotations
 
+from validators.xapi.vocabulary import ADMINISTRATION_EXTENSION
+
 import csv
 import io
 import re
@@ -21,7 +23,7 @@ from .expected import course_overview, modules
 
 pytestmark = pytest.mark.browser
 COURSE = "https://formation.example.org/cours/a"
-ADMINISTRATION = "https://parcours.numerique.gouv.fr/xapi/extensions/administration"
+ADMINISTRATION = ADMINISTRATION_EXTENSION
 
 
 @pytest.fixture
