@@ -178,10 +178,15 @@ def _row_to_credential(row: Any) -> Credential:
 def _check_course_scope(course: CourseScope) -> None:
     if not is_iri(course.iri) or any(c.isspace() for c in course.iri):
         raise CredentialError(f"--course : {course.iri!r} n'est pas un IRI", f"--course: {course.iri!r} is not an IRI")
-    if not course.home_pages:
+    check_course_key_limits(course.home_pages, course.origins)
+
+
+def check_course_key_limits(home_pages: tuple[str, ...], origins: tuple[str, ...]) -> None:
+    """The LMS addresses and browser origins of a course key, checked before anything is stored."""
+    if not home_pages:
         raise CredentialError("une clé de cours demande au moins un --home-page (le LMS des apprenants)",
                               "a course-scoped key needs at least one --home-page (the LMS of the learners)")
-    for option, values in (("--home-page", course.home_pages), ("--origin", course.origins)):
+    for option, values in (("--home-page", home_pages), ("--origin", origins)):
         for value in values:
             if not value.lower().startswith(("http://", "https://")) or any(c.isspace() for c in value):
                 raise CredentialError(f"{option} : {value!r} n'est pas une adresse http(s)",

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from lrs.auth import SCOPES
+from lrs.auth import SCOPES, CourseScope
 from lrs.config import Config
 from validators.bilingual import choose
 from validators.language import language_option
@@ -105,44 +105,40 @@ def _indexed_engine(database_url: str | None, lang: str):  # type: ignore[no-unt
     return config, engine
 
 
-@credentials.command("create")
-@click.option("--key", default=None, help="Clé (générée si absente).")
-@click.option("--secret", default=None, help="Secret (généré si absent).")
-@click.option("--scopes", default="statements/write,statements/read/mine", show_default=True,
-              help="Portées séparées par des virgules / comma-separated scopes: " + ", ".join(SCOPES) + ".")
-@click.option("--name", default="", help="Nom de l'autorité (affiché dans les déclarations).")
-@click.option("--authority-email", default=None, help="Adresse électronique de l'autorité.")
-@click.option("--course", "course_iri", default=None, metavar="IRI",
-              help="Clé d'écriture seule limitée à ce cours, à mettre dans les paquets (double suivi) / write-only "
-                   "key limited to this course, to put into packages (dual tracking); see docs/lrs.md.")
-@click.option("--home-page", "home_pages", multiple=True, metavar="URL",
-              help="Avec --course : adresse d'un LMS dont les comptes d'apprenants sont admis (répétable) / "
-                   "with --course: an LMS whose learner accounts are allowed (repeatable).")
-@click.option("--origin", "origins", multiple=True, metavar="URL",
-              help="Avec --course : origine de navigateur admise (répétable ; défaut : celles des --home-page) / "
-                   "with --course: an allowed browser origin (repeatable; default: the --home-page ones).")
-@_database_option
-@_lang_option
-def create(key: str | None, secret: str | None, scopes: str, name: str, authority_email: str | None,
-           course_iri: str | None, home_pages: tuple[str, ...], origins: tuple[str, ...],
-           database_url: str | None, lang: str) -> None:
-    """Crée une clé et affiche clé et secret. / Creates a credential, prints key and secret."""
-    from lrs.auth import CourseScope, CredentialError, create_credential
+def course_key_options(function):  # type: ignore[no-untyped-def]
+    """--home-page and --origin, the limits of a course-scoped key (credentials create, publish)."""
+    function = click.option(
+        "--origin", "origins", multiple=True, metavar="URL",
+        help="Clé de cours : origine de navigateur admise (répétable ; défaut : celles des --home-page) / "
+             "course key: an allowed browser origin (repeatable; default: the --home-page ones).")(function)
+    return click.option(
+        "--home-page", "home_pages", multiple=True, metavar="URL",
+        help="Clé de cours : adresse d'un LMS dont les comptes d'apprenants sont admis (répétable) / "
+             "course key: an LMS whose learner accounts are allowed (repeatable).")(function)
+
+
+def issue_credential(engine, config: Config, lang: str, *, key: str | None = None,  # type: ignore[no-untyped-def]
+                     secret: str | None = None, scopes: str = "statements/write", name: str = "",
+                     authority_email: str | None = None, course: CourseScope | None = None,
+                     quiet: bool = False) -> dict[str, str]:
+    """Create a credential; print (unless quiet) key, secret and, for a course key, the package's
+    --report-key line; return them."""
+    from lrs.auth import CredentialError, create_credential
     from lrs.db import write_transaction
 
-    if course_iri is None and (home_pages or origins):
-        raise click.UsageError(choose(lang, "--home-page et --origin vont avec --course",
-                                    "--home-page and --origin go with --course"))
-    course = CourseScope(course_iri, tuple(home_pages), tuple(origins)) if course_iri is not None else None
-    config, engine = _engine(database_url, lang)
     try:
         with write_transaction(engine) as connection:
             credential, secret = create_credential(
-                connection, key=key, secret=secret, scopes=scopes, name=name or (course_iri or ""),
-                authority_email=authority_email, authority_homepage=config.authority_homepage, course=course,
+                connection, key=key, secret=secret, scopes=scopes, name=name, authority_email=authority_email,
+                authority_homepage=config.authority_homepage, course=course,
             )
     except CredentialError as error:
         raise click.ClickException(error.message(lang))
+    issued = {"key": credential.key, "secret": secret}
+    if course is not None:
+        issued["report_key"] = f"{credential.key}:{secret}"
+    if quiet:
+        return issued
     click.echo(choose(lang, f"clé : {credential.key}", f"key: {credential.key}"))
     click.echo(choose(lang, f"secret : {secret}", f"secret: {secret}"))
     click.echo(choose(lang, "portées : ", "scopes: ") + " ".join(sorted(credential.scopes)))
@@ -153,6 +149,33 @@ def create(key: str | None, secret: str | None, scopes: str, name: str, authorit
                         f"origins {', '.join(course.allowed_origins())}"))
         click.echo(choose(lang, f"pour le paquet : --report-key {credential.key}:{secret}",
                         f"for the package: --report-key {credential.key}:{secret}"))
+    return issued
+
+
+@credentials.command("create")
+@click.option("--key", default=None, help="Clé (générée si absente).")
+@click.option("--secret", default=None, help="Secret (généré si absent).")
+@click.option("--scopes", default="statements/write,statements/read/mine", show_default=True,
+              help="Portées séparées par des virgules / comma-separated scopes: " + ", ".join(SCOPES) + ".")
+@click.option("--name", default="", help="Nom de l'autorité (affiché dans les déclarations).")
+@click.option("--authority-email", default=None, help="Adresse électronique de l'autorité.")
+@click.option("--course", "course_iri", default=None, metavar="IRI",
+              help="Clé d'écriture seule limitée à ce cours, à mettre dans les paquets (double suivi) / write-only "
+                   "key limited to this course, to put into packages (dual tracking); see docs/lrs.md.")
+@course_key_options
+@_database_option
+@_lang_option
+def create(key: str | None, secret: str | None, scopes: str, name: str, authority_email: str | None,
+           course_iri: str | None, home_pages: tuple[str, ...], origins: tuple[str, ...],
+           database_url: str | None, lang: str) -> None:
+    """Crée une clé et affiche clé et secret. / Creates a credential, prints key and secret."""
+    if course_iri is None and (home_pages or origins):
+        raise click.UsageError(choose(lang, "--home-page et --origin vont avec --course",
+                                    "--home-page and --origin go with --course"))
+    course = CourseScope(course_iri, tuple(home_pages), tuple(origins)) if course_iri is not None else None
+    config, engine = _engine(database_url, lang)
+    issue_credential(engine, config, lang, key=key, secret=secret, scopes=scopes, name=name or (course_iri or ""),
+                     authority_email=authority_email, course=course)
 
 
 @credentials.command("list")

@@ -12,7 +12,8 @@ from typing import Any
 import click
 import orjson
 
-from lrs.cli import _database_option, _engine, _lang_option
+from lrs.auth import CourseScope, CredentialError, check_course_key_limits
+from lrs.cli import _database_option, _engine, _lang_option, course_key_options, issue_credential
 from validators.bilingual import choose
 
 
@@ -29,10 +30,16 @@ def _store(config):  # type: ignore[no-untyped-def]
 
 @click.command()
 @click.argument("packages", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("--course-key", is_flag=True,
+              help="Crée aussi, par cours publié, la clé d'écriture seule limitée à ce cours (double suivi ; "
+                   "demande --home-page) / also issues, per published course, the write-only key limited to it "
+                   "(dual tracking; needs --home-page).")
+@course_key_options
 @_database_option
 @_format_option
 @_lang_option
-def publish(packages: tuple[str, ...], database_url: str | None, output_format: str, lang: str) -> None:
+def publish(packages: tuple[str, ...], course_key: bool, home_pages: tuple[str, ...], origins: tuple[str, ...],
+            database_url: str | None, output_format: str, lang: str) -> None:
     """Publie des paquets dans le catalogue du LRS. / Publishes packages to the LRS catalogue.
 
     PACKAGES : zips (SCORM 1.2, SCORM 2004, cmi5, xAPI, web) ou dossier d'un site `web`.
@@ -40,7 +47,16 @@ def publish(packages: tuple[str, ...], database_url: str | None, output_format: 
     """
     from lrs.courses.publish import PackageRefused, publish_file
 
+    if not course_key and (home_pages or origins):
+        raise click.UsageError(choose(lang, "--home-page et --origin vont avec --course-key",
+                                    "--home-page and --origin go with --course-key"))
+    if course_key:
+        try:  # before anything is published
+            check_course_key_limits(home_pages, origins)
+        except CredentialError as error:
+            raise click.UsageError(error.message(lang))
     config, engine = _engine(database_url, lang)
+    keyed: set[str] = set()
     store = _store(config)
     results: list[dict[str, Any]] = []
     refused = False
@@ -57,7 +73,8 @@ def publish(packages: tuple[str, ...], database_url: str | None, output_format: 
                     where = item.where()
                     click.echo(f"  {item.code} {where + ' ' if where else ''}{item.message(lang)}", err=True)
             continue
-        results.append({"package": package, "published": publication.to_dict()})
+        published: dict[str, Any] = {"package": package, "published": publication.to_dict()}
+        results.append(published)
         if output_format == "text":
             click.echo(choose(
                 lang,
@@ -68,6 +85,11 @@ def publish(packages: tuple[str, ...], database_url: str | None, output_format: 
                 f"({publication.format}, {_status(publication.status, lang)}); formats: "
                 f"{', '.join(publication.formats)}; {publication.module_count} module(s)",
             ))
+        if course_key and publication.iri not in keyed:  # one key per course, whatever its formats
+            keyed.add(publication.iri)
+            published["course_key"] = issue_credential(
+                engine, config, lang, name=publication.iri, course=CourseScope(publication.iri, home_pages, origins),
+                quiet=output_format == "json")
     if output_format == "json":
         click.echo(orjson.dumps(results, option=orjson.OPT_INDENT_2).decode())
     if refused:

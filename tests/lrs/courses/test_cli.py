@@ -3,6 +3,7 @@ that migration m0006 creates."""
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import io
 import json
@@ -17,6 +18,7 @@ from lrs.db import engine_for
 from lrs.migrations import apply_migrations
 from parcours.cli import main
 from tests.lrs.courses.conftest import COURSE_IRI, FORMATS
+from tests.lrs.xapi_client import make_client, new_id
 
 
 def run(*args: str) -> Result:
@@ -54,6 +56,50 @@ def test_publish_prints_the_course_and_refuses_invalid_packages_with_exit_1(
     assert [f["code"] for f in refused["refused"]] == ["PACKAGE-MANIFEST-LOCATION"]
     assert refused["refused"][0]["file"] == "badscorm/imsmanifest.xml"
     assert published["published"]["format"] == "scorm12" and published["published"]["modules"] == 1
+
+
+def test_publish_with_a_course_key_issues_a_key_limited_to_the_published_course(
+        sqlite_database: str, sample_packages: dict[str, Path]) -> None:
+    mentor = "https://mentor.gouv.fr"
+    result = run("publish", str(sample_packages["scorm12"]), str(sample_packages["cmi5"]), "--course-key",
+                 "--home-page", mentor, "--database", sqlite_database, "--format", "json")
+    assert result.exit_code == 0, result.output
+    first, second = json.loads(result.stdout)
+    assert "course_key" not in second  # one key per course, not per format
+    key, secret = first["course_key"]["key"], first["course_key"]["secret"]
+    assert first["course_key"]["report_key"] == f"{key}:{secret}"
+
+    client = make_client(sqlite_database)
+    headers = {"Authorization": "Basic " + base64.b64encode(f"{key}:{secret}".encode()).decode(),
+               "X-Experience-API-Version": "1.0.3"}
+
+    def post(activity: str) -> int:
+        statement = {"id": new_id(), "verb": {"id": "http://adlnet.gov/expapi/verbs/experienced"},
+                     "actor": {"account": {"homePage": mentor, "name": "cmartin"}}, "object": {"id": activity}}
+        return client.client.post("/xapi/statements", json=statement, headers=headers).status_code
+
+    assert post(f"{COURSE_IRI}/modules/m1") == 200
+    assert post("https://parcours.example.gouv.fr/cours/autre") == 403
+    assert client.client.get("/xapi/statements", headers=headers).status_code == 403  # write-only
+    client.app.extensions["parcours.engine"].dispose()
+
+    text = run("publish", str(sample_packages["xapi"]), "--course-key", "--home-page", mentor,
+               "--database", sqlite_database, "--lang", "en")
+    assert text.exit_code == 0, text.output
+    assert f"limited to course {COURSE_IRI}, learners of {mentor}" in text.output
+    assert "for the package: --report-key " in text.output
+
+
+def test_publish_refuses_course_key_limits_without_the_flag_or_a_bad_home_page(
+        sqlite_database: str, sample_packages: dict[str, Path]) -> None:
+    package = str(sample_packages["cmi5"])
+    result = run("publish", package, "--home-page", "https://mentor.gouv.fr", "--database", sqlite_database)
+    assert result.exit_code == 2 and "--course-key" in result.output
+    result = run("publish", package, "--course-key", "--database", sqlite_database, "--lang", "en")
+    assert result.exit_code == 2 and "--home-page" in result.output
+    result = run("publish", package, "--course-key", "--home-page", "mentor.gouv.fr", "--database", sqlite_database)
+    assert result.exit_code == 2 and "--home-page : 'mentor.gouv.fr' n'est pas une adresse http(s)" in result.output
+    assert not any((Path(sqlite_database.removeprefix("sqlite:///")).parent / "parcours-blobs").rglob("*.zip"))
 
 
 def test_unpublish(sqlite_database: str, sample_packages: dict[str, Path]) -> None:
