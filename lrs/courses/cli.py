@@ -14,6 +14,8 @@ import orjson
 
 from lrs.auth import CourseScope, CredentialError, check_course_key_limits
 from lrs.cli import _database_option, _engine, _lang_option, course_key_options, issue_credential
+from lrs.courses.aliases import AliasRefused, check_alias, record_aliases
+from lrs.db import write_transaction
 from validators.bilingual import choose
 
 
@@ -35,11 +37,16 @@ def _store(config):  # type: ignore[no-untyped-def]
                    "demande --home-page) / also issues, per published course, the write-only key limited to it "
                    "(dual tracking; needs --home-page).")
 @course_key_options
+@click.option("--lms-activity", "lms_activities", multiple=True, metavar="URL",
+              help="Activité d'un LMS qui joue ce cours (répétable ; Moodle : <wwwroot>/mod/scorm/view.php?id=N) : "
+                   "les rapports comptent ses déclarations dans le cours / an LMS activity that plays this course "
+                   "(repeatable; Moodle: <wwwroot>/mod/scorm/view.php?id=N): the reports count its statements "
+                   "under the course.")
 @_database_option
 @_format_option
 @_lang_option
 def publish(packages: tuple[str, ...], course_key: bool, home_pages: tuple[str, ...], origins: tuple[str, ...],
-            database_url: str | None, output_format: str, lang: str) -> None:
+            lms_activities: tuple[str, ...], database_url: str | None, output_format: str, lang: str) -> None:
     """Publie des paquets dans le catalogue du LRS. / Publishes packages to the LRS catalogue.
 
     PACKAGES : zips (SCORM 1.2, SCORM 2004, cmi5, xAPI, web) ou dossier d'un site `web`.
@@ -55,6 +62,11 @@ def publish(packages: tuple[str, ...], course_key: bool, home_pages: tuple[str, 
             check_course_key_limits(home_pages, origins)
         except CredentialError as error:
             raise click.UsageError(error.message(lang))
+    try:
+        for activity in lms_activities:
+            check_alias(activity)
+    except AliasRefused as error:
+        raise click.UsageError(error.message(lang))
     config, engine = _engine(database_url, lang)
     keyed: set[str] = set()
     store = _store(config)
@@ -85,6 +97,16 @@ def publish(packages: tuple[str, ...], course_key: bool, home_pages: tuple[str, 
                 f"({publication.format}, {_status(publication.status, lang)}); formats: "
                 f"{', '.join(publication.formats)}; {publication.module_count} module(s)",
             ))
+        if lms_activities:
+            try:
+                with write_transaction(engine) as connection:
+                    record_aliases(connection, publication.iri, lms_activities)
+            except AliasRefused as error:
+                raise click.ClickException(error.message(lang))
+            published["lms_activities"] = sorted(set(lms_activities))
+            if output_format == "text":
+                click.echo(choose(lang, f"  joué aussi par : {', '.join(sorted(set(lms_activities)))}",
+                                  f"  also played by: {', '.join(sorted(set(lms_activities)))}"))
         if course_key and publication.iri not in keyed:  # one key per course, whatever its formats
             keyed.add(publication.iri)
             published["course_key"] = issue_credential(

@@ -111,4 +111,15 @@ course_questions = Table(
 )
 Index("ix_course_questions_iri", course_questions.c.iri)
 
-COURSE_TABLES = [courses, course_downloads, course_modules, course_pages, course_questions]
+# An LMS's own activity that plays a course (Moodle's SCORM activity,
+# `<wwwroot>/mod/scorm/view.php?id=42`): the reports count the LMS's statements about it
+# under the course, so that both tracking paths of a learner meet in one row.
+course_aliases = Table(
+    "course_aliases",
+    metadata,
+    Column("alias_iri", Text, primary_key=True),
+    Column("course_iri", Text, nullable=False),
+    Column("created_us", BigInteger, nullable=False),
+)
+
+COURSE_TABLES = [courses, course_downloads, course_modules, course_pages, course_questions, course_aliases]

@@ -20,6 +20,10 @@ Where a statement sits (document of the rule, also in docs/reports.md):
 * **Modules seen before**: when the course found is an activity already known as a
   module of some course (a runtime that gives an answer only its module as parent),
   the statement is placed in that course and module.
+* **LMS activities playing a course** (`parcours publish --lms-activity`): a statement
+  whose object or a parent is such an activity (Moodle's SCORM activity, or its SCO)
+  counts for that course as a whole, without outcome: the LMS's SCORM status is the
+  package's, the modules' outcomes come from the package's own statements.
 * **Outcome**: only statements about the module itself (its object is the module,
   or an attempt/session whose direct parent is the module, never an interaction)
   and, for cmi5 content, only cmi5-defined statements, carry completion, success
@@ -94,6 +98,7 @@ class Fact:
 FACT_FIELDS = tuple(item.name for item in fields(Fact) if item.name != "course_typed")
 _stored_values = operator.attrgetter(*FACT_FIELDS)
 REGISTRATION_PREFIX = "registration:"  # in `known`: a cmi5 registration -> its course
+ALIAS_PREFIX = "alias:"  # in `known`: an LMS activity playing a course -> that course
 
 
 def _type(activity: dict[str, Any]) -> str:
@@ -151,6 +156,9 @@ def _place(obj: dict[str, Any], parents: list[dict], grouping: list[dict], cmi5:
            registration_course: str | None = None):
     """(course, module or None) following the rule in the module docstring."""
     chain = [obj] + parents
+    aliased = next((known[ALIAS_PREFIX + a["id"]] for a in chain if ALIAS_PREFIX + a["id"] in known), None)
+    if aliased is not None:
+        return {"id": aliased}, None
     publisher = grouping[0] if cmi5 and grouping else None
     candidates = [a for a in grouping if a is not publisher]
     # the highest typed course: a Moodle IMS package is typed "course" too, inside its course

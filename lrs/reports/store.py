@@ -17,8 +17,10 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from lrs.courses import registry
+from lrs.courses.aliases import aliased_courses
 from lrs.db import bulk_insert, driver_marker, upsert_clause, write_transaction
-from lrs.reports.facts import FACT_FIELDS, ITEM_FIELDS, REGISTRATION_PREFIX, Fact, extract_fact, extract_item
+from lrs.reports.facts import (ALIAS_PREFIX, FACT_FIELDS, ITEM_FIELDS, REGISTRATION_PREFIX, Fact, extract_fact,
+                               extract_item)
 from lrs.reports.progress import rows_for
 from lrs.reports.settings import DEFAULT_GROUP_EXTENSIONS
 from lrs.reports.db_tables import report_facts, report_items, report_names, report_progress, report_structures
@@ -89,8 +91,9 @@ Placed = list[tuple[dict[str, Any], Fact]]  # each statement that gives a fact, 
 def extract_facts(connection: Connection, statements: Iterable[dict[str, Any]], groups: tuple[str, ...]) -> Placed:
     """The facts of a batch, placing statements that name only a module (as the parent
     of an answer, or a cmi5 AU's publisher id alone) in the course that module was seen
-    in or is published in, and cmi5 AU statements that name no course in the course of
-    their registration."""
+    in or is published in, cmi5 AU statements that name no course in the course of
+    their registration, and statements about an LMS activity playing a course in that
+    course."""
     pairs = [(statement, extract_fact(statement, groups)) for statement in statements]
     placed = [(statement, fact) for statement, fact in pairs if fact is not None]
     facts = [fact for _statement, fact in placed]
@@ -106,9 +109,12 @@ def extract_facts(connection: Connection, statements: Iterable[dict[str, Any]], 
     known.update(published_owners(connection, {fact.course_id for fact in facts if not fact.course_typed} - known.keys()))
     registrations = _cmi5_registrations(connection, facts)
     known.update({REGISTRATION_PREFIX + registration: course for registration, course in registrations.items()})
+    aliases = aliased_courses(connection, {fact.module_id for fact in facts if fact.module_id}
+                              | {fact.course_id for fact in facts})
+    known.update({ALIAS_PREFIX + alias: course for alias, course in aliases.items()})
 
     def misplaced(fact: Fact) -> bool:
-        if fact.course_id in known:
+        if fact.course_id in known or fact.course_id in aliases or fact.module_id in aliases:
             return True
         course = registrations.get(fact.registration) if fact.cmi5 else None
         return course is not None and course != fact.course_id and not fact.course_typed

@@ -12,6 +12,7 @@ from pathlib import Path
 import sqlalchemy
 from click.testing import CliRunner, Result
 
+from lrs.courses.aliases import aliased_courses
 from lrs.courses.publish import zip_folder
 from lrs.courses.tables import COURSE_TABLES
 from lrs.db import engine_for
@@ -100,6 +101,23 @@ def test_publish_refuses_course_key_limits_without_the_flag_or_a_bad_home_page(
     result = run("publish", package, "--course-key", "--home-page", "mentor.gouv.fr", "--database", sqlite_database)
     assert result.exit_code == 2 and "--home-page : 'mentor.gouv.fr' n'est pas une adresse http(s)" in result.output
     assert not any((Path(sqlite_database.removeprefix("sqlite:///")).parent / "parcours-blobs").rglob("*.zip"))
+
+
+def test_publish_records_the_lms_activities_that_play_the_course(
+        sqlite_database: str, sample_packages: dict[str, Path]) -> None:
+    activity = "https://mentor.gouv.fr/mod/scorm/view.php?id=42"
+    result = run("publish", str(sample_packages["scorm12"]), "--lms-activity", activity,
+                 "--database", sqlite_database, "--lang", "en")
+    assert result.exit_code == 0, result.output
+    assert f"also played by: {activity}" in result.output
+    engine = engine_for(sqlite_database)
+    with engine.connect() as connection:
+        assert aliased_courses(connection, [activity, "https://mentor.gouv.fr/mod/scorm/view.php?id=7"]) == {
+            activity: COURSE_IRI}
+    engine.dispose()
+    result = run("publish", str(sample_packages["scorm12"]), "--lms-activity", "view.php?id=42",
+                 "--database", sqlite_database)
+    assert result.exit_code == 2 and "--lms-activity : 'view.php?id=42' n'est pas une adresse http(s)" in result.output
 
 
 def test_unpublish(sqlite_database: str, sample_packages: dict[str, Path]) -> None:
