@@ -11,6 +11,7 @@ from pathlib import Path
 
 from lrs.courses.aliases import record_aliases
 from lrs.db import write_transaction
+from lrs.reports.store import rebuild
 
 from .conftest import AUTH, post_statements
 
@@ -24,17 +25,18 @@ EVENTS = ("course_module_viewed", "sco_launched", "status_submitted", "scoreraw_
 START = datetime(2026, 11, 2, 9, 0, tzinfo=timezone.utc)
 
 
-def logstore_statements(shared_dir: Path, username: str, first: datetime) -> list[dict]:
+def logstore_statements(shared_dir: Path, username: str, first: datetime, name: str = "Martin, Camille") -> list[dict]:
     """The corpus's logstore_xapi SCORM events, from Mentor, about one learner (named by
     username: "Identify users by username", docs/moodle.md)."""
     found = []
+    events = shared_dir / "corpus/statements/moodle-logstore-xapi/tests/mod_scorm"
     for event in EVENTS:
-        for path in sorted((shared_dir / "corpus/statements/moodle-logstore-xapi/tests/mod_scorm" / event).glob("*/statements.json")):
+        for path in sorted((events / event).glob("*/statements.json")):
             found += json.loads(path.read_text().replace(CORPUS_SITE, MENTOR))
     assert len(found) == len(EVENTS)
     for index, statement in enumerate(found):
         statement["id"] = str(uuid.uuid4())
-        statement["actor"] = {"name": "Martin, Camille", "account": {"homePage": MENTOR, "name": username}}
+        statement["actor"] = {"name": name, "account": {"homePage": MENTOR, "name": username}}
         statement["timestamp"] = (first + timedelta(minutes=index)).isoformat()
     return found
 
@@ -71,20 +73,25 @@ def learners(app, course: str) -> list[dict]:
 def test_moodle_and_dual_tracked_statements_of_one_learner_make_one_row(make_app, database_url, shared_dir: Path):
     app = make_app(database_url)
     engine = app.extensions["parcours.engine"]
+    # Stored before the activity is recorded: under Moodle's course until the model is rebuilt.
+    post_statements(app, logstore_statements(shared_dir, "adurand", START - timedelta(days=1), "Durand, Alice"))
+    assert [row["name"] for row in learners(app, MOODLE_COURSE)] == ["Durand, Alice"]
     with write_transaction(engine) as connection:
         record_aliases(connection, COURSE, [SCORM_ACTIVITY])
+        rebuild(connection)
+    assert [row["name"] for row in learners(app, COURSE)] == ["Durand, Alice"]
+    assert learners(app, MOODLE_COURSE) == []
 
+    # Both paths of one learner, placed as they arrive: one row.
     post_statements(app, logstore_statements(shared_dir, "cmartin", START)
                     + dual_tracked_statements("cmartin", START + timedelta(minutes=1)))
-    rows = learners(app, COURSE)
-    assert len(rows) == 1, rows
-    assert rows[0]["name"] == "Martin, Camille"
+    assert sorted(row["name"] for row in learners(app, COURSE)) == ["Durand, Alice", "Martin, Camille"]
     assert learners(app, MOODLE_COURSE) == []  # not counted twice, under Moodle's course
 
     # Another SCORM activity of the same Moodle course, not recorded: Moodle's course keeps it.
     other = [json.loads(json.dumps(s).replace(SCORM_ACTIVITY, f"{MENTOR}/mod/scorm/view.php?id=7"))
              for s in logstore_statements(shared_dir, "cmartin", START + timedelta(hours=1))]
     post_statements(app, other)
-    assert len(learners(app, COURSE)) == 1
-    assert len(learners(app, MOODLE_COURSE)) == 1
+    assert len(learners(app, COURSE)) == 2
+    assert [row["name"] for row in learners(app, MOODLE_COURSE)] == ["Martin, Camille"]
     engine.dispose()
