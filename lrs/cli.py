@@ -216,10 +216,6 @@ def revoke(key: str, database_url: str | None, lang: str) -> None:
     click.echo(choose(lang, f"clé révoquée : {key}", f"credential revoked: {key}"))
 
 
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(serve())
-
-
 @click.command("backup")
 @click.argument("destination", type=click.Path(dir_okay=False, path_type=Path))
 @_database_option
@@ -250,3 +246,7 @@ def restore(source: Path, database_url: str | None, lang: str) -> None:
     except BackupError as error:
         raise click.ClickException(error.message(lang))
     click.echo(choose(lang, f"restaurée : {copy.statements} déclarations", f"restored: {copy.statements} statements"))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(serve())
