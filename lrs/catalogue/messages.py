@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from validators.bilingual import choose
+
 MESSAGES: dict[str, dict[str, str]] = {
     "fr": {
         "site": "Campus parcours",
@@ -277,12 +279,12 @@ LANGUAGE_NAMES: dict[str, dict[str, str]] = {
 
 def language_name(lang: str, tag: str) -> str:
     """`fr` as a reader of `lang` names it; an unlisted tag as is."""
-    return LANGUAGE_NAMES["en" if lang == "en" else "fr"].get(tag.split("-")[0].lower(), tag)
+    return choose(lang, LANGUAGE_NAMES["fr"], LANGUAGE_NAMES["en"]).get(tag.split("-")[0].lower(), tag)
 
 
 def known_or(lang: str, key: str, fallback: str) -> str:
     """The message `key`, or `fallback` when there is none (a value from a package)."""
-    return MESSAGES["en" if lang == "en" else "fr"].get(key, fallback)
+    return choose(lang, MESSAGES["fr"], MESSAGES["en"]).get(key, fallback)
 
 
 def format_name(lang: str, package_format: str) -> str:
@@ -291,5 +293,5 @@ def format_name(lang: str, package_format: str) -> str:
 
 
 def text(lang: str, key: str, **values: object) -> str:
-    catalogue = MESSAGES["en" if lang == "en" else "fr"]
+    catalogue = choose(lang, MESSAGES["fr"], MESSAGES["en"])
     return catalogue[key].format(**values) if values else catalogue[key]

@@ -21,6 +21,7 @@ from lrs.catalogue.cards import CourseCard, slugs_for
 from lrs.catalogue.listing import Facets, facets_of
 from lrs.courses import registry
 from lrs.courses.tables import course_downloads, courses
+from validators.bilingual import choose
 
 LANGS = ("fr", "en")
 
@@ -46,7 +47,7 @@ class Snapshot:
     by_slug: dict[str, str] = field(default_factory=dict)  # slug -> course IRI
 
     def in_lang(self, lang: str) -> list[CourseCard]:
-        return self.cards["en" if lang == "en" else "fr"]
+        return choose(lang, self.cards["fr"], self.cards["en"])
 
 
 def build_snapshot(connection: Connection, stamp: tuple[Any, ...]) -> Snapshot:

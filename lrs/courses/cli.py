@@ -123,7 +123,7 @@ _STATUS_EN = {"created": "new", "added": "format added", "replaced": "replaced",
 
 
 def _status(status: str, lang: str) -> str:
-    return (_STATUS_EN if lang == "en" else _STATUS_FR).get(status, status)
+    return choose(lang, _STATUS_FR, _STATUS_EN).get(status, status)
 
 
 @click.command()

@@ -78,7 +78,7 @@ def to_csv(table: ReportTable, spreadsheet: bool = False, lang: str = "fr") -> s
 
 def _csv_value(value: Any, spreadsheet: bool = False, lang: str = "fr") -> Any:
     if isinstance(value, bool):
-        return _WORDS["en" if lang == "en" else "fr"][value] if spreadsheet else ("true" if value else "false")
+        return choose(lang, _WORDS["fr"], _WORDS["en"])[value] if spreadsheet else ("true" if value else "false")
     if spreadsheet and isinstance(value, float) and lang != "en":
         return repr(value).replace(".", ",")
     return value

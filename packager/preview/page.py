@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from packager.preview.builder import BuildState
 from packager.render import _environment, script_json
+from validators.bilingual import choose
 
 TEXTS: dict[str, dict[str, str]] = {
     "fr": {
@@ -56,7 +57,7 @@ TEXTS: dict[str, dict[str, str]] = {
 
 
 def preview_page(package_format: str, lang: str, state: BuildState) -> bytes:
-    texts = TEXTS["en" if lang == "en" else "fr"]
+    texts = choose(lang, TEXTS["fr"], TEXTS["en"])
     config = {"format": package_format, "modules": state.modules, "course": state.course, "texts": texts,
               "error": state.error, "generation": state.generation}
     html = _environment().get_template("preview.html.j2").render(
