@@ -247,9 +247,11 @@ def _store(connection: Connection, received: ReceivedBlob, structure: CourseStru
     now = rows.now_us()
     # Two nodes adding formats to one course at once: the second waits here for the first
     # to commit, then reads what it stored (PostgreSQL; SQLite has one writer at a time).
-    connection.execute(sqlalchemy.select(courses.c.id).where(
-        courses.c.iri == structure.iri, courses.c.version == structure.version).with_for_update())
-    existing = course_structure(connection, structure.iri, structure.version)
+    # A course created by another node after this lookup is not read without its lock:
+    # inserting it again fails on its unique index and the next attempt locks it.
+    locked = connection.execute(sqlalchemy.select(courses.c.id).where(
+        courses.c.iri == structure.iri, courses.c.version == structure.version).with_for_update()).first()
+    existing = None if locked is None else course_structure(connection, structure.iri, structure.version)
     fmt = structure.package_format
     released: list[str] = []
     if existing is None:

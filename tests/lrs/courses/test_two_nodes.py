@@ -6,10 +6,14 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
+import time
 from contextlib import ExitStack
 from pathlib import Path
+from typing import Any
 
-from lrs.courses import registry
+import pytest
+
+from lrs.courses import publish, registry
 from lrs.db import read_transaction
 from tests.lrs.courses.conftest import COURSE_IRI, FORMATS, Node, start_node
 
@@ -73,3 +77,20 @@ def test_two_nodes_publishing_formats_of_one_course_at_once_make_one_course(
         assert course.formats == tuple(sorted(FORMATS)) and course.module_count == 4
         # The cmi5 AU data survived whichever format was stored after it.
         assert structure is not None and all(module.au_id and module.move_on for module in structure.structure.modules)
+
+
+def test_a_course_created_while_another_node_looked_for_it_is_added_to_under_its_lock(
+        postgres_database: str, tmp_path: Path, sample_packages: dict[str, Path],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A node that found no course, then saw the one another node created meanwhile,
+    must not merge into it without holding its lock: it would overwrite what a third
+    node added in between (here the cmi5 AU data)."""
+    real_course_structure = publish.course_structure
+
+    def slow_course_structure(*args: Any, **kwargs: Any) -> Any:
+        time.sleep(0.2)  # widens the moment between looking for the course and reading it
+        return real_course_structure(*args, **kwargs)
+
+    monkeypatch.setattr(publish, "course_structure", slow_course_structure)
+    test_two_nodes_publishing_formats_of_one_course_at_once_make_one_course(postgres_database, tmp_path,
+                                                                           sample_packages)
