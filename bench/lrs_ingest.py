@@ -45,7 +45,7 @@ from urllib.parse import urlencode
 import orjson
 
 from lrs.config import Config
-from lrs_server import start_server, stop_server
+from lrs_server import server_cpu_seconds, start_server, stop_server
 
 KEY, SECRET = "bench", "bench-secret"
 AUTH = "Basic " + base64.b64encode(f"{KEY}:{SECRET}".encode()).decode()
@@ -369,11 +369,13 @@ def run_bursts(directory: Path, rng: random.Random, count: int, workers: int, th
     try:
         for dashboard in (False, True):
             bare = bare_sqlite_rate([make_statement(rng) for _ in range(count)], directory)
+            cpu_before = server_cpu_seconds(server)
             figures = burst(port, [make_statement(rng) for _ in range(count)], dashboard=dashboard)
+            cpu_us = (server_cpu_seconds(server) - cpu_before) / count * 1e6
             label = "with a dashboard (a filtered query every 20 ms)" if dashboard else "no reader"
             print(f"  {label}: answered {figures['answered']:7,.0f}/s (ratio {figures['answered'] / bare:4.2f}),"
                   f" sustained {figures['sustained']:7,.0f}/s (ratio {figures['sustained'] / bare:4.2f});"
-                  f"   bare insert {bare:7,.0f}/s", flush=True)
+                  f"   bare insert {bare:7,.0f}/s; server CPU {cpu_us:,.0f} us per statement", flush=True)
             if dashboard:
                 print(f"    visible to filtered queries after the answer ({figures['lag samples']:,.0f} batches probed):"
                       f" p50 {figures['lag p50'] * 1000:,.0f} ms, p99 {figures['lag p99'] * 1000:,.0f} ms"

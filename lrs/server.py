@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from dataclasses import asdict
 from typing import Any
 
@@ -23,7 +24,23 @@ class _LRSApplication(BaseApplication):
     def load(self):  # type: ignore[no-untyped-def]
         from lrs.app import create_app
 
-        return create_app(Config(**asdict(self.lrs_config)))
+        app = create_app(Config(**asdict(self.lrs_config)))
+        tune_garbage_collector()
+        return app
+
+
+# Young collections every 10,000 allocations rather than 700: a batch of statements
+# allocates hundreds of thousands of short-lived dicts and lists, which reference counting
+# frees anyway, and each collection walked them all (about 15 % of ingest time).
+GC_YOUNG_THRESHOLD = 10_000
+
+
+def tune_garbage_collector() -> None:
+    """Once the app is loaded: its long-lived objects (modules, routes, schemas) leave the
+    collector's generations for good, and young collections come less often."""
+    gc.freeze()
+    _young, middle, old = gc.get_threshold()
+    gc.set_threshold(GC_YOUNG_THRESHOLD, middle, old)
 
 
 def run_gunicorn(config: Config, host: str, port: int, workers: int, threads: int) -> None:

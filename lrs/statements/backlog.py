@@ -203,7 +203,10 @@ def index_backlog(
     `seq` is left; return how many left the queue."""
     done = 0
     while (limit is None or done < limit) and not until():
-        with write_transaction(engine, checkpoint_after=True) as connection:
+        # The background indexer's chunks are large: their WAL is checkpointed after the
+        # lock is released. A reader indexes a few hundred statements at most, as a POST
+        # writes: a checkpoint after each would cost more than the indexing.
+        with write_transaction(engine, checkpoint_after=through is None) as connection:
             taken = _index_chunk(connection, hooks, through)
         if not taken:
             break

@@ -25,6 +25,7 @@ import pytest
 import sqlalchemy
 from sqlalchemy import event
 
+from lrs.statements import backlog
 from tests.lrs.xapi_client import auth_header, make_client, statement
 from tests.support.live_server import live_server
 from tests.support.postgres import _as_server_user, _binaries
@@ -277,6 +278,13 @@ def test_sqlite_read_only_or_full_is_503_and_stores_nothing(
             # No page beyond those in use: SQLITE_FULL, as on a full disk.
             dbapi_connection.execute(f"PRAGMA max_page_count={pages}")
 
+    # The first POST started the background indexer; SQLAlchemy's listener list may not
+    # change while another thread opens a connection, so let it finish first.
+    indexer = backlog._indexers[engine]
+    deadline = time.monotonic() + 30
+    while indexer.thread is not None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert indexer.thread is None
     event.listen(engine, "connect", on_connect)
     engine.dispose()  # new connections meet the fault
     big = [statement(id=str(uuid.uuid4()), result={"response": "x" * 5000}) for _ in range(50)]
