@@ -15,6 +15,7 @@ from lrs.reports.cli import export, import_, privacy, report
 from packager.cli import build, preview, simulate
 from parcours.demo import demo
 from validators.cli import validate
+from validators.cli_language import LocalizedGroup
 
 # name -> click command or group; add a subcommand by importing it above and listing it here
 SUBCOMMANDS: dict[str, click.Command] = {
@@ -36,7 +37,7 @@ SUBCOMMANDS: dict[str, click.Command] = {
 }
 
 
-@click.group(commands=SUBCOMMANDS)
+@click.group(cls=LocalizedGroup, commands=SUBCOMMANDS)
 @click.version_option(package_name="parcours", prog_name="parcours")
 def main() -> None:
     """parcours : paquets de cours (SCORM, cmi5, xAPI), validation et LRS xAPI.

@@ -149,8 +149,7 @@ def demo(database: Path, port: int, serve: bool, lang: str) -> None:
     for course in SAMPLE_COURSES:
         if _run(["build", course, "--format", FORMATS, "--out", "dist", "--lang", lang]) != 0:
             raise SystemExit(1)
-    # the web preview's zip has no manifest to validate
-    packages = sorted(str(path) for path in Path("dist").glob("*.zip") if not path.name.endswith("-web.zip"))
+    packages = sorted(str(path) for path in Path("dist").glob("*.zip"))
     _say(lang, "2. Validation des paquets et des déclarations d'exemple",
          "2. Validating the packages and the sample statements")
     if _run(["validate", "--lang", lang, *packages, *map(str, _statement_files())]) != 0:
@@ -173,4 +172,8 @@ def demo(database: Path, port: int, serve: bool, lang: str) -> None:
              f"4. Course catalogue: http://127.0.0.1:{port}/   xAPI LRS: http://127.0.0.1:{port}/xapi/   "
              f"reports: http://127.0.0.1:{port}/reports/")
         _where_to_look(port, lang)
+        # One JSON line per request would bury these lines: the log goes to a file unless asked otherwise.
+        request_log = os.environ.setdefault("PARCOURS_REQUEST_LOG", str(database.resolve().with_name(
+            database.name + ".requests.log")))
+        _say(lang, f"   Journal des requêtes : {request_log}", f"   Request log: {request_log}")
         raise SystemExit(_run(["serve", "--database", database_url, "--port", str(port), "--lang", lang]))

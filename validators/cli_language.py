@@ -93,23 +93,37 @@ def requested_lang(args: list[str]) -> str:
     return resolve_language()
 
 
-class LocalizedCommand(click.Command):
-    """A command whose usage errors are in the author's language (French by default)."""
+class _Localized:
+    """Usage errors in the language asked for on the command line (else PARCOURS_LANG, else French)."""
 
     def make_context(self, info_name: str | None, args: list[str], parent: click.Context | None = None,
                      **extra: Any) -> click.Context:
         lang = requested_lang(list(args))
         try:
-            return super().make_context(info_name, args, parent=parent, **extra)
+            context = super().make_context(info_name, args, parent=parent, **extra)  # type: ignore[misc]
         except click.UsageError as error:
             if lang == "en" or isinstance(error, LocalizedUsageError):
                 raise
             raise LocalizedUsageError(french_message(error.format_message()), error.ctx) from None
+        context.meta[_LANG_META] = lang
+        return context
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            return super().invoke(ctx)
+            return super().invoke(ctx)  # type: ignore[misc]
         except click.UsageError as error:
-            if ctx.params.get("lang", resolve_language()) == "en" or isinstance(error, LocalizedUsageError):
+            lang = ctx.params.get("lang") or ctx.meta.get(_LANG_META) or resolve_language()
+            if lang == "en" or isinstance(error, LocalizedUsageError):
                 raise
             raise LocalizedUsageError(french_message(error.format_message()), error.ctx or ctx) from None
+
+
+_LANG_META = "parcours.lang"
+
+
+class LocalizedCommand(_Localized, click.Command):
+    """A command whose usage errors are in the author's language (French by default)."""
+
+
+class LocalizedGroup(_Localized, click.Group):
+    """A group whose own usage errors (an unknown subcommand) are in the author's language."""

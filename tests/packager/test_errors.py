@@ -179,3 +179,19 @@ def test_unknown_format_usage_error_in_french(samples: Path, tmp_path: Path) -> 
     assert result.stderr.endswith(
         "Erreur : valeur invalide pour --format : format inconnu « aicc » ; "
         "choix : scorm12, scorm2004, cmi5, xapi, web\n")
+
+
+def test_an_unknown_subcommand_is_named_in_french_with_the_closest_one() -> None:
+    result = _parcours("buil")
+    assert result.returncode == 2
+    assert result.stderr == (
+        "Utilisation : parcours [OPTIONS] COMMAND [ARGS]...\n"
+        "Essayez « parcours --help » pour l'aide.\n\n"
+        "Erreur : commande inconnue : buil. Vouliez-vous dire build ?\n"
+    )
+    english = _parcours("buil", lang="en")
+    assert english.returncode == 2 and english.stderr.endswith("Error: No such command 'buil'. Did you mean 'build'?\n")
+    nested = _parcours("credentials", "lister")
+    assert nested.returncode == 2 and nested.stderr.endswith("Erreur : commande inconnue : lister. Vouliez-vous dire list ?\n")
+    by_option = _parcours("serve", "--lang", "en", "--bogus")
+    assert by_option.returncode == 2 and "Error: No such option '--bogus'" in by_option.stderr
