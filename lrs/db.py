@@ -86,17 +86,38 @@ class _WriterQueue:
     this queue wakes them the moment the lock is free."""
 
     def __init__(self, database_path: str) -> None:
-        self.thread_lock = threading.Lock()
+        guard = threading.Lock()
+        self.urgent_turn = threading.Condition(guard)
+        self.turn = threading.Condition(guard)
+        self.busy = False
+        self.urgent_waiting = 0
         self.fd = os.open(database_path + ".write-lock", os.O_RDWR | os.O_CREAT, 0o600)
 
     @contextmanager
-    def held(self) -> Iterator[None]:
-        with self.thread_lock:
+    def held(self, urgent: bool = False) -> Iterator[None]:
+        """The write lock. An `urgent` writer (a reader who must index what it is about
+        to read) goes before the writers of this process waiting at that moment."""
+        with self.turn:
+            if urgent:
+                self.urgent_waiting += 1
+                try:
+                    self.urgent_turn.wait_for(lambda: not self.busy)
+                finally:
+                    self.urgent_waiting -= 1
+            else:
+                self.turn.wait_for(lambda: not self.busy and not self.urgent_waiting)
+            self.busy = True
+        try:
             fcntl.flock(self.fd, fcntl.LOCK_EX)
             try:
                 yield
             finally:
                 fcntl.flock(self.fd, fcntl.LOCK_UN)
+        finally:
+            with self.turn:
+                self.busy = False
+                # Wake one writer, not all: the others would only find the lock taken again.
+                (self.urgent_turn if self.urgent_waiting else self.turn).notify()
 
 
 _queues: dict[str, _WriterQueue] = {}
@@ -118,12 +139,14 @@ def writer_queue(engine: Engine) -> _WriterQueue | None:
 
 
 @contextmanager
-def write_transaction(engine: Engine | None = None, *, checkpoint_after: bool = False) -> Iterator[Connection]:
+def write_transaction(engine: Engine | None = None, *, checkpoint_after: bool = False,
+                      urgent: bool = False) -> Iterator[Connection]:
     """A transaction that will write: committed on success, rolled back on any error.
 
     `checkpoint_after` (SQLite, for transactions that write thousands of pages): the
     WAL is copied into the database file after the commit, once the write lock is
-    released, instead of by the commit itself while every writer waits."""
+    released, instead of by the commit itself while every writer waits. `urgent`
+    (SQLite): a request waits for this write, it goes before the other writers."""
     engine = engine or current_engine()
     queue = writer_queue(engine)
     if queue is None:
@@ -133,7 +156,7 @@ def write_transaction(engine: Engine | None = None, *, checkpoint_after: bool = 
         return
     with engine.connect().execution_options(parcours_write=True) as connection:
         try:
-            with queue.held():
+            with queue.held(urgent):
                 with connection.begin():
                     if checkpoint_after:
                         connection.exec_driver_sql("PRAGMA wal_autocheckpoint=0")

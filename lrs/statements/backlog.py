@@ -16,7 +16,8 @@ when each request indexes its own statements).
 
 Readers of the index or the reports call `ensure_indexed` first, which indexes what
 was queued before the read (not what writers add meanwhile: a reader never chases a
-burst): nobody ever sees a statement without its index rows or its report facts.
+burst), going before the writers waiting for the lock: nobody ever sees a statement
+without its index rows or its report facts, and a read waits for one writer at most.
 The queue is a table, so a stopped server loses nothing: the next reader or writer
 takes over. PostgreSQL runs writers in parallel, and indexes in the storing
 transaction (see `lrs.statements.store.write_batch`).
@@ -206,7 +207,7 @@ def index_backlog(
         # The background indexer's chunks are large: their WAL is checkpointed after the
         # lock is released. A reader indexes a few hundred statements at most, as a POST
         # writes: a checkpoint after each would cost more than the indexing.
-        with write_transaction(engine, checkpoint_after=through is None) as connection:
+        with write_transaction(engine, checkpoint_after=through is None, urgent=through is not None) as connection:
             taken = _index_chunk(connection, hooks, through)
         if not taken:
             break
