@@ -54,3 +54,14 @@ def aliased_courses(connection: Connection, activity_ids: Iterable[str]) -> dict
                                   .where(course_aliases.c.alias_iri.in_(ids[start:start + _CHUNK])))
         found.update({alias: course for alias, course in rows})
     return found
+
+
+def forget_aliases(connection: Connection, course_iri: str, alias_iris: Iterable[str]) -> list[str]:
+    """`alias_iris` no longer play `course_iri`; return those that did not (nothing is
+    removed then). Statements already placed in the course stay there."""
+    wanted = sorted(set(alias_iris))
+    found = {alias for alias, course in aliased_courses(connection, wanted).items() if course == course_iri}
+    missing = [alias for alias in wanted if alias not in found]
+    if not missing:
+        connection.execute(course_aliases.delete().where(course_aliases.c.alias_iri.in_(wanted)))
+    return missing

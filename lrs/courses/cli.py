@@ -14,7 +14,7 @@ import orjson
 
 from lrs.auth import CourseScope, CredentialError, check_course_key_limits
 from lrs.cli import _database_option, _engine, _lang_option, course_key_options, issue_credential
-from lrs.courses.aliases import AliasRefused, check_alias, record_aliases
+from lrs.courses.aliases import AliasRefused, check_alias, forget_aliases, record_aliases
 from lrs.db import write_transaction
 from validators.bilingual import choose
 
@@ -129,10 +129,14 @@ def _status(status: str, lang: str) -> str:
 @click.command()
 @click.argument("course")
 @click.option("--version", "version", default=None, help="Une seule version (défaut : toutes) / one version (default: all).")
+@click.option("--lms-activity", "lms_activities", multiple=True, metavar="URL",
+              help="Retire seulement ce lien avec une activité du LMS, le cours reste publié (répétable) / only "
+                   "removes this link with an LMS activity, the course stays published (repeatable).")
 @_database_option
 @_format_option
 @_lang_option
-def unpublish(course: str, version: str | None, database_url: str | None, output_format: str, lang: str) -> None:
+def unpublish(course: str, version: str | None, lms_activities: tuple[str, ...], database_url: str | None,
+              output_format: str, lang: str) -> None:
     """Retire un cours du catalogue (les déclarations restent). / Removes a course from the catalogue (statements stay).
 
     COURSE : l'IRI du cours / the course IRI.
@@ -140,6 +144,9 @@ def unpublish(course: str, version: str | None, database_url: str | None, output
     from lrs.courses.publish import CourseNotFound, unpublish as remove
 
     config, engine = _engine(database_url, lang)
+    if lms_activities:
+        _forget_lms_activities(engine, course, lms_activities, output_format, lang)
+        return
     try:
         removed = remove(engine, _store(config), course, version)
     except CourseNotFound:
@@ -159,3 +166,21 @@ def unpublish(course: str, version: str | None, database_url: str | None, output
             f"unpublished: {item.iri} version {item.version or '-'}; formats: {', '.join(item.formats)}; "
             f"{item.module_count} module(s)",
         ))
+
+
+def _forget_lms_activities(engine: Any, course: str, activities: tuple[str, ...], output_format: str,
+                           lang: str) -> None:
+    with write_transaction(engine) as connection:
+        missing = forget_aliases(connection, course, activities)
+    if missing:
+        raise click.ClickException(choose(
+            lang,
+            f"ne joue(nt) pas le cours {course} : {', '.join(missing)} (rien n'a été retiré)",
+            f"not playing course {course}: {', '.join(missing)} (nothing was removed)",
+        ))
+    if output_format == "json":
+        click.echo(orjson.dumps({"course": course, "lms_activities_removed": sorted(set(activities))},
+                                option=orjson.OPT_INDENT_2).decode())
+        return
+    for activity in sorted(set(activities)):
+        click.echo(choose(lang, f"ne joue plus {course} : {activity}", f"no longer playing {course}: {activity}"))

@@ -12,6 +12,7 @@ from pathlib import Path
 import sqlalchemy
 from click.testing import CliRunner, Result
 
+from lrs.courses import registry
 from lrs.courses.aliases import aliased_courses
 from lrs.courses.publish import zip_folder
 from lrs.courses.tables import COURSE_TABLES
@@ -118,6 +119,21 @@ def test_publish_records_the_lms_activities_that_play_the_course(
     result = run("publish", str(sample_packages["scorm12"]), "--lms-activity", "view.php?id=42",
                  "--database", sqlite_database)
     assert result.exit_code == 2 and "--lms-activity : 'view.php?id=42' n'est pas une adresse http(s)" in result.output
+
+    # Removing the link: refused whole when one of the activities does not play the course.
+    other = "https://mentor.gouv.fr/mod/scorm/view.php?id=7"
+    result = run("unpublish", COURSE_IRI, "--lms-activity", activity, "--lms-activity", other,
+                 "--database", sqlite_database)
+    assert result.exit_code == 1 and f"ne joue(nt) pas le cours {COURSE_IRI} : {other} (rien n'a été retiré)" in result.output
+    with engine.connect() as connection:
+        assert aliased_courses(connection, [activity]) == {activity: COURSE_IRI}
+    engine.dispose()
+    result = run("unpublish", COURSE_IRI, "--lms-activity", activity, "--database", sqlite_database, "--lang", "en")
+    assert result.exit_code == 0 and f"no longer playing {COURSE_IRI}: {activity}" in result.output
+    with engine.connect() as connection:
+        assert aliased_courses(connection, [activity]) == {}
+        assert registry.course_structure(connection, COURSE_IRI) is not None  # still published
+    engine.dispose()
 
 
 def test_unpublish(sqlite_database: str, sample_packages: dict[str, Path]) -> None:
