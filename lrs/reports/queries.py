@@ -189,12 +189,13 @@ def names_of(connection: Connection, ids: Iterable[str], kind: str, lang: str) -
 
 
 def course_options(connection: Connection, lang: str) -> list[tuple[str, str]]:
-    """(id, name) of every course with learners, sorted by name: the course filter."""
+    """(id, name) of every course with learners, sorted by name: the course filter
+    (a published course under its title)."""
     has_rows = sa.exists().where(rp.c.course_id == report_names.c.activity_id, rp.c.module_id == "")
     ids = connection.execute(
         sa.select(report_names.c.activity_id).where(report_names.c.kind == "course", has_rows)
     ).scalars().all()
-    names = names_of(connection, ids, "course", lang)
+    names = {identifier: course_name(connection, identifier, lang) for identifier in ids}
     return sorted(names.items(), key=lambda item: (item[1].lower(), item[0]))
 
 

@@ -224,3 +224,7 @@ def test_cmi5_course_follows_move_on_published_before_or_after(make_app, databas
     overview = {row["course"]: row for row in report(app, "courses", "")}
     assert overview[CMI5_COURSE]["course_name"] == "Géologie"
     assert overview[CMI5_COURSE]["completed"] == 2
+    # The course filter names the published course by its title, not its IRI.
+    page = app.test_client().get("/reports/courses", query_string={"lang": "fr"}, headers=AUTH)
+    assert page.status_code == 200
+    assert f'<option value="{CMI5_COURSE}">Géologie</option>' in page.get_data(as_text=True)
