@@ -9,6 +9,7 @@ shows the usage line, the help hint and the error in the chosen language.
 from __future__ import annotations
 
 import re
+import sys
 from typing import Any
 
 import click
@@ -75,7 +76,7 @@ class LocalizedUsageError(click.UsageError):
     """A usage error shown in French: usage line, help hint, then the message."""
 
     def show(self, file: Any = None) -> None:
-        file = file if file is not None else click.get_text_stream("stderr")
+        file = file if file is not None else sys.stderr  # click.echo fits the encoding to it
         if self.ctx is not None:
             usage = self.ctx.get_usage().replace("Usage:", "Utilisation :", 1)
             click.echo(f"{usage}\nEssayez « {self.ctx.command_path} --help » pour l'aide.\n", file=file)
