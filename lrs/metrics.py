@@ -46,10 +46,10 @@ class IndexQueueCollector(Collector):
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
         depth, oldest_us = queue_state(self.engine)
-        yield GaugeMetricFamily("parcours_index_queue_depth", "Statements waiting for their filter index.", depth)
+        yield GaugeMetricFamily("parcours_index_queue_depth", "Statements waiting for their filter index or their report facts.", depth)
         lag = max(0.0, time.time() - oldest_us / 1e6) if oldest_us is not None else 0.0
         yield GaugeMetricFamily("parcours_index_queue_lag_seconds",
-                                "Age of the oldest statement waiting for its filter index.", lag)
+                                "Age of the oldest statement waiting for its filter index or its report facts.", lag)
 
 
 class Metrics:

@@ -18,7 +18,9 @@ Readers of the index or the reports call `ensure_indexed` first, which indexes w
 was queued before the read (not what writers add meanwhile: a reader never chases a
 burst), going before the writers waiting for the lock: nobody ever sees a statement
 without its index rows or its report facts, and a read waits for one writer at most.
-The queue is a table, so a stopped server loses nothing: the next reader or writer
+A statement query needs only the filter rows: the statements it indexes move to
+`report_queue`, whose report facts the background indexer or the next report reader
+writes. The queues are tables, so a stopped server loses nothing: the next reader or writer
 takes over. PostgreSQL runs writers in parallel, and indexes in the storing
 transaction (see `lrs.statements.store.write_batch`).
 """
@@ -31,7 +33,7 @@ import threading
 import time
 import weakref
 from contextlib import contextmanager
-from typing import Callable, Iterator
+from typing import Any, Callable, Iterator
 
 import orjson
 import sqlalchemy
@@ -40,7 +42,7 @@ from sqlalchemy.engine import Connection, Engine
 from lrs.db import bulk_insert, write_transaction, writer_queue
 from lrs.statements.index_writer import IndexEntry, IngestHook, index_statements
 from lrs.statements.index_keys import index_keys
-from lrs.tables import index_queue, statements
+from lrs.tables import index_queue, report_queue, statements
 from validators.xapi.vocabulary import is_voiding, statement_ref_target
 
 log = logging.getLogger("parcours.lrs")
@@ -52,6 +54,9 @@ IDLE_SECONDS = 0.5  # no statement written by this process for this long: index 
 # chunk, and writers slow down to the pace of the index instead of running ahead.
 MAX_WAIT_SECONDS = 0.25
 POLL_SECONDS = 0.05  # how often the indexer looks at the queue while writes go on
+# While writes go on, report facts wait up to this long (filters come first); they are
+# written at once when the process stops writing or someone reads a report.
+REPORT_MAX_WAIT_SECONDS = 30.0
 
 
 class _Indexer:
@@ -105,18 +110,25 @@ class _Indexer:
                 self.thread = None
 
     def _step(self) -> bool:
-        """Index a chunk while the queue is over its bound, or, once this process
-        writes nothing, the whole queue (stopping as soon as it writes again); False
-        when the queue is empty and nothing was written meanwhile."""
+        """While this process writes: the filter rows of a chunk once the queue is over
+        its bound or its oldest statement has waited MAX_WAIT_SECONDS, the report facts
+        of a chunk once theirs are over the bound or have waited REPORT_MAX_WAIT_SECONDS.
+        Once it writes nothing: the whole of both queues (stopping as soon as it writes
+        again). False when both are empty and nothing was written meanwhile."""
         engine = self.engine()
         if engine is None:
             return False
         if not self.idle():
-            depth, oldest_us = queue_state(engine)
-            if depth > self.bound or (oldest_us is not None and time.time() * 1e6 - oldest_us > MAX_WAIT_SECONDS * 1e6):
-                index_backlog(engine, self.hooks, limit=CHUNK)
-            else:
-                time.sleep(POLL_SECONDS)
+            now_us = time.time() * 1e6
+            depth, oldest_us = _queue_state(engine, index_queue)
+            if depth > self.bound or (oldest_us is not None and now_us - oldest_us > MAX_WAIT_SECONDS * 1e6):
+                index_backlog(engine, self.hooks, limit=CHUNK, reports=False)
+                return True
+            depth, oldest_us = _queue_state(engine, report_queue)
+            if depth > self.bound or (oldest_us is not None and now_us - oldest_us > REPORT_MAX_WAIT_SECONDS * 1e6):
+                index_backlog(engine, self.hooks, limit=CHUNK, reports_only=True)
+                return True
+            time.sleep(POLL_SECONDS)
             return True
         started = time.monotonic()
         index_backlog(engine, self.hooks, until=lambda: not self.idle())
@@ -169,76 +181,116 @@ def notify(engine: Engine) -> None:
 
 
 def queue_state(engine: Engine) -> tuple[int, int | None]:
-    """(statements waiting for their index, `stored_us` of the oldest of them or None)."""
+    """(statements waiting for their index or their report facts, `stored_us` of the
+    oldest of them or None)."""
+    states = [_queue_state(engine, queue) for queue in (index_queue, report_queue)]
+    oldest = [oldest_us for _depth, oldest_us in states if oldest_us is not None]
+    return sum(depth for depth, _oldest_us in states), min(oldest) if oldest else None
+
+
+def _queue_state(engine: Engine, queue: sqlalchemy.Table) -> tuple[int, int | None]:
     with engine.connect() as connection:
-        oldest = connection.execute(
-            sqlalchemy.select(index_queue.c.seq).order_by(index_queue.c.seq).limit(1)
-        ).scalar()
+        oldest = connection.execute(sqlalchemy.select(queue.c.seq).order_by(queue.c.seq).limit(1)).scalar()
         if oldest is None:
             return 0, None
-        depth = connection.execute(sqlalchemy.select(sqlalchemy.func.count()).select_from(index_queue)).scalar_one()
+        depth = connection.execute(sqlalchemy.select(sqlalchemy.func.count()).select_from(queue)).scalar_one()
         stored_us = connection.execute(sqlalchemy.select(statements.c.stored_us).where(statements.c.seq == oldest)).scalar()
     return int(depth), stored_us
 
 
-def ensure_indexed(engine: Engine) -> None:
+def ensure_indexed(engine: Engine, *, reports: bool = True) -> None:
     """Index every statement queued before this call (a no-op, one short read, when none
-    is). Statements queued meanwhile are left to the indexer: a reader never waits for
-    writes that come after it."""
+    is): its filter rows, and its report facts unless `reports` is False (a statement
+    query needs only the filters). Statements queued meanwhile are left to the indexer:
+    a reader never waits for writes that come after it."""
     indexer = _indexers.get(engine)
     if indexer is None:
         return
     with engine.connect() as connection:
-        last = connection.execute(sqlalchemy.select(sqlalchemy.func.max(index_queue.c.seq))).scalar()
-    if last is None:
+        lasts = [connection.execute(sqlalchemy.select(sqlalchemy.func.max(queue.c.seq))).scalar()
+                 for queue in ((index_queue, report_queue) if reports else (index_queue,))]
+    if all(last is None for last in lasts):
         return
-    index_backlog(engine, indexer.hooks, through=last)
+    index_backlog(engine, indexer.hooks, through=max(last for last in lasts if last is not None), reports=reports)
 
 
 def index_backlog(
     engine: Engine, hooks: list[IngestHook], limit: int | None = None, until: Callable[[], bool] = lambda: False,
-    through: int | None = None,
+    through: int | None = None, reports: bool = True, reports_only: bool = False,
 ) -> int:
     """Index queued statements in order, CHUNK per transaction, up to about `limit`,
     until `until()` says to stop between chunks, or (`through`) until none up to that
-    `seq` is left; return how many left the queue."""
+    `seq` is left; return how many left the queue. With `reports` False, only their
+    filter rows: their report facts wait in `report_queue`; with `reports_only`, only
+    the report facts of that queue."""
     done = 0
     while (limit is None or done < limit) and not until():
         # The background indexer's chunks are large: their WAL is checkpointed after the
         # lock is released. A reader indexes a few hundred statements at most, as a POST
         # writes: a checkpoint after each would cost more than the indexing.
         with write_transaction(engine, checkpoint_after=through is None, urgent=through is not None) as connection:
-            taken = _index_chunk(connection, hooks, through)
+            # The reports' queue first: its statements are older.
+            taken = _report_chunk(connection, hooks, through) if reports or reports_only else 0
+            if not taken and not reports_only:
+                taken = _index_chunk(connection, hooks, through, reports)
         if not taken:
             break
         done += taken
     return done
 
 
-def _index_chunk(connection: Connection, hooks: list[IngestHook], through: int | None = None) -> int:
-    wanted = sqlalchemy.select(index_queue.c.seq).order_by(index_queue.c.seq).limit(CHUNK)
+def _queued(connection: Connection, queue: sqlalchemy.Table, through: int | None) -> tuple[int, list[Any]]:
+    """How many of the next CHUNK entries of `queue` (up to `through`) were taken out of
+    it, and their statements' (seq, stored_us, voided, body)."""
+    wanted = sqlalchemy.select(queue.c.seq).order_by(queue.c.seq).limit(CHUNK)
     if through is not None:
-        wanted = wanted.where(index_queue.c.seq <= through)
+        wanted = wanted.where(queue.c.seq <= through)
     queued = connection.execute(wanted).scalars().all()
     if not queued:
-        return 0
+        return 0, []
     last = queued[-1]
     rows = connection.execute(
         sqlalchemy.select(statements.c.seq, statements.c.stored_us, statements.c.voided, statements.c.body)
-        .select_from(index_queue.join(statements, statements.c.seq == index_queue.c.seq))
-        .where(index_queue.c.seq <= last)
-        .order_by(index_queue.c.seq)
+        .select_from(queue.join(statements, statements.c.seq == queue.c.seq))
+        .where(queue.c.seq <= last)
+        .order_by(queue.c.seq)
     ).all()
     # Out of the queue first: the index writer copies StatementRef rows between indexed statements only.
-    connection.execute(index_queue.delete().where(index_queue.c.seq <= last))
-    entries: list[IndexEntry] = []
+    connection.execute(queue.delete().where(queue.c.seq <= last))
+    return len(queued), rows
+
+
+def _voided_ids(parsed: list[tuple[Any, dict]]) -> list[str]:
+    """The statements voided since their storage, and those the voiding ones target."""
     voided_ids: list[str] = []
-    for seq, stored_us, voided, body in rows:
-        statement = orjson.loads(body)
-        entries.append((seq, stored_us, statement, index_keys(statement)))
-        if voided:
+    for row, statement in parsed:
+        if row.voided:
             voided_ids.append(statement["id"])
         if is_voiding(statement):
             voided_ids.append(statement_ref_target(statement))
-    index_statements(connection, entries, list(dict.fromkeys(voided_ids)), hooks)
-    return len(queued)
+    return list(dict.fromkeys(voided_ids))
+
+
+def _index_chunk(connection: Connection, hooks: list[IngestHook], through: int | None = None,
+                 reports: bool = True) -> int:
+    taken, rows = _queued(connection, index_queue, through)
+    if not rows:
+        return taken
+    parsed = [(row, orjson.loads(row.body)) for row in rows]
+    entries: list[IndexEntry] = [(row.seq, row.stored_us, statement, index_keys(statement)) for row, statement in parsed]
+    index_statements(connection, entries, _voided_ids(parsed), hooks if reports else [])
+    if not reports:
+        bulk_insert(connection, report_queue, ("seq",), [(row.seq,) for row, _statement in parsed])
+    return taken
+
+
+def _report_chunk(connection: Connection, hooks: list[IngestHook], through: int | None = None) -> int:
+    """Report facts of statements already indexed for filters."""
+    taken, rows = _queued(connection, report_queue, through)
+    parsed = [(row, orjson.loads(row.body)) for row in rows]
+    if parsed:
+        stored = [statement for _row, statement in parsed]
+        voided_ids = _voided_ids(parsed)
+        for hook in hooks:
+            hook(connection, stored, voided_ids)
+    return taken

@@ -283,8 +283,8 @@ def get_statements() -> Response:
         return _get_single(params, credential)
     query = decode_cursor(params["more"]) if "more" in params else _query_from_params(params)
     config = current_app.extensions["parcours.config"]
-    if query.filters():  # the filter index, not the statements table alone
-        ensure_indexed(current_engine())
+    if query.filters():  # the filter index, not the statements table alone (report facts can wait)
+        ensure_indexed(current_engine(), reports=False)
     size = min(query.limit, config.statement_page_max) if query.limit > 0 else config.statement_page_size
     with read_transaction() as connection:
         rows, next_query = run_query(connection, query, _mine_only(credential), size)

@@ -13,7 +13,7 @@ from lrs.config import Config
 from lrs.migrations import apply_migrations, available_migrations, schema_migrations
 from lrs.statements import backlog
 from lrs.statements.index_keys import index_key
-from lrs.tables import index_queue, statement_keys, statements
+from lrs.tables import index_queue, report_queue, statement_keys, statements
 from tests.lrs.xapi_client import ACTIVITY, VERB, XAPIClient, agent, make_client, new_id, statement
 
 VOIDED = {"id": "http://adlnet.gov/expapi/verbs/voided", "display": {"en-US": "voided"}}
@@ -114,6 +114,8 @@ def test_voiding_reaches_the_reports_whichever_side_was_indexed_first(xapi_sqlit
     with backlog._indexers[engine].write():
         xapi_sqlite.store(statement(id=indexed_target))
         xapi_sqlite.query_ids({"verb": VERB})
+        assert calls == []  # a statement query writes the filter rows only
+        backlog.ensure_indexed(engine)  # as a report reader does
         xapi_sqlite.store(statement(id=queued_target))
         xapi_sqlite.store(
             statement(id=voiding_1, verb=VOIDED, object={"objectType": "StatementRef", "id": indexed_target}),
@@ -121,8 +123,32 @@ def test_voiding_reaches_the_reports_whichever_side_was_indexed_first(xapi_sqlit
         )
         # the targets leave the results; their voiding statements match through them
         assert sorted(xapi_sqlite.query_ids({"verb": VERB})) == sorted([voiding_1, voiding_2])
+        backlog.ensure_indexed(engine)
     assert calls[0] == ([indexed_target], [])
     assert calls[1] == (sorted([queued_target, voiding_1, voiding_2]), sorted([indexed_target, queued_target]))
+
+
+def test_a_statement_query_leaves_the_report_facts_to_the_next_report_reader(xapi_sqlite: XAPIClient) -> None:
+    engine = xapi_sqlite.app.extensions["parcours.engine"]
+    calls: list[list[str]] = []
+    xapi_sqlite.app.extensions["parcours.ingest_hooks"].append(
+        lambda connection, stored, voided: calls.append(sorted(s["id"] for s in stored)))
+    first, second = new_id(), new_id()
+    with backlog._indexers[engine].write():  # no background indexing meanwhile
+        xapi_sqlite.store(statement(id=first), statement(id=second))
+        assert sorted(xapi_sqlite.query_ids({"verb": VERB})) == sorted([first, second])
+        with engine.connect() as connection:
+            assert connection.execute(sqlalchemy.select(sqlalchemy.func.count()).select_from(index_queue)).scalar() == 0
+            assert sorted(connection.execute(sqlalchemy.select(report_queue.c.seq)).scalars()) == sorted(
+                connection.execute(sqlalchemy.select(statements.c.seq)
+                                   .where(statements.c.id.in_([first, second]))).scalars())
+        assert backlog.queue_state(engine)[0] == 2  # /health/ready and /metrics still count them
+        assert calls == []
+        backlog.ensure_indexed(engine, reports=False)  # nothing left for the filters
+        assert calls == []
+        backlog.ensure_indexed(engine)
+    assert calls == [sorted([first, second])]
+    assert backlog.queue_state(engine) == (0, None)
 
 
 def test_a_restarted_server_indexes_what_an_earlier_one_left_queued(sqlite_database: str) -> None:

@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from tests.lrs.xapi_client import ACTIVITY, VERB, XAPIClient, agent, make_client, new_id, statement
+from lrs.statements import backlog
+from tests.lrs.xapi_client import ACTIVITY, VERB, XAPIClient, agent, auth_header, make_client, new_id, statement
 
 
 def count(xapi: XAPIClient) -> int:
@@ -183,15 +184,21 @@ def test_unexpected_errors_are_json_500_never_tracebacks(xapi_postgres: XAPIClie
 
 
 def test_a_failing_indexing_answers_a_json_500_and_loses_nothing(xapi_sqlite: XAPIClient) -> None:
-    # On SQLite the hooks run when the queued statements are indexed: at the latest
-    # before the next query, which then fails; the statement stays queued.
+    # On SQLite the hooks run when the queued statements are indexed for the reports:
+    # at the latest before the next report, which then fails; the statement stays queued.
+    engine = xapi_sqlite.app.extensions["parcours.engine"]
     xapi_sqlite.app.extensions["parcours.ingest_hooks"].append(_broken_hook)
-    stored_ids = xapi_sqlite.store(statement())
-    response = xapi_sqlite.get({"verb": VERB})
-    assert response.status_code == 500
-    assert response.json["error"]["code"] == 500
-    assert "Traceback" not in response.get_data(as_text=True)
+    with backlog._indexers[engine].write():  # no background indexing meanwhile
+        stored_ids = xapi_sqlite.store(statement())
+        assert xapi_sqlite.query_ids({"verb": VERB}) == stored_ids  # the filters need no hook
+        response = xapi_sqlite.client.get("/reports/courses.json", headers={"Authorization": auth_header("all")})
+        assert response.status_code == 500
+        assert response.json["error"]["code"] == 500
+        assert "Traceback" not in response.get_data(as_text=True)
+        assert backlog.queue_state(engine)[0] == 1
     xapi_sqlite.app.extensions["parcours.ingest_hooks"].remove(_broken_hook)
+    response = xapi_sqlite.client.get("/reports/courses.json", headers={"Authorization": auth_header("all")})
+    assert response.status_code == 200 and backlog.queue_state(engine) == (0, None)
     assert xapi_sqlite.query_ids({"verb": VERB}) == stored_ids
 
 
@@ -200,14 +207,15 @@ def test_ingest_hooks_see_what_is_stored_and_voided(xapi: XAPIClient) -> None:
     xapi.app.extensions["parcours.ingest_hooks"].append(
         lambda connection, stored, voided: calls.append(([s["id"] for s in stored], list(voided)))
     )
+    engine = xapi.app.extensions["parcours.engine"]
     target = new_id()
     xapi.store(statement(id=target))
-    xapi.query_ids({"verb": VERB})  # a filtered query: on SQLite, queued statements are indexed (and hooked) first
+    backlog.ensure_indexed(engine)  # as a report reader does: on SQLite, queued statements are hooked first
     xapi.store(statement(id=target))  # a duplicate stores nothing: no call
     voiding = new_id()
     xapi.store(statement(id=voiding, verb={"id": "http://adlnet.gov/expapi/verbs/voided"},
                          object={"objectType": "StatementRef", "id": target}))
-    xapi.query_ids({"verb": VERB})
+    backlog.ensure_indexed(engine)
     assert calls == [([target], []), ([voiding], [target])]
 
 
