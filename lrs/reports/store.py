@@ -1,8 +1,10 @@
 """Keeping the learner-activity model up to date: on ingest, on voiding, on erasure.
 
 Each batch adds its facts, forgets the facts of the statements it voids, then
-recomputes the rows of every (learner, course, registration) it touched, inside the
-statement transaction: the model is never behind the statements.
+recomputes the rows of every (learner, course, registration) it touched, in the
+transaction that stores the batch (PostgreSQL) or writes its queued facts (SQLite,
+`lrs.statements.backlog`): a report, which writes what waits first, never sees the
+model behind the statements.
 """
 
 from __future__ import annotations
