@@ -144,6 +144,9 @@ def demo(database: Path, port: int, serve: bool, lang: str) -> None:
     """Construit, valide, charge et sert l'exemple. / Builds, validates, loads and serves the sample."""
     import os
 
+    # One JSON line per request would bury what the demo says: the log goes to a file unless asked otherwise.
+    request_log = os.environ.setdefault("PARCOURS_REQUEST_LOG", str(database.resolve().with_name(
+        database.name + ".requests.log")))
     _say(lang, f"1. Construction des cours d'exemple ({FORMATS}) dans dist/",
          f"1. Building the sample courses ({FORMATS}) into dist/")
     for course in SAMPLE_COURSES:
@@ -172,8 +175,5 @@ def demo(database: Path, port: int, serve: bool, lang: str) -> None:
              f"4. Course catalogue: http://127.0.0.1:{port}/   xAPI LRS: http://127.0.0.1:{port}/xapi/   "
              f"reports: http://127.0.0.1:{port}/reports/")
         _where_to_look(port, lang)
-        # One JSON line per request would bury these lines: the log goes to a file unless asked otherwise.
-        request_log = os.environ.setdefault("PARCOURS_REQUEST_LOG", str(database.resolve().with_name(
-            database.name + ".requests.log")))
         _say(lang, f"   Journal des requêtes : {request_log}", f"   Request log: {request_log}")
         raise SystemExit(_run(["serve", "--database", database_url, "--port", str(port), "--lang", lang]))
