@@ -94,6 +94,9 @@ def requested_lang(args: list[str]) -> str:
     return resolve_language()
 
 
+_LANG_META = "parcours.lang"  # where a command's context keeps the language asked for
+
+
 class _Localized:
     """Usage errors in the language asked for on the command line (else PARCOURS_LANG, else French)."""
 
@@ -117,9 +120,6 @@ class _Localized:
             if lang == "en" or isinstance(error, LocalizedUsageError):
                 raise
             raise LocalizedUsageError(french_message(error.format_message()), error.ctx or ctx) from None
-
-
-_LANG_META = "parcours.lang"
 
 
 class LocalizedCommand(_Localized, click.Command):

@@ -11,6 +11,7 @@ from typing import Any
 
 import click
 import orjson
+from sqlalchemy.engine import Engine
 
 from lrs.auth import CourseScope, CredentialError, check_course_key_limits
 from lrs.cli import _database_option, _engine, _lang_option, course_key_options, issue_credential
@@ -168,7 +169,7 @@ def unpublish(course: str, version: str | None, lms_activities: tuple[str, ...],
         ))
 
 
-def _forget_lms_activities(engine: Any, course: str, activities: tuple[str, ...], output_format: str,
+def _forget_lms_activities(engine: Engine, course: str, activities: tuple[str, ...], output_format: str,
                            lang: str) -> None:
     with write_transaction(engine) as connection:
         missing = forget_aliases(connection, course, activities)

@@ -40,7 +40,7 @@ import sqlalchemy
 from sqlalchemy.engine import Connection, Engine
 
 from lrs.db import bulk_insert, write_transaction, writer_queue
-from lrs.statements.index_writer import IndexEntry, IngestHook, index_statements
+from lrs.statements.index_writer import IndexEntry, IngestHook, index_statements, run_hooks
 from lrs.statements.index_keys import index_keys
 from lrs.tables import index_queue, report_queue, statements
 from validators.xapi.vocabulary import is_voiding, statement_ref_target
@@ -120,14 +120,12 @@ class _Indexer:
             return False
         if not self.idle():
             now_us = time.time() * 1e6
-            depth, oldest_us = _queue_state(engine, index_queue)
-            if depth > self.bound or (oldest_us is not None and now_us - oldest_us > MAX_WAIT_SECONDS * 1e6):
-                index_backlog(engine, self.hooks, limit=CHUNK, reports=False)
-                return True
-            depth, oldest_us = _queue_state(engine, report_queue)
-            if depth > self.bound or (oldest_us is not None and now_us - oldest_us > REPORT_MAX_WAIT_SECONDS * 1e6):
-                index_backlog(engine, self.hooks, limit=CHUNK, reports_only=True)
-                return True
+            for queue, max_wait, stage in ((index_queue, MAX_WAIT_SECONDS, {"reports": False}),
+                                           (report_queue, REPORT_MAX_WAIT_SECONDS, {"filters": False})):
+                depth, oldest_us = _queue_state(engine, queue)
+                if depth > self.bound or (oldest_us is not None and now_us - oldest_us > max_wait * 1e6):
+                    index_backlog(engine, self.hooks, limit=CHUNK, **stage)
+                    return True
             time.sleep(POLL_SECONDS)
             return True
         started = time.monotonic()
@@ -216,13 +214,13 @@ def ensure_indexed(engine: Engine, *, reports: bool = True) -> None:
 
 def index_backlog(
     engine: Engine, hooks: list[IngestHook], limit: int | None = None, until: Callable[[], bool] = lambda: False,
-    through: int | None = None, reports: bool = True, reports_only: bool = False,
+    through: int | None = None, filters: bool = True, reports: bool = True,
 ) -> int:
     """Index queued statements in order, CHUNK per transaction, up to about `limit`,
     until `until()` says to stop between chunks, or (`through`) until none up to that
-    `seq` is left; return how many left the queue. With `reports` False, only their
-    filter rows: their report facts wait in `report_queue`; with `reports_only`, only
-    the report facts of that queue."""
+    `seq` is left; return how many left their queue. `filters`: the filter rows of
+    `index_queue`; `reports`: the report facts of `report_queue`, and of `index_queue`
+    with its filter rows (without, its statements move to `report_queue`)."""
     done = 0
     while (limit is None or done < limit) and not until():
         # The background indexer's chunks are large: their WAL is checkpointed after the
@@ -230,8 +228,8 @@ def index_backlog(
         # writes: a checkpoint after each would cost more than the indexing.
         with write_transaction(engine, checkpoint_after=through is None, urgent=through is not None) as connection:
             # The reports' queue first: its statements are older.
-            taken = _report_chunk(connection, hooks, through) if reports or reports_only else 0
-            if not taken and not reports_only:
+            taken = _report_chunk(connection, hooks, through) if reports else 0
+            if not taken and filters:
                 taken = _index_chunk(connection, hooks, through, reports)
         if not taken:
             break
@@ -289,8 +287,5 @@ def _report_chunk(connection: Connection, hooks: list[IngestHook], through: int 
     taken, rows = _queued(connection, report_queue, through)
     parsed = [(row, orjson.loads(row.body)) for row in rows]
     if parsed:
-        stored = [statement for _row, statement in parsed]
-        voided_ids = _voided_ids(parsed)
-        for hook in hooks:
-            hook(connection, stored, voided_ids)
+        run_hooks(connection, [statement for _row, statement in parsed], _voided_ids(parsed), hooks)
     return taken

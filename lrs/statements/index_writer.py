@@ -38,7 +38,12 @@ def index_statements(
     )
     bulk_insert(connection, statement_keys, _KEY_COLUMNS, rows, "ON CONFLICT DO NOTHING")
     _propagate_statement_refs(connection, [(seq, statement) for seq, _us, statement, _keys in entries])
-    stored = [statement for _seq, _us, statement, _keys in entries]
+    run_hooks(connection, [statement for _seq, _us, statement, _keys in entries], voided_ids, hooks)
+
+
+def run_hooks(connection: Connection, stored: list[dict], voided_ids: list[str], hooks: Iterable[IngestHook]) -> None:
+    """Hand stored statements to the ingest hooks (the reports), with the ids of the
+    statements voided by them or since their storage."""
     for hook in hooks:
         hook(connection, stored, voided_ids)
 
