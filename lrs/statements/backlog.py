@@ -8,21 +8,21 @@ each. So there a request stores its statements and queues their `seq` in
 `CHUNK` once the process has stored nothing for `IDLE_SECONDS`, and alongside the
 writes while more statements than the configured bound wait (`index_backlog`) or
 the oldest has waited `MAX_WAIT_SECONDS`: then writers slow down to the pace of the
-index, and a statement acknowledged reaches filtered queries within about a second.
-Clients get their answer four times sooner, and as a chunk's rows share pages,
-everything is indexed sooner too (one process, 30,000 statements in requests of
-100: answered at 9,700/s and all indexed at 3,200/s, against 2,450/s for both
-when each request indexes its own statements).
+index. A burst is thus stored at the pace of the statements alone, and indexed in
+large chunks, whose rows share pages, once it is over.
 
-Readers of the index or the reports call `ensure_indexed` first, which indexes what
-was queued before the read (not what writers add meanwhile: a reader never chases a
-burst), going before the writers waiting for the lock: nobody ever sees a statement
-without its index rows or its report facts, and a read waits for one writer at most.
-A statement query needs only the filter rows: the statements it indexes move to
-`report_queue`, whose report facts the background indexer or the next report reader
-writes. The queues are tables, so a stopped server loses nothing: the next reader or writer
-takes over. PostgreSQL runs writers in parallel, and indexes in the storing
-transaction (see `lrs.statements.store.write_batch`).
+Filtered statement queries do not wait for the index: they read the queued statements
+they match beside it (`lrs.statements.queued_keys`), so a statement is visible to every
+filter as soon as it is acknowledged. Readers of the reports (and a statement query
+meeting a queued StatementRef) call `ensure_indexed` first, which indexes what was
+queued before the read (not what writers add meanwhile: a reader never chases a
+burst), going before the writers waiting for the lock: nobody ever sees a report
+without the facts of a statement stored before. A statement query indexes only the
+filter rows: the statements it indexes move to `report_queue`, whose report facts the
+background indexer or the next report reader writes. The queues are tables, so a
+stopped server loses nothing: the next reader or writer takes over. PostgreSQL runs
+writers in parallel, and indexes in the storing transaction (see
+`lrs.statements.store.write_batch`).
 """
 
 from __future__ import annotations
@@ -49,14 +49,12 @@ log = logging.getLogger("parcours.lrs")
 
 CHUNK = 5_000  # statements indexed per transaction (fewer: more pages rewritten per statement)
 IDLE_SECONDS = 0.5  # no statement written by this process for this long: index the queue
-# Index even while writes go on once the oldest waiting statement is this old: an
-# acknowledged statement reaches filtered queries within about this delay plus one
-# chunk, and writers slow down to the pace of the index instead of running ahead.
-MAX_WAIT_SECONDS = 0.25
+# Index even while writes go on once the oldest waiting statement is this old: a write
+# load that never pauses gets its index and report facts this late at most, and writers
+# slow down to the pace of the index instead of running ahead for ever. (Filtered
+# statement queries see queued statements at once; report readers index first.)
+MAX_WAIT_SECONDS = 30.0
 POLL_SECONDS = 0.05  # how often the indexer looks at the queue while writes go on
-# While writes go on, report facts wait up to this long (filters come first); they are
-# written at once when the process stops writing or someone reads a report.
-REPORT_MAX_WAIT_SECONDS = 30.0
 
 
 class _Indexer:
@@ -110,21 +108,19 @@ class _Indexer:
                 self.thread = None
 
     def _step(self) -> bool:
-        """While this process writes: the filter rows of a chunk once the queue is over
-        its bound or its oldest statement has waited MAX_WAIT_SECONDS, the report facts
-        of a chunk once theirs are over the bound or have waited REPORT_MAX_WAIT_SECONDS.
-        Once it writes nothing: the whole of both queues (stopping as soon as it writes
-        again). False when both are empty and nothing was written meanwhile."""
+        """While this process writes: a chunk of a queue once it is over its bound or its
+        oldest statement has waited MAX_WAIT_SECONDS. Once it writes nothing: the whole
+        of both queues (stopping as soon as it writes again). False when both are empty
+        and nothing was written meanwhile."""
         engine = self.engine()
         if engine is None:
             return False
         if not self.idle():
             now_us = time.time() * 1e6
-            for queue, max_wait, stage in ((index_queue, MAX_WAIT_SECONDS, {"reports": False}),
-                                           (report_queue, REPORT_MAX_WAIT_SECONDS, {"filters": False})):
+            for queue in (report_queue, index_queue):
                 depth, oldest_us = _queue_state(engine, queue)
-                if depth > self.bound or (oldest_us is not None and now_us - oldest_us > max_wait * 1e6):
-                    index_backlog(engine, self.hooks, limit=CHUNK, **stage)
+                if depth > self.bound or (oldest_us is not None and now_us - oldest_us > MAX_WAIT_SECONDS * 1e6):
+                    index_backlog(engine, self.hooks, limit=CHUNK)
                     return True
             time.sleep(POLL_SECONDS)
             return True

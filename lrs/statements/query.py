@@ -67,10 +67,13 @@ def decode_cursor(token: str) -> StatementQuery:
 
 
 def run_query(
-    connection: Connection, query: StatementQuery, credential_key: str | None, size: int
+    connection: Connection, query: StatementQuery, credential_key: str | None, size: int,
+    queued: dict[int, str] | None = None,
 ) -> tuple[list[tuple[int, int, str]], StatementQuery | None]:
     """One page of at most `size`: (seq, stored_us, body) rows, and the query of the
-    next page (or None). `credential_key` restricts to that credential's statements."""
+    next page (or None). `credential_key` restricts to that credential's statements;
+    `queued` (seq -> id) are statements matching the filters that the index does not
+    hold yet (`lrs.statements.queued_keys`)."""
     keys = [index_key(kind, value) for kind, value in query.filters()]
     if keys:
         driver = statement_keys.alias("driver")
@@ -83,7 +86,6 @@ def run_query(
     else:
         stored_col, seq_col = statements.c.stored_us, statements.c.seq
         select = sqlalchemy.select(statements.c.seq, statements.c.stored_us, statements.c.body)
-    select = select.where(statements.c.voided.is_(False))
     for number, key in enumerate(keys[1:]):
         other = statement_keys.alias(f"f{number}")
         # Every column of the primary key is bound, so each check is one seek (index
@@ -92,6 +94,22 @@ def run_query(
         select = select.where(
             sqlalchemy.exists().where(other.c.key == key, other.c.stored_us == stored_col, other.c.seq == seq_col)
         )
+    select = _page_of(select, query, credential_key, stored_col, seq_col)
+    rows = [tuple(row) for row in connection.execute(select.limit(size + 1))]
+    if queued:
+        rows = _with_queued(connection, query, credential_key, size, rows, queued)
+    if len(rows) <= size:
+        return rows, None
+    rows = rows[:size]
+    last = rows[-1]
+    return rows, replace(query, after=(last[1], last[0]))
+
+
+def _page_of(select: sqlalchemy.Select, query: StatementQuery, credential_key: str | None,
+             stored_col: sqlalchemy.ColumnElement, seq_col: sqlalchemy.ColumnElement) -> sqlalchemy.Select:
+    """The conditions and order every query shares: not voided, the credential's own,
+    since/until, after the cursor, in `stored` order."""
+    select = select.where(statements.c.voided.is_(False))
     if credential_key is not None:
         select = select.where(statements.c.credential_key == credential_key)
     if query.since_us is not None:
@@ -103,15 +121,31 @@ def run_query(
         mark = sqlalchemy.tuple_(sqlalchemy.literal(query.after[0]), sqlalchemy.literal(query.after[1]))
         select = select.where(position > mark if query.ascending else position < mark)
     if query.ascending:
-        select = select.order_by(stored_col.asc(), seq_col.asc())
-    else:
-        select = select.order_by(stored_col.desc(), seq_col.desc())
-    rows = [tuple(row) for row in connection.execute(select.limit(size + 1))]
-    if len(rows) <= size:
-        return rows, None
-    rows = rows[:size]
-    last = rows[-1]
-    return rows, replace(query, after=(last[1], last[0]))
+        return select.order_by(stored_col.asc(), seq_col.asc())
+    return select.order_by(stored_col.desc(), seq_col.desc())
+
+
+def _with_queued(connection: Connection, query: StatementQuery, credential_key: str | None, size: int,
+                 rows: list[tuple[int, int, str]], queued: dict[int, str]) -> list[tuple[int, int, str]]:
+    """The first size + 1 of `rows` (from the index) and of the queued statements, in order."""
+    # The candidates travel as one JSON parameter, whatever their number; the id guards
+    # against a seq given again after an erasure.
+    pairs = sqlalchemy.func.json_each(orjson.dumps([[seq, id_] for seq, id_ in queued.items()]).decode())
+    pairs = pairs.table_valued("value").alias("queued")
+    select = sqlalchemy.select(statements.c.seq, statements.c.stored_us).select_from(pairs.join(
+        statements, sqlalchemy.and_(statements.c.seq == sqlalchemy.func.json_extract(pairs.c.value, "$[0]"),
+                                    statements.c.id == sqlalchemy.func.json_extract(pairs.c.value, "$[1]"))))
+    select = _page_of(select, query, credential_key, statements.c.stored_us, statements.c.seq)
+    from_index = {row[0] for row in rows}
+    extra = [(seq, stored_us, None) for seq, stored_us in connection.execute(select.limit(size + 1))
+             if seq not in from_index]
+    if not extra:
+        return rows
+    merged = sorted([*rows, *extra], key=lambda row: (row[1], row[0]), reverse=not query.ascending)[:size + 1]
+    wanted = [row[0] for row in merged if row[2] is None]
+    bodies = dict(connection.execute(
+        sqlalchemy.select(statements.c.seq, statements.c.body).where(statements.c.seq.in_(wanted))).all())
+    return [(seq, stored_us, body if body is not None else bodies[seq]) for seq, stored_us, body in merged]
 
 
 def find_statement(connection: Connection, statement_id: str) -> Any | None:

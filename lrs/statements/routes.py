@@ -26,10 +26,11 @@ from lrs.params import (
     require_json_object,
 )
 from lrs.statements.attachments_in import collect_attachment_parts, require_no_missing_content
-from lrs.statements.backlog import ensure_indexed, storing
+from lrs.statements.backlog import storing
 from lrs.statements.formats import FORMATS, canonical, ids_format
 from lrs.statements.limits import check_statement_sizes
 from lrs.statements.multipart import Part, build_multipart, parse_multipart
+from lrs.statements.queued_keys import reading_with_queue
 from lrs.statements.query import (
     StatementQuery,
     attachment_contents,
@@ -283,11 +284,9 @@ def get_statements() -> Response:
         return _get_single(params, credential)
     query = decode_cursor(params["more"]) if "more" in params else _query_from_params(params)
     config = current_app.extensions["parcours.config"]
-    if query.filters():  # the filter index, not the statements table alone (report facts can wait)
-        ensure_indexed(current_engine(), reports=False)
     size = min(query.limit, config.statement_page_max) if query.limit > 0 else config.statement_page_size
-    with read_transaction() as connection:
-        rows, next_query = run_query(connection, query, _mine_only(credential), size)
+    with reading_with_queue(current_engine(), query.filters()) as (connection, queued):
+        rows, next_query = run_query(connection, query, _mine_only(credential), size, queued)
         bodies = [row[2] for row in rows]
         rendered = _render(bodies, query.format, connection)
         parts = _attachment_parts(connection, bodies) if query.attachments else None

@@ -33,17 +33,16 @@ def keys_of(xapi: XAPIClient, statement_id: str) -> set[int]:
         ).scalars())
 
 
-def test_stored_statements_wait_in_the_queue_and_a_query_indexes_them_first(
-        xapi_sqlite: XAPIClient, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(backlog, "MAX_WAIT_SECONDS", 3600.0)  # the indexer leaves them to the reader
-    backlog_of = backlog._indexers[xapi_sqlite.app.extensions["parcours.engine"]]
-    with backlog_of.write():  # a write in progress: the background indexing waits
+def test_stored_statements_wait_in_the_queue_and_a_filtered_query_finds_them_there(xapi_sqlite: XAPIClient) -> None:
+    engine = xapi_sqlite.app.extensions["parcours.engine"]
+    with backlog._indexers[engine].write():  # a write in progress: the background indexing waits
         ids = xapi_sqlite.store(*[statement(actor=agent(f"queue-{n}")) for n in range(3)])
         assert queued(xapi_sqlite) == 3
         assert keys_of(xapi_sqlite, ids[0]) == set()
         assert set(xapi_sqlite.query_ids()) == set(ids)  # no filter: read from the statements alone
-        assert queued(xapi_sqlite) == 3
         assert xapi_sqlite.query_ids({"agent": agent("queue-1")}) == [ids[1]]
+        assert queued(xapi_sqlite) == 3 and keys_of(xapi_sqlite, ids[1]) == set()  # found without its index
+        backlog.ensure_indexed(engine)  # as a report reader does
         assert queued(xapi_sqlite) == 0
     assert index_key("g", "mbox:mailto:queue-1@example.gouv.fr") in keys_of(xapi_sqlite, ids[1])
 
@@ -57,7 +56,8 @@ def test_the_background_indexing_empties_the_queue_once_writes_pause(xapi_sqlite
 
 
 @pytest.mark.parametrize("bound", [2, 100_000])  # beyond the bound, or once the oldest has waited a while
-def test_indexing_runs_alongside_writes(sqlite_database: str, bound: int) -> None:
+def test_indexing_runs_alongside_writes(sqlite_database: str, bound: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(backlog, "MAX_WAIT_SECONDS", 0.2)
     xapi = make_client(sqlite_database, index_backlog=bound)
     with backlog._indexers[xapi.app.extensions["parcours.engine"]].write():  # writes never pause
         xapi.store(statement(), statement(), statement())
@@ -68,9 +68,7 @@ def test_indexing_runs_alongside_writes(sqlite_database: str, bound: int) -> Non
     xapi.app.extensions["parcours.engine"].dispose()
 
 
-def test_a_reader_indexes_what_was_queued_before_it_and_not_what_comes_after(
-        sqlite_database: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(backlog, "MAX_WAIT_SECONDS", 3600.0)
+def test_a_reader_indexes_what_was_queued_before_it_and_not_what_comes_after(sqlite_database: str) -> None:
     xapi = make_client(sqlite_database)
     engine = xapi.app.extensions["parcours.engine"]
     with backlog._indexers[engine].write():
@@ -133,21 +131,23 @@ def test_a_statement_query_leaves_the_report_facts_to_the_next_report_reader(xap
     calls: list[list[str]] = []
     xapi_sqlite.app.extensions["parcours.ingest_hooks"].append(
         lambda connection, stored, voided: calls.append(sorted(s["id"] for s in stored)))
-    first, second = new_id(), new_id()
+    first, second, ref = new_id(), new_id(), new_id()
     with backlog._indexers[engine].write():  # no background indexing meanwhile
         xapi_sqlite.store(statement(id=first), statement(id=second))
-        assert sorted(xapi_sqlite.query_ids({"verb": VERB})) == sorted([first, second])
+        # a query meeting a queued StatementRef indexes the filters of what was queued before it
+        xapi_sqlite.store(statement(id=ref, object={"objectType": "StatementRef", "id": first}, actor=agent("referrer")))
+        assert xapi_sqlite.query_ids({"agent": agent("referrer")}) == [ref]
         with engine.connect() as connection:
             assert connection.execute(sqlalchemy.select(sqlalchemy.func.count()).select_from(index_queue)).scalar() == 0
             assert sorted(connection.execute(sqlalchemy.select(report_queue.c.seq)).scalars()) == sorted(
                 connection.execute(sqlalchemy.select(statements.c.seq)
-                                   .where(statements.c.id.in_([first, second]))).scalars())
-        assert backlog.queue_state(engine)[0] == 2  # /health/ready and /metrics still count them
+                                   .where(statements.c.id.in_([first, second, ref]))).scalars())
+        assert backlog.queue_state(engine)[0] == 3  # /health/ready and /metrics still count them
         assert calls == []
         backlog.ensure_indexed(engine, reports=False)  # nothing left for the filters
         assert calls == []
         backlog.ensure_indexed(engine)
-    assert calls == [sorted([first, second])]
+    assert calls == [sorted([first, second, ref])]
     assert backlog.queue_state(engine) == (0, None)
 
 

@@ -1,0 +1,175 @@
+"""Filtered queries over statements still waiting for their index (SQLite files).
+
+During a burst the filter index lags behind the statements (`lrs.statements.backlog`
+writes it in large chunks once writes pause). A filtered query does not wait for it:
+each process keeps in memory the index keys of the queued statements, computed the
+first time a query meets them, and a query reads the queued statements they match
+beside those the index finds. A statement is thus visible to every filter as soon as
+it is acknowledged, and writers do not share the write lock with the indexing while
+the burst lasts.
+
+A StatementRef changes what other statements match: a statement matches what its
+target matches, including a target stored after it. Queued statements in such a
+relation are indexed by the reader first (`backlog.ensure_indexed`), as the index
+writer knows how to copy those rows.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import os
+import threading
+import weakref
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Iterator
+
+import orjson
+import sqlalchemy
+from sqlalchemy.engine import Connection, Engine
+
+from lrs.db import read_transaction
+from lrs.statements import backlog
+from lrs.statements.index_keys import index_key, index_keys
+from lrs.statements.index_writer import referrers
+from lrs.tables import index_queue, statements
+
+
+@dataclass(frozen=True)
+class QueuedView:
+    """What one read transaction sees of the queue: the first queued `seq` (None when
+    nothing waits) and the queued statements in a StatementRef relation."""
+
+    keys: "QueuedKeys"
+    first: int | None
+    related: list[int]
+
+    def matching(self, kinds_and_values: list[tuple[str, str]]) -> dict[int, str]:
+        """seq -> id of the queued statements that have every one of these index keys."""
+        if self.first is None or not kinds_and_values:
+            return {}
+        return self.keys.matching([index_key(kind, value) for kind, value in kinds_and_values], self.first)
+
+
+class QueuedKeys:
+    """The index keys of the statements queued for indexing, for one engine in this process."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.loaded_through = 0  # every queued seq up to this one is here (or indexed since)
+        self.indexed_below = 0  # every statement below this seq is indexed, as a snapshot showed
+        self.ids: dict[int, str] = {}  # seq -> statement id, in seq order
+        self.keys_of: dict[int, tuple[int, ...]] = {}
+        self.postings: dict[int, set[int]] = {}  # index key -> seqs
+        self.related: set[int] = set()  # seqs in a StatementRef relation
+        self.readers: dict[int, float] = {}  # reader -> the lowest seq it may still need
+        self.tickets = itertools.count()
+
+    @contextmanager
+    def reading(self, connection: Connection) -> Iterator[QueuedView]:
+        """The queue as `connection`'s read transaction sees it, its new statements loaded.
+        Entries indexed since are dropped once no reader's snapshot can still need them."""
+        ticket = next(self.tickets)
+        with self.lock:
+            self.readers[ticket] = 0  # everything, until its snapshot is known
+        try:
+            first = connection.execute(sqlalchemy.select(sqlalchemy.func.min(index_queue.c.seq))).scalar()
+            if first is None:
+                last = connection.execute(sqlalchemy.select(sqlalchemy.func.max(statements.c.seq))).scalar()
+                proof = (last or 0) + 1
+            else:
+                proof = first
+            with self.lock:
+                self.readers[ticket] = math.inf if first is None else first
+                self.indexed_below = max(self.indexed_below, proof)
+                start = self.loaded_through
+            if first is not None:
+                self._load(connection, start)
+            with self.lock:
+                related = sorted(seq for seq in self.related if first is not None and seq >= first)
+            yield QueuedView(self, first, related)
+        finally:
+            with self.lock:
+                del self.readers[ticket]
+                self._forget_indexed()
+
+    def matching(self, keys: list[int], first: int) -> dict[int, str]:
+        with self.lock:
+            postings = sorted((self.postings.get(key, set()) for key in keys), key=len)
+            found = set.intersection(*postings) if postings[0] else set()
+            return {seq: self.ids[seq] for seq in found if seq >= first}
+
+    def _load(self, connection: Connection, after: int) -> None:
+        rows = connection.execute(
+            sqlalchemy.select(statements.c.seq, statements.c.id, statements.c.ref_target, statements.c.body)
+            .select_from(index_queue.join(statements, statements.c.seq == index_queue.c.seq))
+            .where(index_queue.c.seq > after)
+            .order_by(index_queue.c.seq)
+        ).all()
+        if not rows:
+            return
+        entries = [(row.seq, row.id, tuple({index_key(kind, value) for kind, value in index_keys(orjson.loads(row.body))}))
+                   for row in rows]
+        related = {row.seq for row in rows if row.ref_target is not None}
+        seq_of = {row.id: row.seq for row in rows}
+        related.update(seq_of[row.ref_target] for row in referrers(connection, list(seq_of)) if row.ref_target in seq_of)
+        with self.lock:
+            for seq, statement_id, keys in entries:
+                if seq in self.ids or seq < self.indexed_below:  # loaded or indexed meanwhile
+                    continue
+                self.ids[seq] = statement_id
+                self.keys_of[seq] = keys
+                for key in keys:
+                    self.postings.setdefault(key, set()).add(seq)
+            self.related.update(seq for seq in related if seq in self.ids)
+            self.loaded_through = max(self.loaded_through, rows[-1].seq)
+
+    def _forget_indexed(self) -> None:
+        """Drop the entries below what is known indexed and below what every reader still
+        reading may need (called with the lock held)."""
+        below = min([self.indexed_below, *self.readers.values()])
+        for seq in list(itertools.takewhile(lambda seq: seq < below, self.ids)):
+            del self.ids[seq]
+            self.related.discard(seq)
+            for key in self.keys_of.pop(seq):
+                seqs = self.postings[key]
+                seqs.discard(seq)
+                if not seqs:
+                    del self.postings[key]
+
+
+_by_engine: "weakref.WeakKeyDictionary[Engine, tuple[int, QueuedKeys]]" = weakref.WeakKeyDictionary()
+_by_engine_lock = threading.Lock()
+
+
+def queued_keys(engine: Engine) -> QueuedKeys | None:
+    """The queued statements' keys of `engine` in this process; None when its statements
+    are indexed as they are stored (PostgreSQL, in-memory SQLite)."""
+    if not backlog.deferred(engine):
+        return None
+    with _by_engine_lock:
+        pid, keys = _by_engine.get(engine, (None, None))
+        if keys is None or pid != os.getpid():  # none yet, or forked since: start afresh
+            keys = QueuedKeys()
+            _by_engine[engine] = (os.getpid(), keys)
+        return keys
+
+
+@contextmanager
+def reading_with_queue(engine: Engine, filters: list[tuple[str, str]]) -> Iterator[tuple[Connection, dict[int, str]]]:
+    """A read transaction for a statement query, and (seq -> id) the queued statements
+    matching `filters` that it reads beside the index. Queued statements in a
+    StatementRef relation are indexed first; those stored after this call are matched
+    by their own keys (a reader never waits for writes that come after it)."""
+    keys = queued_keys(engine) if filters else None
+    for attempt in (1, 2):
+        with read_transaction(engine) as connection:
+            if keys is None:
+                yield connection, {}
+                return
+            with keys.reading(connection) as view:
+                if not view.related or attempt == 2:
+                    yield connection, view.matching(filters)
+                    return
+        backlog.ensure_indexed(engine, reports=False)

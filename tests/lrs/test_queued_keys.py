@@ -1,0 +1,167 @@
+"""Filtered queries read queued statements beside the index (`lrs.statements.queued_keys`):
+an acknowledged statement is visible to every filter at once, with the same results,
+order and pages as once it is indexed."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import threading
+import uuid
+from urllib.parse import urlencode
+
+import sqlalchemy
+
+from lrs.statements import backlog
+from lrs.statements.query import StatementQuery, run_query
+from lrs.statements.queued_keys import queued_keys
+from lrs.tables import index_queue
+from tests.lrs.xapi_client import ACTIVITY, VERB, XAPIClient, agent, auth_header, make_client, statement
+from tests.support.live_server import live_server
+
+OTHER_VERB = "http://adlnet.gov/expapi/verbs/attempted"
+COURSE = ACTIVITY + "/parcours"
+
+
+def queued_count(xapi: XAPIClient) -> int:
+    with xapi.app.extensions["parcours.engine"].connect() as connection:
+        return connection.execute(sqlalchemy.select(sqlalchemy.func.count()).select_from(index_queue)).scalar_one()
+
+
+def varied(group: str, count: int) -> list[dict]:
+    """Statements spread over actors, verbs, activities, context activities, a team and registrations."""
+    made = []
+    for number in range(count):
+        made.append(statement(
+            actor=agent(f"learner-{number % 3}"),
+            verb={"id": VERB if number % 2 else OTHER_VERB, "display": {"en-US": "did"}},
+            object={"objectType": "Activity", "id": f"{ACTIVITY}/{group}-{number % 4}"},
+            context={
+                "registration": str(uuid.UUID(int=number % 5)),
+                "contextActivities": {"parent": [{"id": COURSE}]},
+                "team": {"objectType": "Group", "member": [agent(f"tutor-{number % 2}")]},
+            },
+        ))
+    return made
+
+
+QUERIES = [
+    {"agent": agent("learner-1")},
+    {"agent": agent("tutor-0"), "related_agents": "true"},
+    {"verb": VERB},
+    {"activity": f"{ACTIVITY}/late-2"},
+    {"activity": COURSE, "related_activities": "true"},
+    {"registration": str(uuid.UUID(int=3))},
+    {"agent": agent("learner-2"), "verb": OTHER_VERB, "activity": COURSE, "related_activities": "true"},
+    {"verb": VERB, "ascending": "true"},
+    {"verb": VERB, "limit": 3},  # pages mixing indexed and queued statements
+    {"verb": VERB, "limit": 2, "ascending": "true"},
+]
+
+
+def all_pages(xapi: XAPIClient, params: dict, key: str = "all") -> list[str]:
+    response = xapi.get(params, key=key)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    found = [item["id"] for item in response.json["statements"]]
+    more = response.json["more"]
+    while more:
+        page = xapi.follow(more, key=key)
+        assert page.status_code == 200
+        found += [item["id"] for item in page.json["statements"]]
+        more = page.json["more"]
+    return found
+
+
+def test_every_filter_finds_queued_statements_as_the_index_would(xapi_sqlite: XAPIClient) -> None:
+    engine = xapi_sqlite.app.extensions["parcours.engine"]
+    with backlog._indexers[engine].write():  # no background indexing meanwhile
+        early = xapi_sqlite.store(*varied("early", 12))
+        backlog.ensure_indexed(engine)
+        late = xapi_sqlite.store(*varied("late", 12))
+        assert queued_count(xapi_sqlite) == 12
+        before = {json.dumps(params): all_pages(xapi_sqlite, params) for params in QUERIES}
+        assert queued_count(xapi_sqlite) == 12  # found without indexing them
+        backlog.ensure_indexed(engine)
+        after = {json.dumps(params): all_pages(xapi_sqlite, params) for params in QUERIES}
+    assert before == after
+    for params, found in before.items():
+        assert set(found) & set(late), params  # each query finds queued statements...
+    assert set(before[json.dumps({"verb": VERB})]) & set(early)  # ...and indexed ones in one list
+    assert before[json.dumps({"verb": VERB, "ascending": "true"})] == before[json.dumps({"verb": VERB})][::-1]
+
+
+def test_since_until_and_own_statements_apply_to_queued_statements(sqlite_database: str) -> None:
+    xapi = make_client(sqlite_database)
+    engine = xapi.app.extensions["parcours.engine"]
+    with backlog._indexers[engine].write():
+        first = xapi.store(statement(actor=agent("window")), key="mine")
+        middle = xapi.get({"statementId": first[0]}).json["stored"]
+        second = xapi.store(statement(actor=agent("window")), key="other")
+        assert queued_count(xapi) == 2
+        assert xapi.query_ids({"agent": agent("window"), "since": middle}) == second
+        assert xapi.query_ids({"agent": agent("window"), "until": middle}) == first
+        assert xapi.query_ids({"agent": agent("window")}, key="mine") == first
+        assert xapi.query_ids({"agent": agent("window")}, key="other") == second
+    engine.dispose()
+
+
+def test_a_queued_statement_referring_to_another_matches_its_target(xapi_sqlite: XAPIClient) -> None:
+    engine = xapi_sqlite.app.extensions["parcours.engine"]
+    with backlog._indexers[engine].write():
+        [target] = xapi_sqlite.store(statement(actor=agent("target")))
+        backlog.ensure_indexed(engine)
+        [referrer] = xapi_sqlite.store(statement(actor=agent("referrer"), object={"objectType": "StatementRef", "id": target}))
+        assert sorted(xapi_sqlite.query_ids({"agent": agent("target")})) == sorted([target, referrer])
+        assert queued_count(xapi_sqlite) == 0  # the reader indexed it first
+
+
+def test_entries_leave_memory_once_indexed_and_an_older_snapshot_keeps_its_own(xapi_sqlite: XAPIClient) -> None:
+    engine = xapi_sqlite.app.extensions["parcours.engine"]
+    keys = queued_keys(engine)
+    assert keys is not None
+    filters = [("g", "mbox:mailto:snapshot@example.gouv.fr")]
+    with backlog._indexers[engine].write():
+        [stored] = xapi_sqlite.store(statement(actor=agent("snapshot")))
+        with engine.connect() as older, older.begin(), keys.reading(older) as view:
+            queued = view.matching(filters)
+            assert list(queued.values()) == [stored]
+            backlog.ensure_indexed(engine)  # indexed meanwhile, and a newer reader comes and goes
+            with engine.connect() as newer, newer.begin(), keys.reading(newer) as newer_view:
+                assert newer_view.matching(filters) == {}
+            assert keys.ids  # the older snapshot still needs its entry...
+            rows, _more = run_query(older, StatementQuery(agent=filters[0][1]), None, 10, view.matching(filters))
+            assert [row[0] for row in rows] == list(queued)  # ...and finds the statement through it
+        with engine.connect() as later, later.begin(), keys.reading(later):
+            pass
+    assert keys.ids == {} and keys.postings == {}
+
+
+def test_over_http_every_acknowledged_batch_is_visible_to_its_filter_at_once(sqlite_database: str) -> None:
+    xapi = make_client(sqlite_database)
+    failures: list[str] = []
+
+    def client(number: int, port: int) -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        headers = {"Authorization": auth_header("all"), "X-Experience-API-Version": "1.0.3",
+                   "Content-Type": "application/json"}
+        for batch in range(15):
+            registration = str(uuid.uuid4())
+            body = [statement(actor=agent(f"client-{number}"), context={"registration": registration})
+                    for _ in range(20)]
+            connection.request("POST", "/xapi/statements", body=json.dumps(body), headers=headers)
+            response = connection.getresponse()
+            ids = json.loads(response.read())
+            connection.request("GET", "/xapi/statements?" + urlencode({"registration": registration}), headers=headers)
+            found = [item["id"] for item in json.loads(connection.getresponse().read())["statements"]]
+            if sorted(found) != sorted(ids):
+                failures.append(f"client {number}, batch {batch}: {len(found)} of {len(ids)} visible")
+
+    with live_server(xapi.app) as (_host, port):
+        threads = [threading.Thread(target=client, args=(number, port)) for number in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert failures == []
+    assert xapi.query_ids({"agent": agent("client-0"), "limit": 1000}) and len(
+        xapi.query_ids({"agent": agent("client-3"), "limit": 1000})) == 300
