@@ -118,8 +118,8 @@ class _Indexer:
         if not self.idle():
             now_us = time.time() * 1e6
             for queue in (report_queue, index_queue):
-                depth, oldest_us = _queue_state(engine, queue)
-                if depth > self.bound or (oldest_us is not None and now_us - oldest_us > MAX_WAIT_SECONDS * 1e6):
+                span, oldest_us = _queue_span(engine, queue)
+                if span > self.bound or (oldest_us is not None and now_us - oldest_us > MAX_WAIT_SECONDS * 1e6):
                     index_backlog(engine, self.hooks, limit=CHUNK)
                     return True
             time.sleep(POLL_SECONDS)
@@ -156,6 +156,11 @@ def enqueue(connection: Connection, seqs: list[int]) -> None:
     bulk_insert(connection, index_queue, ("seq",), [(seq,) for seq in seqs])
 
 
+def first_queued(connection: Connection) -> int | None:
+    """The oldest seq waiting for its filter rows: every statement below it is indexed."""
+    return connection.execute(sqlalchemy.select(sqlalchemy.func.min(index_queue.c.seq))).scalar()
+
+
 @contextmanager
 def storing(engine: Engine) -> Iterator[None]:
     """Around a request that stores statements: background indexing waits for it."""
@@ -190,6 +195,20 @@ def _queue_state(engine: Engine, queue: sqlalchemy.Table) -> tuple[int, int | No
         depth = connection.execute(sqlalchemy.select(sqlalchemy.func.count()).select_from(queue)).scalar_one()
         stored_us = connection.execute(sqlalchemy.select(statements.c.stored_us).where(statements.c.seq == oldest)).scalar()
     return int(depth), stored_us
+
+
+def _queue_span(engine: Engine, queue: sqlalchemy.Table) -> tuple[int, int | None]:
+    """(newest - oldest + 1 queued seqs, `stored_us` of the oldest or None): two seeks,
+    where counting the rows would read the whole queue every POLL_SECONDS. Statements
+    are queued and indexed in seq order, so the span is the depth, gaps aside."""
+    with engine.connect() as connection:
+        oldest, newest = connection.execute(sqlalchemy.select(  # one aggregate per query: a seek each, not a scan
+            sqlalchemy.select(sqlalchemy.func.min(queue.c.seq)).scalar_subquery(),
+            sqlalchemy.select(sqlalchemy.func.max(queue.c.seq)).scalar_subquery())).one()
+        if oldest is None:
+            return 0, None
+        stored_us = connection.execute(sqlalchemy.select(statements.c.stored_us).where(statements.c.seq == oldest)).scalar()
+    return newest - oldest + 1, stored_us
 
 
 def ensure_indexed(engine: Engine, *, reports: bool = True) -> None:

@@ -74,7 +74,7 @@ class QueuedKeys:
         with self.lock:
             self.readers[ticket] = 0  # everything, until its snapshot is known
         try:
-            first = connection.execute(sqlalchemy.select(sqlalchemy.func.min(index_queue.c.seq))).scalar()
+            first = backlog.first_queued(connection)
             if first is None:
                 last = connection.execute(sqlalchemy.select(sqlalchemy.func.max(statements.c.seq))).scalar()
                 proof = (last or 0) + 1
