@@ -33,7 +33,7 @@ from lrs.db import read_transaction
 from lrs.statements import backlog
 from lrs.statements.index_keys import index_key, index_keys
 from lrs.statements.index_writer import referrers
-from lrs.tables import index_queue, statements
+from lrs.tables import statements
 
 
 @dataclass(frozen=True)
@@ -57,9 +57,12 @@ class QueuedKeys:
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
-        self.loaded_through = 0  # every queued seq up to this one is here (or indexed since)
+        # Every statement stored with a seq in [low, high] is here (or was dropped once
+        # indexed). Statements are queued in the order of their seq and indexed from the
+        # oldest, so a snapshot's queue is every statement from its first queued seq on.
+        self.covered = (1, 0)
         self.indexed_below = 0  # every statement below this seq is indexed, as a snapshot showed
-        self.ids: dict[int, str] = {}  # seq -> statement id, in seq order
+        self.ids: dict[int, str] = {}  # seq -> statement id, in load order
         self.keys_of: dict[int, tuple[int, ...]] = {}
         self.postings: dict[int, set[int]] = {}  # index key -> seqs
         self.related: set[int] = set()  # seqs in a StatementRef relation
@@ -68,24 +71,23 @@ class QueuedKeys:
 
     @contextmanager
     def reading(self, connection: Connection) -> Iterator[QueuedView]:
-        """The queue as `connection`'s read transaction sees it, its new statements loaded.
+        """The queue as `connection`'s read transaction sees it, what it holds loaded.
         Entries indexed since are dropped once no reader's snapshot can still need them."""
         ticket = next(self.tickets)
         with self.lock:
             self.readers[ticket] = 0  # everything, until its snapshot is known
         try:
             first = backlog.first_queued(connection)
-            if first is None:
-                last = connection.execute(sqlalchemy.select(sqlalchemy.func.max(statements.c.seq))).scalar()
-                proof = (last or 0) + 1
-            else:
-                proof = first
+            last = connection.execute(sqlalchemy.select(sqlalchemy.func.max(statements.c.seq))).scalar() or 0
             with self.lock:
                 self.readers[ticket] = math.inf if first is None else first
-                self.indexed_below = max(self.indexed_below, proof)
-                start = self.loaded_through
+                self.indexed_below = max(self.indexed_below, last + 1 if first is None else first)
+                low, high = self.covered
             if first is not None:
-                self._load(connection, start)
+                for start, end in _missing((first, last), (low, high)):
+                    self._load(connection, start, end)
+                with self.lock:
+                    self.covered = _joined(self.covered, (first, last))
             with self.lock:
                 related = sorted(seq for seq in self.related if first is not None and seq >= first)
             yield QueuedView(self, first, related)
@@ -100,15 +102,12 @@ class QueuedKeys:
             found = set.intersection(*postings) if postings[0] else set()
             return {seq: self.ids[seq] for seq in found if seq >= first}
 
-    def _load(self, connection: Connection, after: int) -> None:
+    def _load(self, connection: Connection, start: int, end: int) -> None:
+        """The statements stored with a seq from `start` to `end` (all queued in this snapshot)."""
         rows = connection.execute(
             sqlalchemy.select(statements.c.seq, statements.c.id, statements.c.ref_target, statements.c.body)
-            .select_from(index_queue.join(statements, statements.c.seq == index_queue.c.seq))
-            .where(index_queue.c.seq > after)
-            .order_by(index_queue.c.seq)
+            .where(statements.c.seq.between(start, end))
         ).all()
-        if not rows:
-            return
         entries = [(row.seq, row.id, tuple({index_key(kind, value) for kind, value in index_keys(orjson.loads(row.body))}))
                    for row in rows]
         related = {row.seq for row in rows if row.ref_target is not None}
@@ -116,19 +115,22 @@ class QueuedKeys:
         related.update(seq_of[row.ref_target] for row in referrers(connection, list(seq_of)) if row.ref_target in seq_of)
         with self.lock:
             for seq, statement_id, keys in entries:
-                if seq in self.ids or seq < self.indexed_below:  # loaded or indexed meanwhile
+                if seq in self.ids:  # loaded meanwhile by another reader
                     continue
                 self.ids[seq] = statement_id
                 self.keys_of[seq] = keys
                 for key in keys:
                     self.postings.setdefault(key, set()).add(seq)
-            self.related.update(seq for seq in related if seq in self.ids)
-            self.loaded_through = max(self.loaded_through, rows[-1].seq)
+            self.related.update(related)
 
     def _forget_indexed(self) -> None:
         """Drop the entries below what is known indexed and below what every reader still
         reading may need (called with the lock held)."""
         below = min([self.indexed_below, *self.readers.values()])
+        low, high = self.covered
+        self.covered = (max(low, int(min(below, high + 1))), high)
+        # In load order, which is seq order but for an older snapshot's late load: an entry
+        # behind a newer one waits for the next call.
         for seq in list(itertools.takewhile(lambda seq: seq < below, self.ids)):
             del self.ids[seq]
             self.related.discard(seq)
@@ -137,6 +139,23 @@ class QueuedKeys:
                 seqs.discard(seq)
                 if not seqs:
                     del self.postings[key]
+
+
+def _missing(wanted: tuple[int, int], covered: tuple[int, int]) -> list[tuple[int, int]]:
+    """The parts of the seq range `wanted` outside `covered` (ranges are inclusive)."""
+    (start, end), (low, high) = wanted, covered
+    if high < low or end < low or start > high:
+        return [wanted] if start <= end else []
+    return [part for part in ((start, low - 1), (high + 1, end)) if part[0] <= part[1]]
+
+
+def _joined(covered: tuple[int, int], loaded: tuple[int, int]) -> tuple[int, int]:
+    """What is covered after loading `loaded`: both as one range when they touch, else
+    the newer one (older readers keep their entries: dropping waits for them)."""
+    (low, high), (start, end) = covered, loaded
+    if high < low or start > high + 1 or end < low - 1:
+        return loaded if end >= high or high < low else covered
+    return min(low, start), max(high, end)
 
 
 _by_engine: "weakref.WeakKeyDictionary[Engine, tuple[int, QueuedKeys]]" = weakref.WeakKeyDictionary()

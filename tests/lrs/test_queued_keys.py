@@ -165,3 +165,21 @@ def test_over_http_every_acknowledged_batch_is_visible_to_its_filter_at_once(sql
     assert failures == []
     assert xapi.query_ids({"agent": agent("client-0"), "limit": 1000}) and len(
         xapi.query_ids({"agent": agent("client-3"), "limit": 1000})) == 300
+
+
+def test_a_reader_on_an_older_snapshot_loads_what_newer_readers_saw_indexed(xapi_sqlite: XAPIClient) -> None:
+    engine = xapi_sqlite.app.extensions["parcours.engine"]
+    keys = queued_keys(engine)
+    assert keys is not None
+    early_agent = [("g", "mbox:mailto:early@example.gouv.fr")]
+    with backlog._indexers[engine].write():
+        early = xapi_sqlite.store(statement(actor=agent("early")), statement(actor=agent("early")))
+        with engine.connect() as older, older.begin():
+            older.execute(sqlalchemy.select(sqlalchemy.func.count()).select_from(index_queue)).scalar()  # its snapshot
+            backlog.ensure_indexed(engine)
+            late = xapi_sqlite.store(statement(actor=agent("late")))
+            assert xapi_sqlite.query_ids({"agent": agent("late")}) == late  # a newer reader loads only the late one
+            with keys.reading(older) as view:  # the early ones are still queued in this snapshot
+                rows, _more = run_query(older, StatementQuery(agent=early_agent[0][1]), None, 10, view.matching(early_agent))
+                assert sorted(view.matching(early_agent).values()) == sorted(early)
+                assert len(rows) == 2
