@@ -92,6 +92,7 @@ class _WriterQueue:
         self.busy = False
         self.urgent_waiting = 0
         self.fd = os.open(database_path + ".write-lock", os.O_RDWR | os.O_CREAT, 0o600)
+        self.pid = os.getpid()
 
     @contextmanager
     def held(self, urgent: bool = False) -> Iterator[None]:
@@ -133,7 +134,10 @@ def writer_queue(engine: Engine) -> _WriterQueue | None:
     path = os.path.abspath(path)
     with _queues_lock:
         queue = _queues.get(path)
-        if queue is None:
+        # A process forked since (a gunicorn worker) opens the lock file again: flock
+        # belongs to the open file, which the fork shares, so it would not keep the
+        # workers apart.
+        if queue is None or queue.pid != os.getpid():
             queue = _queues[path] = _WriterQueue(path)
         return queue
 

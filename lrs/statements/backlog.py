@@ -71,8 +71,13 @@ class _Indexer:
         self.pid = os.getpid()
 
     def idle(self) -> bool:
+        """Nothing stored for IDLE_SECONDS, by this process or any other (gunicorn's other
+        workers, whose requests this one's indexing would otherwise slow down)."""
         with self.lock:
-            return not self.writing and time.monotonic() - self.last_write >= IDLE_SECONDS
+            if self.writing or time.monotonic() - self.last_write < IDLE_SECONDS:
+                return False
+        engine = self.engine()
+        return engine is None or not _stored_lately(engine)
 
     @contextmanager
     def write(self) -> Iterator[None]:
@@ -131,6 +136,14 @@ class _Indexer:
                 self.thread = None
                 return False
         return True
+
+
+def _stored_lately(engine: Engine) -> bool:
+    """Whether the newest statement was stored less than IDLE_SECONDS ago."""
+    with engine.connect() as connection:
+        newest_us = connection.execute(
+            sqlalchemy.select(statements.c.stored_us).order_by(statements.c.seq.desc()).limit(1)).scalar()
+    return newest_us is not None and time.time() * 1e6 - newest_us < IDLE_SECONDS * 1e6
 
 
 _indexers: "weakref.WeakKeyDictionary[Engine, _Indexer]" = weakref.WeakKeyDictionary()

@@ -68,6 +68,22 @@ def test_indexing_runs_alongside_writes(sqlite_database: str, bound: int, monkey
     xapi.app.extensions["parcours.engine"].dispose()
 
 
+def test_the_indexer_waits_while_another_worker_stores(sqlite_database: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """gunicorn's workers share the file: one that stores nothing itself is not idle
+    while another stores, or its indexing would slow the other's writes."""
+    monkeypatch.setattr(backlog, "IDLE_SECONDS", 0.3)
+    quiet = make_client(sqlite_database)
+    busy = XAPIClient(create_app(Config(database_url=sqlite_database)))  # another worker on the same file
+    indexer = backlog._indexers[quiet.app.extensions["parcours.engine"]]
+    assert indexer.idle()  # nothing stored yet
+    busy.store(statement())
+    assert not indexer.idle()
+    time.sleep(0.4)
+    assert indexer.idle()
+    for client in (quiet, busy):
+        client.app.extensions["parcours.engine"].dispose()
+
+
 def test_a_reader_indexes_what_was_queued_before_it_and_not_what_comes_after(sqlite_database: str) -> None:
     xapi = make_client(sqlite_database)
     engine = xapi.app.extensions["parcours.engine"]

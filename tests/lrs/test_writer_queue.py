@@ -3,6 +3,8 @@ who must index what it is about to read goes before the writers already waiting.
 
 from __future__ import annotations
 
+import fcntl
+import os
 import threading
 import time
 from pathlib import Path
@@ -68,3 +70,22 @@ def test_a_writer_that_fails_inside_frees_the_queue(tmp_path: Path) -> None:
     thread.start()
     thread.join(timeout=10)
     assert done.is_set() and not queue.busy
+
+
+def test_a_forked_worker_takes_turns_with_its_parent(tmp_path: Path) -> None:
+    """gunicorn forks its workers after the app is loaded: each must hold a lock of its own
+    on the lock file, or the flock taken by one would not keep the other out."""
+    engine = engine_for(f"sqlite:///{tmp_path / 'lrs.db'}")
+    parent_queue = writer_queue(engine)
+    assert parent_queue is not None
+    with parent_queue.held():
+        child = os.fork()
+        if child == 0:  # the worker: its queue must not get the lock while the parent holds it
+            child_queue = writer_queue(engine)
+            try:
+                fcntl.flock(child_queue.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                os._exit(1)  # got it: the two processes would write at once
+            except BlockingIOError:
+                os._exit(0 if child_queue is not parent_queue else 2)
+        _pid, status = os.waitpid(child, 0)
+    assert os.WEXITSTATUS(status) == 0
