@@ -40,6 +40,7 @@ import sqlite3
 import statistics
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from pathlib import Path
@@ -309,18 +310,24 @@ def _dashboard(port: int, acks: "multiprocessing.Queue[tuple[str, float]]", expe
                done: "multiprocessing.Queue[tuple[list[float], list[float], float]]", every: float) -> None:
     """A filtered query every `every` seconds: the registration of the batch answered
     last, again until it is visible (its lag: from its answer to then), then the
-    newest again. Once every batch is answered, each one is checked until visible:
-    the sustained rate ends there."""
+    newest again. Once every batch is answered, each one is checked until visible,
+    from as many connections as there are clients: the sustained rate ends there."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
     answered: dict[str, float] = {}
     latencies: list[float] = []
     lags: list[float] = []
     probing: str | None = None
 
-    def visible(marker: str) -> bool:
-        elapsed, body = _get(connection, "/xapi/statements?" + urlencode({"registration": marker}))
+    def visible(marker: str, through: http.client.HTTPConnection = connection) -> bool:
+        elapsed, body = _get(through, "/xapi/statements?" + urlencode({"registration": marker}))
         latencies.append(elapsed)
         return bool(body["statements"])
+
+    def check_all(markers: list[str]) -> None:
+        checker = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
+        for marker in markers:
+            while not visible(marker, checker):
+                time.sleep(every)
 
     newest = ""
     while len(answered) < expected or probing is not None:
@@ -335,9 +342,12 @@ def _dashboard(port: int, acks: "multiprocessing.Queue[tuple[str, float]]", expe
             probing = None
             newest = ""
         time.sleep(max(0.0, every - (time.perf_counter() - tick)))
-    for marker in answered:  # every batch, now that all are answered
-        while not visible(marker):
-            time.sleep(every)
+    markers = list(answered)  # every batch, now that all are answered
+    checkers = [threading.Thread(target=check_all, args=(markers[i::CLIENTS],)) for i in range(CLIENTS)]
+    for checker in checkers:
+        checker.start()
+    for checker in checkers:
+        checker.join()
     done.put((latencies, lags, time.time()))
 
 

@@ -73,7 +73,12 @@ Index("ix_statement_keys_seq", statement_keys.c.seq)  # the rows of one statemen
 
 # Statements stored but not yet in `statement_keys` nor seen by the ingest hooks: on
 # SQLite they are indexed after the request, many at a time (`lrs.statements.backlog`).
-index_queue = Table("index_queue", metadata, Column("seq", Sequence, primary_key=True, autoincrement=False))
+index_queue = Table(
+    "index_queue",
+    metadata,
+    Column("seq", Sequence, primary_key=True, autoincrement=False),
+    Column("keys", LargeBinary, nullable=True),  # its index keys (`lrs.statements.index_keys.pack_keys`)
+)
 # Statements in `statement_keys` whose report facts are not written yet: a statement
 # query indexes the filters only and leaves the reports to the next reader or idle time.
 report_queue = Table("report_queue", metadata, Column("seq", Sequence, primary_key=True, autoincrement=False))

@@ -41,7 +41,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from lrs.db import bulk_insert, write_transaction, writer_queue
 from lrs.statements.index_writer import IndexEntry, IngestHook, index_statements, run_hooks
-from lrs.statements.index_keys import index_keys
+from lrs.statements.index_keys import hashed_index_keys, unpack_keys
 from lrs.tables import index_queue, report_queue, statements
 from validators.xapi.vocabulary import is_voiding, statement_ref_target
 
@@ -165,8 +165,9 @@ def deferred(engine: Engine) -> bool:
     return engine in _indexers
 
 
-def enqueue(connection: Connection, seqs: list[int]) -> None:
-    bulk_insert(connection, index_queue, ("seq",), [(seq,) for seq in seqs])
+def enqueue(connection: Connection, queued: list[tuple[int, bytes]]) -> None:
+    """Queue statements for indexing: (seq, their packed index keys)."""
+    bulk_insert(connection, index_queue, ("seq", "keys"), queued)
 
 
 def first_queued(connection: Connection) -> int | None:
@@ -267,7 +268,8 @@ def index_backlog(
 
 def _queued(connection: Connection, queue: sqlalchemy.Table, through: int | None) -> tuple[int, list[Any]]:
     """How many of the next CHUNK entries of `queue` (up to `through`) were taken out of
-    it, and their statements' (seq, stored_us, voided, body)."""
+    it, and their statements' (seq, stored_us, voided, body, keys: packed by the storing
+    request, None when the queue has none)."""
     wanted = sqlalchemy.select(queue.c.seq).order_by(queue.c.seq).limit(CHUNK)
     if through is not None:
         wanted = wanted.where(queue.c.seq <= through)
@@ -276,7 +278,8 @@ def _queued(connection: Connection, queue: sqlalchemy.Table, through: int | None
         return 0, []
     last = queued[-1]
     rows = connection.execute(
-        sqlalchemy.select(statements.c.seq, statements.c.stored_us, statements.c.voided, statements.c.body)
+        sqlalchemy.select(statements.c.seq, statements.c.stored_us, statements.c.voided, statements.c.body,
+                          queue.c["keys"] if "keys" in queue.c else sqlalchemy.null().label("keys"))
         .select_from(queue.join(statements, statements.c.seq == queue.c.seq))
         .where(queue.c.seq <= last)
         .order_by(queue.c.seq)
@@ -303,7 +306,10 @@ def _index_chunk(connection: Connection, hooks: list[IngestHook], through: int |
     if not rows:
         return taken
     parsed = [(row, orjson.loads(row.body)) for row in rows]
-    entries: list[IndexEntry] = [(row.seq, row.stored_us, statement, index_keys(statement)) for row, statement in parsed]
+    entries: list[IndexEntry] = [
+        (row.seq, row.stored_us, statement, unpack_keys(row.keys) if row.keys is not None else hashed_index_keys(statement))
+        for row, statement in parsed
+    ]
     index_statements(connection, entries, _voided_ids(parsed), hooks if reports else [])
     if not reports:
         bulk_insert(connection, report_queue, ("seq",), [(row.seq,) for row, _statement in parsed])

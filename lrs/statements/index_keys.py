@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import struct
 
 from validators.xapi.vocabulary import agent_key_or_none, statement_activities, statement_agents
 
@@ -42,3 +43,17 @@ def index_key(kind: str, value: str) -> int:
     """The `statement_keys.key` of a (kind, value): 64 bits of BLAKE2b, signed as SQL's BIGINT."""
     digest = hashlib.blake2b(kind.encode() + b"\x00" + value.encode(), digest_size=8).digest()
     return int.from_bytes(digest, "big", signed=True)
+
+
+def hashed_index_keys(statement: dict) -> tuple[int, ...]:
+    """The `statement_keys.key` of each of `index_keys(statement)`, in order."""
+    return tuple(sorted({index_key(kind, value) for kind, value in index_keys(statement)}))
+
+
+def pack_keys(hashed: tuple[int, ...]) -> bytes:
+    """Hashed keys as the bytes `index_queue.keys` holds: signed 64-bit, little-endian."""
+    return struct.pack(f"<{len(hashed)}q", *hashed)
+
+
+def unpack_keys(packed: bytes) -> tuple[int, ...]:
+    return struct.unpack(f"<{len(packed) // 8}q", packed)

@@ -15,13 +15,12 @@ import sqlalchemy
 from sqlalchemy.engine import Connection
 
 from lrs.db import bulk_insert
-from lrs.statements.index_keys import index_key
 from lrs.tables import index_queue, statement_keys, statements
 from validators.xapi.vocabulary import statement_ref_target
 
 IngestHook = Callable[[Connection, list[dict], list[str]], None]
-# (seq, stored_us, statement, its own (kind, value) index keys)
-IndexEntry = tuple[int, int, dict, set[tuple[str, str]]]
+# (seq, stored_us, statement, its own hashed index keys: `index_keys.hashed_index_keys`)
+IndexEntry = tuple[int, int, dict, tuple[int, ...]]
 MAX_REF_DEPTH = 8  # StatementRef chains longer than this are not followed for filters
 _KEY_COLUMNS = ("key", "stored_us", "seq")
 _indexed = ~sqlalchemy.exists().where(index_queue.c.seq == statements.c.seq)
@@ -34,7 +33,7 @@ def index_statements(
     statements voided by them or since their storage."""
     # In key order: consecutive inserts land on the same pages.
     rows = sorted(
-        {(index_key(kind, value), stored_us, seq) for seq, stored_us, _statement, keys in entries for kind, value in keys}
+        {(key, stored_us, seq) for seq, stored_us, _statement, keys in entries for key in keys}
     )
     bulk_insert(connection, statement_keys, _KEY_COLUMNS, rows, "ON CONFLICT DO NOTHING")
     _propagate_statement_refs(connection, [(seq, statement) for seq, _us, statement, _keys in entries])

@@ -31,9 +31,9 @@ from sqlalchemy.engine import Connection, Engine
 
 from lrs.db import read_transaction
 from lrs.statements import backlog
-from lrs.statements.index_keys import index_key, index_keys
+from lrs.statements.index_keys import hashed_index_keys, index_key, unpack_keys
 from lrs.statements.index_writer import referrers
-from lrs.tables import statements
+from lrs.tables import index_queue, statements
 
 
 @dataclass(frozen=True)
@@ -104,12 +104,17 @@ class QueuedKeys:
 
     def _load(self, connection: Connection, start: int, end: int) -> None:
         """The statements stored with a seq from `start` to `end` (all queued in this snapshot)."""
+        computed = index_queue.c["keys"]  # not .c.keys: that is the collection's keys()
         rows = connection.execute(
-            sqlalchemy.select(statements.c.seq, statements.c.id, statements.c.ref_target, statements.c.body)
+            sqlalchemy.select(statements.c.seq, statements.c.id, statements.c.ref_target, computed,
+                              sqlalchemy.case((computed.is_(None), statements.c.body)).label("body"))
+            .select_from(statements.outerjoin(index_queue, index_queue.c.seq == statements.c.seq))
             .where(statements.c.seq.between(start, end))
         ).all()
-        entries = [(row.seq, row.id, tuple({index_key(kind, value) for kind, value in index_keys(orjson.loads(row.body))}))
-                   for row in rows]
+        # The keys the storing request computed; a statement queued by an older release,
+        # or stored by a process indexing as it stores, is parsed.
+        entries = [(row.seq, row.id, unpack_keys(row.keys) if row.keys is not None
+                    else hashed_index_keys(orjson.loads(row.body))) for row in rows]
         related = {row.seq for row in rows if row.ref_target is not None}
         seq_of = {row.id: row.seq for row in rows}
         related.update(seq_of[row.ref_target] for row in referrers(connection, list(seq_of)) if row.ref_target in seq_of)

@@ -25,7 +25,7 @@ from lrs.statements import backlog
 from lrs.statements.index_writer import IngestHook, index_statements, referrers
 from lrs.statements.activity_definitions import definitions_sent, store_activities
 from lrs.statements.agent_names import agent_rows, store_agents
-from lrs.statements.index_keys import index_keys
+from lrs.statements.index_keys import hashed_index_keys, pack_keys
 from lrs.tables import attachments, statements
 from lrs.timeutil import now_utc, rfc3339, to_micros
 from validators.xapi import normalize_statement, statements_equivalent
@@ -70,6 +70,7 @@ class PreparedBatch:
     (their index keys wait for the indexing: on SQLite, after the request)."""
 
     statements: list[dict]
+    index_keys: list[tuple[int, ...]]  # each statement's own, hashed, computed before the write lock
     agent_rows: dict[tuple[str, str], dict]
     activity_definitions: dict[str, list[dict]]
     credential: Credential
@@ -104,6 +105,7 @@ def prepare_batch(
         seen_ids.add(statement["id"])
     return PreparedBatch(
         statements=prepared,
+        index_keys=[hashed_index_keys(statement) for statement in prepared],
         agent_rows=agent_rows(prepared),
         activity_definitions=definitions_sent(prepared),
         credential=credential,
@@ -170,11 +172,12 @@ def write_batch(connection: Connection, batch: PreparedBatch, *, hooks: Iterable
     result.after_commit.append(store_activities(connection, batch.activity_definitions, batch.credential))
     result.stored = new_statements
     engine = connection.engine
+    keys_of = dict(zip(batch.ids, batch.index_keys))
     if backlog.deferred(engine):
-        backlog.enqueue(connection, [seq_of[statement["id"]] for statement in new_statements])
+        backlog.enqueue(connection, [(seq_of[s["id"]], pack_keys(keys_of[s["id"]])) for s in new_statements])
         result.after_commit.append(lambda: backlog.notify(engine))
     else:
-        entries = [(seq_of[s["id"]], stored_us, s, index_keys(s)) for s in new_statements]
+        entries = [(seq_of[s["id"]], stored_us, s, keys_of[s["id"]]) for s in new_statements]
         index_statements(connection, entries, result.voided_ids, hooks)
     return result
 

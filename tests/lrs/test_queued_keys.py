@@ -15,7 +15,8 @@ import sqlalchemy
 from lrs.statements import backlog
 from lrs.statements.query import StatementQuery, run_query
 from lrs.statements.queued_keys import queued_keys
-from lrs.tables import index_queue
+from lrs.statements.index_keys import unpack_keys
+from lrs.tables import index_queue, statement_keys, statements
 from tests.lrs.xapi_client import ACTIVITY, VERB, XAPIClient, agent, auth_header, make_client, statement
 from tests.support.live_server import live_server
 
@@ -183,3 +184,21 @@ def test_a_reader_on_an_older_snapshot_loads_what_newer_readers_saw_indexed(xapi
                 rows, _more = run_query(older, StatementQuery(agent=early_agent[0][1]), None, 10, view.matching(early_agent))
                 assert sorted(view.matching(early_agent).values()) == sorted(early)
                 assert len(rows) == 2
+
+
+def test_the_storing_request_queues_the_keys_the_index_gets_and_older_rows_without_them_are_parsed(
+        xapi_sqlite: XAPIClient) -> None:
+    engine = xapi_sqlite.app.extensions["parcours.engine"]
+    with backlog._indexers[engine].write():
+        [with_keys, without_keys] = xapi_sqlite.store(statement(actor=agent("packed")), statement(actor=agent("parsed")))
+        with engine.begin() as connection:
+            seq_of = dict(connection.execute(sqlalchemy.select(statements.c.id, statements.c.seq)).all())
+            packed = dict(connection.execute(sqlalchemy.select(index_queue.c.seq, index_queue.c["keys"])).all())
+            connection.execute(index_queue.update().where(index_queue.c.seq == seq_of[without_keys]).values(keys=None))
+        assert xapi_sqlite.query_ids({"agent": agent("packed")}) == [with_keys]
+        assert xapi_sqlite.query_ids({"agent": agent("parsed")}) == [without_keys]  # as a queue row of an older release
+        backlog.ensure_indexed(engine)
+    with engine.connect() as connection:
+        indexed = set(connection.execute(sqlalchemy.select(statement_keys.c.key)
+                                         .where(statement_keys.c.seq == seq_of[with_keys])).scalars())
+    assert set(unpack_keys(packed[seq_of[with_keys]])) == indexed
