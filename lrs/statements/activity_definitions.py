@@ -3,6 +3,7 @@ sender may define them (scope `define`, or the credential that first defined it)
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Callable
 
 import orjson
@@ -27,31 +28,44 @@ def merge_definition(current: dict | None, update: dict) -> dict:
     return merged
 
 
-def definitions_sent(prepared: list[dict]) -> dict[str, list[dict]]:
-    """Activity id -> the definitions sent for it, in order (empty when sent bare)."""
+@dataclass(frozen=True)
+class SentDefinitions:
+    """The definitions sent for one activity, in order (empty when sent bare), with their
+    fingerprints: computed before the write lock, compared under it."""
+
+    definitions: list[dict]
+    prints: frozenset[str]  # one per definition sent; {""} when sent bare
+    last: str  # the last definition's ("" when sent bare)
+
+
+def definitions_sent(prepared: list[dict]) -> dict[str, SentDefinitions]:
+    """Activity id -> what was sent for it."""
     found: dict[str, list[dict]] = {}
     for statement in prepared:
         for _role, activity in statement_activities(statement):
             definitions = found.setdefault(activity["id"], [])
             if isinstance(activity.get("definition"), dict):
                 definitions.append(activity["definition"])
-    return found
+    return {
+        activity_id: SentDefinitions(definitions, frozenset(_fingerprint([d]) for d in definitions) or frozenset({""}),
+                                     _fingerprint(definitions))
+        for activity_id, definitions in found.items()
+    }
 
 
 def _fingerprint(definitions: list[dict]) -> str:
     return orjson.dumps(definitions[-1], option=orjson.OPT_SORT_KEYS).decode() if definitions else ""
 
 
-def store_activities(connection: Connection, sent: dict[str, list[dict]], credential: Credential) -> Callable[[], None]:
+def store_activities(connection: Connection, sent: dict[str, SentDefinitions], credential: Credential) -> Callable[[], None]:
     """Merge the definitions sent into the `activities` rows; return what to remember
     once committed."""
     known = seen.section(connection.engine, "activities")
     # Skip activities whose last merged definition is what is sent again (the common case).
     fragments = {}
-    for activity_id, definitions in sent.items():
-        prints = {_fingerprint([d]) for d in definitions} or {""}
-        if prints != {known.get(activity_id)}:
-            fragments[activity_id] = definitions
+    for activity_id, what in sent.items():
+        if len(what.prints) != 1 or known.get(activity_id) not in what.prints:
+            fragments[activity_id] = what
     if not fragments:
         return nothing_to_remember
     current = {
@@ -63,7 +77,8 @@ def store_activities(connection: Connection, sent: dict[str, list[dict]], creden
     }
     new_rows = []
     remembered: dict[str, str] = {}
-    for activity_id, definitions in fragments.items():
+    for activity_id, what in fragments.items():
+        definitions = what.definitions
         row = current.get(activity_id)
         allowed = credential.can_define or (row is not None and row.authority_key == credential.key)
         if row is None:
@@ -87,7 +102,7 @@ def store_activities(connection: Connection, sent: dict[str, list[dict]], creden
                 )
             )
         if allowed or not definitions:  # what is now in the row, for this sender
-            remembered[activity_id] = _fingerprint(definitions)
+            remembered[activity_id] = what.last
     insert_ignoring_duplicates(connection, activities, new_rows)
     return lambda: known.update(remembered)
 

@@ -23,7 +23,7 @@ from lrs.db import bulk_insert, insert_ignoring_duplicates, is_sqlite
 from lrs.errors import XAPIError
 from lrs.statements import backlog
 from lrs.statements.index_writer import IngestHook, index_statements, referrers
-from lrs.statements.activity_definitions import definitions_sent, store_activities
+from lrs.statements.activity_definitions import SentDefinitions, definitions_sent, store_activities
 from lrs.statements.agent_names import agent_rows, store_agents
 from lrs.statements.index_keys import hashed_index_keys, pack_keys
 from lrs.tables import attachments, statements
@@ -72,7 +72,7 @@ class PreparedBatch:
     statements: list[dict]
     index_keys: list[tuple[int, ...]]  # each statement's own, hashed, computed before the write lock
     agent_rows: dict[tuple[str, str], dict]
-    activity_definitions: dict[str, list[dict]]
+    activity_definitions: dict[str, SentDefinitions]
     credential: Credential
     attachment_parts: dict[str, tuple[str, bytes]]
     paths: list[str]  # where each statement sits in the request, for error messages
