@@ -20,6 +20,7 @@ included.
     .venv/bin/python bench/lrs_ingest.py --count 20000      # quicker
     .venv/bin/python bench/lrs_ingest.py --million          # also fill to 1,000,000 and query again
     .venv/bin/python bench/lrs_ingest.py --burst            # 20,000 in one burst: answered, sustained, lag, p99
+    BENCH_THREADS=1 .venv/bin/python bench/lrs_ingest.py --burst --workers 2   # the same, 2 workers without threads
     BENCH_THREADS=8 .venv/bin/python bench/lrs_ingest.py    # gthread workers (default: sync workers)
 
 With --million the extra statements are written by the LRS's own storage code
