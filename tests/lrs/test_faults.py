@@ -9,10 +9,7 @@ import json
 import logging
 import os
 import shutil
-import signal
-import socket
 import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -29,16 +26,10 @@ from lrs.statements import backlog
 from tests.lrs.xapi_client import auth_header, make_client, statement
 from tests.support.live_server import live_server
 from tests.support.postgres import _as_server_user, _binaries
+from tests.support.served import Served, free_port
 
-ROOT = Path(__file__).resolve().parents[2]
 HEADERS = {"X-Experience-API-Version": "1.0.3", "Authorization": auth_header("all"), "Content-Type": "application/json"}
 BATCH = 20
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def post(connection: http.client.HTTPConnection, batch: list[dict]) -> tuple[int, dict[str, str], bytes]:
@@ -52,35 +43,6 @@ def new_batch() -> list[dict]:
 
 
 # --- kill -9 in the middle of a stream of batches ---------------------------------------
-
-
-class Served:
-    """`parcours serve` in a process group of its own, so that kill -9 takes every worker."""
-
-    def __init__(self, database_url: str, log: Path) -> None:
-        self.port = free_port()
-        env = {**os.environ, "PARCOURS_BOOTSTRAP_CREDENTIAL": "all:secret-of-the-tests:all",
-               "PARCOURS_REQUEST_LOG": "off"}
-        with open(log, "ab") as handle:
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "parcours.cli", "serve", "--database", database_url, "--port", str(self.port),
-                 "--workers", "1", "--threads", "4"],
-                env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=handle, start_new_session=True)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
-                connection.request("GET", "/health")
-                if connection.getresponse().status == 200:
-                    return
-            except OSError:
-                time.sleep(0.1)
-        self.kill()
-        raise AssertionError("parcours serve did not start: " + log.read_text(errors="replace")[-2000:])
-
-    def kill(self) -> None:
-        os.killpg(self.process.pid, signal.SIGKILL)
-        self.process.wait(timeout=30)
 
 
 def test_kill_9_mid_stream_loses_no_acknowledged_statement_and_no_batch_is_partial(

@@ -8,6 +8,7 @@ import http.client
 import json
 import threading
 import uuid
+from pathlib import Path
 from urllib.parse import urlencode
 
 import sqlalchemy
@@ -19,6 +20,7 @@ from lrs.statements.index_keys import unpack_keys
 from lrs.tables import index_queue, statement_keys, statements
 from tests.lrs.xapi_client import ACTIVITY, VERB, XAPIClient, agent, auth_header, make_client, statement
 from tests.support.live_server import live_server
+from tests.support.served import Served
 
 OTHER_VERB = "http://adlnet.gov/expapi/verbs/attempted"
 COURSE = ACTIVITY + "/parcours"
@@ -202,3 +204,41 @@ def test_the_storing_request_queues_the_keys_the_index_gets_and_older_rows_witho
         indexed = set(connection.execute(sqlalchemy.select(statement_keys.c.key)
                                          .where(statement_keys.c.seq == seq_of[with_keys])).scalars())
     assert set(unpack_keys(packed[seq_of[with_keys]])) == indexed
+
+
+def test_two_workers_make_each_batch_visible_to_its_filter_whichever_serves_the_query(
+        sqlite_database: str, tmp_path: Path) -> None:
+    """`parcours serve --workers 2 --threads 1`, the write-heavy setting of docs/lrs.md:
+    the worker answering a query loads the keys the other worker queued."""
+    served = Served(sqlite_database, tmp_path / "serve.log", workers=2, threads=1)
+    failures: list[str] = []
+    headers = {"Authorization": auth_header("all"), "X-Experience-API-Version": "1.0.3",
+               "Content-Type": "application/json"}
+
+    def client(number: int) -> None:
+        for batch in range(10):
+            registration = str(uuid.uuid4())
+            body = [statement(actor=agent(f"worker-client-{number}"), context={"registration": registration})
+                    for _ in range(20)]
+            connection = http.client.HTTPConnection("127.0.0.1", served.port, timeout=30)
+            connection.request("POST", "/xapi/statements", body=json.dumps(body), headers=headers)
+            ids = json.loads(connection.getresponse().read())
+            connection.close()  # the next request may go to the other worker
+            connection = http.client.HTTPConnection("127.0.0.1", served.port, timeout=30)
+            connection.request("GET", "/xapi/statements?" + urlencode({"registration": registration}), headers=headers)
+            found = [item["id"] for item in json.loads(connection.getresponse().read())["statements"]]
+            connection.close()
+            if sorted(found) != sorted(ids):
+                failures.append(f"client {number}, batch {batch}: {len(found)} of {len(ids)} visible")
+
+    try:
+        threads = [threading.Thread(target=client, args=(number,)) for number in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        served.kill()
+    assert failures == []
+    with sqlalchemy.create_engine(sqlite_database).connect() as connection:
+        assert connection.execute(sqlalchemy.select(sqlalchemy.func.count()).select_from(statements)).scalar_one() == 800
