@@ -28,7 +28,7 @@ import psycopg
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests.support: the throwaway server
 
 from lrs_ingest import KEY, SECRET, _post_bodies, make_statement  # noqa: E402
-from lrs_server import start_server, stop_server  # noqa: E402
+from lrs_server import server_cpu_seconds, start_server, stop_server  # noqa: E402
 from tests.support.postgres import postgres_server  # noqa: E402
 
 NODES = 2
@@ -57,8 +57,24 @@ def copy_ceiling(dsn: str, statements: list[dict]) -> float:
     return len(statements) / elapsed
 
 
-def two_nodes(url: str, directory: Path, statements: list[dict], threads: int) -> tuple[float, list[float]]:
-    """Statements/s of both nodes together, and of each node."""
+def postgres_cpu_seconds() -> float:
+    """CPU time (user + system) used so far by every PostgreSQL process of this machine (Linux)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            name, fields = stat.read_text().split("(", 1)[1].rsplit(")", 1)
+        except (OSError, ValueError):
+            continue
+        if name == "postgres":
+            values = fields.split()
+            total += (int(values[11]) + int(values[12])) / ticks
+    return total
+
+
+def two_nodes(url: str, directory: Path, statements: list[dict], threads: int) -> tuple[float, list[float], dict[str, float]]:
+    """Statements/s of both nodes together and of each node, and the CPU seconds per statement
+    the nodes and PostgreSQL used meanwhile."""
     env = {"PARCOURS_BOOTSTRAP_CREDENTIAL": f"{KEY}:{SECRET}:all", "PARCOURS_REQUEST_LOG": "off"}
     nodes = [start_server(directory / f"node{n}.db", workers=1, threads=threads, env=env, url=url) for n in range(NODES)]
     try:
@@ -66,6 +82,7 @@ def two_nodes(url: str, directory: Path, statements: list[dict], threads: int) -
         shares = [(port, bodies[i::NODES * CLIENTS_PER_NODE])
                   for i, (_, port) in enumerate(nodes * CLIENTS_PER_NODE)]
         with multiprocessing.get_context("fork").Pool(len(shares)) as pool:
+            cpu_before = (sum(server_cpu_seconds(process) for process, _ in nodes), postgres_cpu_seconds())
             started = time.perf_counter()
             results = [pool.apply_async(_timed_post, (share,)) for share in shares]
             try:
@@ -75,10 +92,12 @@ def two_nodes(url: str, directory: Path, statements: list[dict], threads: int) -
                     print(f"--- {log.name}\n" + log.read_text(errors="replace")[-3000:], file=sys.stderr)
                 raise
             elapsed = time.perf_counter() - started
+            cpu = {"nodes": (sum(server_cpu_seconds(process) for process, _ in nodes) - cpu_before[0]) / len(statements),
+                   "PostgreSQL": (postgres_cpu_seconds() - cpu_before[1]) / len(statements)}
         per_node = [0.0] * NODES
         for index, (count, seconds) in enumerate(done):
             per_node[index % NODES] += count / seconds
-        return len(statements) / elapsed, per_node
+        return len(statements) / elapsed, per_node, cpu
     finally:
         for process, _ in nodes:
             stop_server(process)
@@ -105,10 +124,13 @@ def main() -> None:
               f"{args.threads} threads) on one PostgreSQL database, {CLIENTS_PER_NODE} clients each; "
               f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
         ceiling = copy_ceiling(dsn, [make_statement(rng) for _ in range(args.count)])
-        total, per_node = two_nodes(url, Path(tmp), [make_statement(rng) for _ in range(args.count)], args.threads)
+        total, per_node, cpu = two_nodes(url, Path(tmp), [make_statement(rng) for _ in range(args.count)], args.threads)
         print(f"  COPY ceiling (bare table, 4 indexed columns, 100 per transaction): {ceiling:8,.0f}/s")
         print(f"  two nodes: {total:8,.0f}/s (ratio {total / ceiling:4.2f} of COPY; target >= 0.40);"
               f" per node {', '.join(f'{rate:,.0f}/s' for rate in per_node)}")
+        print("  CPU per statement while posting: " + ", ".join(f"{name} {seconds * 1e6:,.0f} us" for name, seconds in cpu.items())
+              + f" (at 0.40 of COPY, {os.cpu_count()} CPUs leave {os.cpu_count() * 1e6 / (0.4 * ceiling):,.0f} us per"
+              " statement for nodes, clients and PostgreSQL together)")
         print(f"  load average at the end: {os.getloadavg()[0]:.1f}")
 
 
