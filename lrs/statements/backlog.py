@@ -41,7 +41,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from lrs.db import bulk_insert, write_transaction, writer_queue
 from lrs.statements.index_writer import IndexEntry, IngestHook, index_statements, run_hooks
-from lrs.statements.index_keys import hashed_index_keys, unpack_keys
+from lrs.statements.index_keys import queued_index_keys
 from lrs.tables import index_queue, report_queue, statements
 from validators.xapi.vocabulary import is_voiding, statement_ref_target
 
@@ -202,27 +202,37 @@ def queue_state(engine: Engine) -> tuple[int, int | None]:
 
 
 def _queue_state(engine: Engine, queue: sqlalchemy.Table) -> tuple[int, int | None]:
+    """(statements in `queue`, `stored_us` of the oldest or None): the exact count, for
+    /health/ready and /metrics."""
     with engine.connect() as connection:
-        oldest = connection.execute(sqlalchemy.select(queue.c.seq).order_by(queue.c.seq).limit(1)).scalar()
-        if oldest is None:
+        ends = _queue_ends(connection, queue)
+        if ends is None:
             return 0, None
         depth = connection.execute(sqlalchemy.select(sqlalchemy.func.count()).select_from(queue)).scalar_one()
-        stored_us = connection.execute(sqlalchemy.select(statements.c.stored_us).where(statements.c.seq == oldest)).scalar()
-    return int(depth), stored_us
+    return int(depth), ends[2]
 
 
 def _queue_span(engine: Engine, queue: sqlalchemy.Table) -> tuple[int, int | None]:
-    """(newest - oldest + 1 queued seqs, `stored_us` of the oldest or None): two seeks,
+    """(newest - oldest + 1 queued seqs, `stored_us` of the oldest or None): seeks only,
     where counting the rows would read the whole queue every POLL_SECONDS. Statements
     are queued and indexed in seq order, so the span is the depth, gaps aside."""
     with engine.connect() as connection:
-        oldest, newest = connection.execute(sqlalchemy.select(  # one aggregate per query: a seek each, not a scan
-            sqlalchemy.select(sqlalchemy.func.min(queue.c.seq)).scalar_subquery(),
-            sqlalchemy.select(sqlalchemy.func.max(queue.c.seq)).scalar_subquery())).one()
-        if oldest is None:
-            return 0, None
-        stored_us = connection.execute(sqlalchemy.select(statements.c.stored_us).where(statements.c.seq == oldest)).scalar()
+        ends = _queue_ends(connection, queue)
+    if ends is None:
+        return 0, None
+    oldest, newest, stored_us = ends
     return newest - oldest + 1, stored_us
+
+
+def _queue_ends(connection: Connection, queue: sqlalchemy.Table) -> tuple[int, int, int | None] | None:
+    """(oldest seq, newest seq, `stored_us` of the oldest) of `queue`; None when empty."""
+    oldest, newest = connection.execute(sqlalchemy.select(  # one aggregate per query: a seek each, not a scan
+        sqlalchemy.select(sqlalchemy.func.min(queue.c.seq)).scalar_subquery(),
+        sqlalchemy.select(sqlalchemy.func.max(queue.c.seq)).scalar_subquery())).one()
+    if oldest is None:
+        return None
+    stored_us = connection.execute(sqlalchemy.select(statements.c.stored_us).where(statements.c.seq == oldest)).scalar()
+    return oldest, newest, stored_us
 
 
 def ensure_indexed(engine: Engine, *, reports: bool = True) -> None:
@@ -307,8 +317,7 @@ def _index_chunk(connection: Connection, hooks: list[IngestHook], through: int |
         return taken
     parsed = [(row, orjson.loads(row.body)) for row in rows]
     entries: list[IndexEntry] = [
-        (row.seq, row.stored_us, statement, unpack_keys(row.keys) if row.keys is not None else hashed_index_keys(statement))
-        for row, statement in parsed
+        (row.seq, row.stored_us, statement, queued_index_keys(row.keys, statement)) for row, statement in parsed
     ]
     index_statements(connection, entries, _voided_ids(parsed), hooks if reports else [])
     if not reports:

@@ -7,6 +7,8 @@ import functools
 import hashlib
 import struct
 
+import orjson
+
 from validators.xapi.vocabulary import agent_key_or_none, statement_activities, statement_agents
 
 # The roles of a statement's own actor and object: the `agent` and `activity` filters
@@ -57,3 +59,12 @@ def pack_keys(hashed: tuple[int, ...]) -> bytes:
 
 def unpack_keys(packed: bytes) -> tuple[int, ...]:
     return struct.unpack(f"<{len(packed) // 8}q", packed)
+
+
+def queued_index_keys(packed: bytes | None, statement: dict | str) -> tuple[int, ...]:
+    """A queued statement's hashed keys: those its storing request packed into
+    `index_queue.keys`, or, for a row queued without them (an older release), computed
+    from the statement (its JSON parsed only then)."""
+    if packed is not None:
+        return unpack_keys(packed)
+    return hashed_index_keys(orjson.loads(statement) if isinstance(statement, str) else statement)

@@ -25,13 +25,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Iterator
 
-import orjson
 import sqlalchemy
 from sqlalchemy.engine import Connection, Engine
 
 from lrs.db import read_transaction
 from lrs.statements import backlog
-from lrs.statements.index_keys import hashed_index_keys, index_key, unpack_keys
+from lrs.statements.index_keys import index_key, queued_index_keys
 from lrs.statements.index_writer import referrers
 from lrs.tables import index_queue, statements
 
@@ -113,8 +112,7 @@ class QueuedKeys:
         ).all()
         # The keys the storing request computed; a statement queued by an older release,
         # or stored by a process indexing as it stores, is parsed.
-        entries = [(row.seq, row.id, unpack_keys(row.keys) if row.keys is not None
-                    else hashed_index_keys(orjson.loads(row.body))) for row in rows]
+        entries = [(row.seq, row.id, queued_index_keys(row.keys, row.body)) for row in rows]
         related = {row.seq for row in rows if row.ref_target is not None}
         seq_of = {row.id: row.seq for row in rows}
         related.update(seq_of[row.ref_target] for row in referrers(connection, list(seq_of)) if row.ref_target in seq_of)

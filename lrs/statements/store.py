@@ -66,8 +66,9 @@ def _conflict(statement_id: str) -> XAPIError:
 
 @dataclass
 class PreparedBatch:
-    """Everything computed from the statements alone, before taking the write lock
-    (their index keys wait for the indexing: on SQLite, after the request)."""
+    """Everything computed from the statements alone, before taking the write lock,
+    their hashed index keys included (written with them on PostgreSQL, queued with them
+    on SQLite)."""
 
     statements: list[dict]
     index_keys: list[tuple[int, ...]]  # each statement's own, hashed, computed before the write lock
