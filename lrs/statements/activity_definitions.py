@@ -46,15 +46,24 @@ def definitions_sent(prepared: list[dict]) -> dict[str, SentDefinitions]:
             definitions = found.setdefault(activity["id"], [])
             if isinstance(activity.get("definition"), dict):
                 definitions.append(activity["definition"])
-    return {
-        activity_id: SentDefinitions(definitions, frozenset(_fingerprint([d]) for d in definitions) or frozenset({""}),
-                                     _fingerprint(definitions))
-        for activity_id, definitions in found.items()
-    }
+    return {activity_id: _sent(definitions) for activity_id, definitions in found.items()}
 
 
-def _fingerprint(definitions: list[dict]) -> str:
-    return orjson.dumps(definitions[-1], option=orjson.OPT_SORT_KEYS).decode() if definitions else ""
+def _sent(definitions: list[dict]) -> SentDefinitions:
+    if not definitions:
+        return SentDefinitions(definitions, frozenset({""}), "")
+    prints: set[str] = set()
+    previous: dict | None = None
+    for definition in definitions:
+        if definition != previous:  # a batch repeats an activity's definition: serialize it once
+            last = _fingerprint(definition)
+            prints.add(last)
+            previous = definition
+    return SentDefinitions(definitions, frozenset(prints), last)
+
+
+def _fingerprint(definition: dict) -> str:
+    return orjson.dumps(definition, option=orjson.OPT_SORT_KEYS).decode()
 
 
 def store_activities(connection: Connection, sent: dict[str, SentDefinitions], credential: Credential) -> Callable[[], None]:

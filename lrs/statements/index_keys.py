@@ -16,40 +16,51 @@ from validators.xapi.vocabulary import agent_key_or_none, statement_activities, 
 _DIRECT = ("actor", "object")
 
 
-def index_keys(statement: dict) -> set[tuple[str, str]]:
-    """(kind, value) pairs of one statement, without those of a StatementRef target."""
-    keys: set[tuple[str, str]] = set()
+def _key_pairs(statement: dict) -> list[tuple[str, str]]:
+    pairs: list[tuple[str, str]] = []
     for role, agent in statement_agents(statement):
         key = agent_key_or_none(agent)
         if key is None:
             continue
         if role in _DIRECT:
-            keys.add(("g", key))
-        keys.add(("G", key))
+            pairs.append(("g", key))
+        pairs.append(("G", key))
     for role, activity in statement_activities(statement):
         if role in _DIRECT:
-            keys.add(("a", activity["id"]))
-        keys.add(("A", activity["id"]))
-    verb = statement.get("verb") or {}
-    if isinstance(verb.get("id"), str):
-        keys.add(("v", verb["id"]))
+            pairs.append(("a", activity["id"]))
+        pairs.append(("A", activity["id"]))
+    verb = statement.get("verb")
+    if isinstance(verb, dict) and isinstance(verb.get("id"), str):
+        pairs.append(("v", verb["id"]))
     context = statement.get("context")
     registration = context.get("registration") if isinstance(context, dict) else None
     if isinstance(registration, str):
-        keys.add(("r", registration.lower()))
-    return keys
+        pairs.append(("r", registration.lower()))
+    return pairs
 
 
-@functools.lru_cache(maxsize=1 << 16)  # verbs, activities and learners come back again and again
-def index_key(kind: str, value: str) -> int:
-    """The `statement_keys.key` of a (kind, value): 64 bits of BLAKE2b, signed as SQL's BIGINT."""
+def index_keys(statement: dict) -> set[tuple[str, str]]:
+    """(kind, value) pairs of one statement, without those of a StatementRef target."""
+    return set(_key_pairs(statement))
+
+
+def _hash_key(kind: str, value: str) -> int:
     digest = hashlib.blake2b(kind.encode() + b"\x00" + value.encode(), digest_size=8).digest()
     return int.from_bytes(digest, "big", signed=True)
 
 
+_recurring_key = functools.lru_cache(maxsize=1 << 16)(_hash_key)  # verbs, activities and learners come back
+
+
+def index_key(kind: str, value: str) -> int:
+    """The `statement_keys.key` of a (kind, value): 64 bits of BLAKE2b, signed as SQL's BIGINT."""
+    # A registration is one learner in one course: cached, they would evict the keys that recur.
+    return _hash_key(kind, value) if kind == "r" else _recurring_key(kind, value)
+
+
 def hashed_index_keys(statement: dict) -> tuple[int, ...]:
     """The `statement_keys.key` of each of `index_keys(statement)`, in order."""
-    return tuple(sorted({index_key(kind, value) for kind, value in index_keys(statement)}))
+    return tuple(sorted({index_key(kind, value) for kind, value in _key_pairs(statement)}))
 
 
 def pack_keys(hashed: tuple[int, ...]) -> bytes:

@@ -101,15 +101,15 @@ def is_agent(obj: Any) -> bool:
     return isinstance(obj, dict) and obj.get("objectType") in ("Agent", "Group")
 
 
-def _with_members(role: str, agent: Any) -> Iterator[tuple[str, dict]]:
+def _add_with_members(found: list[tuple[str, dict]], role: str, agent: Any) -> None:
     if not isinstance(agent, dict):
         return
-    yield role, agent
+    found.append((role, agent))
     if agent.get("objectType") == "Group":
         member_role = role + ".member"
-        for member in agent.get("member") or []:
+        for member in agent.get("member") or ():
             if isinstance(member, dict):
-                yield member_role, member
+                found.append((member_role, member))
 
 
 def context_activities(context: Any, kind: str) -> list[dict]:
@@ -121,54 +121,78 @@ def context_activities(context: Any, kind: str) -> list[dict]:
     return [item for item in items if isinstance(item, dict) and isinstance(item.get("id"), str)]
 
 
-def _context_agents(prefix: str, context: dict) -> Iterator[tuple[str, dict]]:
-    yield from _with_members(prefix + "context.instructor", context.get("instructor"))
-    yield from _with_members(prefix + "context.team", context.get("team"))
-    for entry in context.get("contextAgents") or []:
-        if isinstance(entry, dict):
-            yield from _with_members(prefix + "context.contextAgents", entry.get("agent"))
-    for entry in context.get("contextGroups") or []:
-        if isinstance(entry, dict):
-            yield from _with_members(prefix + "context.contextGroups", entry.get("group"))
+# The roles, spelled once per prefix: these walks run for every statement stored.
+_AGENT_ROLES = {
+    prefix: {name: prefix + name for name in (
+        "actor", "object", "context.instructor", "context.team", "context.contextAgents", "context.contextGroups")}
+    for prefix in ("", "object.")
+}
+_ACTIVITY_ROLES = {
+    prefix: (prefix + "object", tuple((kind, f"{prefix}context.{kind}") for kind in CONTEXT_ACTIVITY_KINDS))
+    for prefix in ("", "object.")
+}
 
 
-def statement_agents(statement: dict) -> Iterator[tuple[str, dict]]:
+def _add_agents(found: list[tuple[str, dict]], part: dict, prefix: str) -> None:
+    roles = _AGENT_ROLES[prefix]
+    _add_with_members(found, roles["actor"], part.get("actor"))
+    obj = part.get("object")
+    if isinstance(obj, dict):
+        kind = obj.get("objectType")
+        if kind in ("Agent", "Group"):
+            _add_with_members(found, roles["object"], obj)
+        elif kind == "SubStatement" and not prefix:
+            _add_agents(found, obj, "object.")
+    context = part.get("context")
+    if isinstance(context, dict):
+        _add_with_members(found, roles["context.instructor"], context.get("instructor"))
+        _add_with_members(found, roles["context.team"], context.get("team"))
+        for entry in context.get("contextAgents") or ():
+            if isinstance(entry, dict):
+                _add_with_members(found, roles["context.contextAgents"], entry.get("agent"))
+        for entry in context.get("contextGroups") or ():
+            if isinstance(entry, dict):
+                _add_with_members(found, roles["context.contextGroups"], entry.get("group"))
+
+
+def statement_agents(statement: dict) -> list[tuple[str, dict]]:
     """(role, agent) for every agent and group of a statement, group members after their
     group: actor, object, context, then a sub-statement's, and the authority last."""
-
-    def walk(part: dict, prefix: str) -> Iterator[tuple[str, dict]]:
-        yield from _with_members(prefix + "actor", part.get("actor"))
-        obj = part.get("object")
-        if is_agent(obj):
-            yield from _with_members(prefix + "object", obj)
-        elif isinstance(obj, dict) and obj.get("objectType") == "SubStatement" and not prefix:
-            yield from walk(obj, "object.")
-        context = part.get("context")
-        if isinstance(context, dict):
-            yield from _context_agents(prefix, context)
-
-    yield from walk(statement, "")
-    yield from _with_members("authority", statement.get("authority"))
+    found: list[tuple[str, dict]] = []
+    _add_agents(found, statement, "")
+    _add_with_members(found, "authority", statement.get("authority"))
+    return found
 
 
-def statement_activities(statement: dict) -> Iterator[tuple[str, dict]]:
+def _add_activities(found: list[tuple[str, dict]], part: dict, prefix: str) -> None:
+    object_role, context_roles = _ACTIVITY_ROLES[prefix]
+    obj = part.get("object")
+    if isinstance(obj, dict):
+        kind = obj.get("objectType", "Activity")
+        if kind == "Activity":
+            if isinstance(obj.get("id"), str):
+                found.append((object_role, obj))
+        elif kind == "SubStatement" and not prefix:
+            _add_activities(found, obj, "object.")
+    context = part.get("context")
+    by_kind = context.get("contextActivities") if isinstance(context, dict) else None
+    if not isinstance(by_kind, dict):
+        return
+    for kind, role in context_roles:
+        value = by_kind.get(kind)
+        if value is None:
+            continue
+        for item in value if isinstance(value, list) else (value,):
+            if isinstance(item, dict) and isinstance(item.get("id"), str):
+                found.append((role, item))
+
+
+def statement_activities(statement: dict) -> list[tuple[str, dict]]:
     """(role, activity) for every activity of a statement: its object, its context
     activities ("context.parent", ...), then a sub-statement's ("object.object", ...)."""
-
-    def walk(part: dict, prefix: str) -> Iterator[tuple[str, dict]]:
-        obj = part.get("object")
-        if isinstance(obj, dict):
-            kind = obj.get("objectType", "Activity")
-            if kind == "Activity" and isinstance(obj.get("id"), str):
-                yield prefix + "object", obj
-            elif kind == "SubStatement" and not prefix:
-                yield from walk(obj, "object.")
-        context = part.get("context")
-        for kind in CONTEXT_ACTIVITY_KINDS:
-            for activity in context_activities(context, kind):
-                yield f"{prefix}context.{kind}", activity
-
-    yield from walk(statement, "")
+    found: list[tuple[str, dict]] = []
+    _add_activities(found, statement, "")
+    return found
 
 
 def statement_ref_target(statement: dict) -> str | None:

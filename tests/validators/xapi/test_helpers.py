@@ -163,3 +163,37 @@ def test_timestamp_ranges(value: str, problem: str | None) -> None:
     else:
         with pytest.raises(ValueError):
             parse_timestamp(value)
+
+
+def test_statement_agents_and_activities_name_every_role_in_order() -> None:
+    from validators.xapi.vocabulary import statement_activities, statement_agents
+
+    member = {"mbox": "mailto:membre@exemple.fr"}
+    group = {"objectType": "Group", "mbox": "mailto:equipe@exemple.fr", "member": [member, "pas un agent"]}
+    statement = {
+        "actor": {"mbox": "mailto:a@exemple.fr"},
+        "object": {
+            "objectType": "SubStatement",
+            "actor": group,
+            "object": {"id": "https://exemple.fr/sous"},
+            "context": {"instructor": {"mbox": "mailto:i@exemple.fr"},
+                        "contextActivities": {"parent": {"id": "https://exemple.fr/parent"}}},
+        },
+        "context": {
+            "team": group,
+            "contextAgents": [{"agent": {"mbox": "mailto:c@exemple.fr"}}],
+            "contextActivities": {"grouping": [{"id": "https://exemple.fr/g"}, {"id": 3}],
+                                  "other": [{"id": "https://exemple.fr/o"}]},
+        },
+        "authority": {"mbox": "mailto:autorite@exemple.fr"},
+    }
+    assert [role for role, _agent in statement_agents(statement)] == [
+        "actor", "object.actor", "object.actor.member", "object.context.instructor",
+        "context.team", "context.team.member", "context.contextAgents", "authority",
+    ]
+    assert [(role, activity["id"]) for role, activity in statement_activities(statement)] == [
+        ("object.object", "https://exemple.fr/sous"), ("object.context.parent", "https://exemple.fr/parent"),
+        ("context.grouping", "https://exemple.fr/g"), ("context.other", "https://exemple.fr/o"),
+    ]
+    assert [role for role, _agent in statement_agents({"actor": {"mbox": "mailto:a@exemple.fr"}, "object": group})] == [
+        "actor", "object", "object.member"]
