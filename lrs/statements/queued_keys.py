@@ -31,7 +31,6 @@ from sqlalchemy.engine import Connection, Engine
 from lrs.db import read_transaction
 from lrs.statements import backlog
 from lrs.statements.index_keys import index_key, queued_index_keys
-from lrs.statements.index_writer import referrers
 from lrs.tables import index_queue, statements
 
 
@@ -105,25 +104,36 @@ class QueuedKeys:
         """The statements stored with a seq from `start` to `end` (all queued in this snapshot)."""
         computed = index_queue.c["keys"]  # not .c.keys: that is the collection's keys()
         rows = connection.execute(
-            sqlalchemy.select(statements.c.seq, statements.c.id, statements.c.ref_target, computed,
+            sqlalchemy.select(statements.c.seq, statements.c.id, computed,
                               sqlalchemy.case((computed.is_(None), statements.c.body)).label("body"))
             .select_from(statements.outerjoin(index_queue, index_queue.c.seq == statements.c.seq))
             .where(statements.c.seq.between(start, end))
-        ).all()
+        ).tuples().all()
         # The keys the storing request computed; a statement queued by an older release,
         # or stored by a process indexing as it stores, is parsed.
-        entries = [(row.seq, row.id, queued_index_keys(row.keys, row.body)) for row in rows]
-        related = {row.seq for row in rows if row.ref_target is not None}
-        seq_of = {row.id: row.seq for row in rows}
-        related.update(seq_of[row.ref_target] for row in referrers(connection, list(seq_of)) if row.ref_target in seq_of)
+        entries = [(seq, statement_id, queued_index_keys(packed, body)) for seq, statement_id, packed, body in rows]
+        referring = statements.alias("referring")
+        related = connection.execute(
+            # a StatementRef statement either way: itself, or one that targets it
+            sqlalchemy.select(statements.c.seq).where(
+                statements.c.seq.between(start, end),
+                statements.c.ref_target.is_not(None) | sqlalchemy.exists().where(
+                    referring.c.ref_target.is_not(None), referring.c.ref_target == statements.c.id),
+            )
+        ).scalars().all()
         with self.lock:
+            ids, keys_of, postings = self.ids, self.keys_of, self.postings
             for seq, statement_id, keys in entries:
-                if seq in self.ids:  # loaded meanwhile by another reader
+                if seq in ids:  # loaded meanwhile by another reader
                     continue
-                self.ids[seq] = statement_id
-                self.keys_of[seq] = keys
+                ids[seq] = statement_id
+                keys_of[seq] = keys
                 for key in keys:
-                    self.postings.setdefault(key, set()).add(seq)
+                    seqs = postings.get(key)
+                    if seqs is None:
+                        postings[key] = {seq}
+                    else:
+                        seqs.add(seq)
             self.related.update(related)
 
     def _forget_indexed(self) -> None:

@@ -118,6 +118,18 @@ def test_a_queued_statement_referring_to_another_matches_its_target(xapi_sqlite:
         assert queued_count(xapi_sqlite) == 0  # the reader indexed it first
 
 
+
+def test_a_queued_statement_an_earlier_one_refers_to_is_indexed_before_it_is_read(xapi_sqlite: XAPIClient) -> None:
+    engine = xapi_sqlite.app.extensions["parcours.engine"]
+    target = str(uuid.uuid4())
+    with backlog._indexers[engine].write():
+        [referrer] = xapi_sqlite.store(statement(actor=agent("early-referrer"), object={"objectType": "StatementRef", "id": target}))
+        backlog.ensure_indexed(engine)
+        xapi_sqlite.store({**statement(actor=agent("late-target")), "id": target})
+        assert queued_count(xapi_sqlite) == 1
+        assert sorted(xapi_sqlite.query_ids({"agent": agent("late-target")})) == sorted([target, referrer])
+        assert queued_count(xapi_sqlite) == 0  # the reader indexed it first
+
 def test_entries_leave_memory_once_indexed_and_an_older_snapshot_keeps_its_own(xapi_sqlite: XAPIClient) -> None:
     engine = xapi_sqlite.app.extensions["parcours.engine"]
     keys = queued_keys(engine)

@@ -14,6 +14,8 @@ import math
 import re
 from typing import Any, Callable
 
+import orjson
+
 from validators.findings import Finding
 from validators.xapi.messages import make_finding
 from validators.xapi.responses import COMPONENT_LISTS, PATTERN_CHECKS
@@ -71,6 +73,33 @@ def require(obj: dict, path: str, out: Out, keys: tuple[str, ...]) -> None:
     for key in keys:
         if key not in obj:
             fail(out, "property.missing", f"{path}.{key}", key=key)
+
+
+# Values found valid, kept per check and version; forgotten all at once when full.
+_REMEMBERED_VALID = 4096
+
+
+def remembering_valid(check: Check) -> Check:
+    """`check`, but a value it found valid before (the same JSON) is not walked again:
+    statements name the same activities, verbs and learners again and again."""
+    valid: tuple[set[bytes], set[bytes]] = (set(), set())  # xAPI 1.0.x, 2.0
+
+    def remembered(value: Any, path: str, out: Out, v2: bool) -> None:
+        try:
+            known = orjson.dumps(value) if type(value) is dict else None
+        except orjson.JSONEncodeError:  # an integer beyond 64 bits, say: walk it
+            known = None
+        seen = valid[v2]
+        if known is not None and known in seen:
+            return
+        found = len(out)
+        check(value, path, out, v2)
+        if known is not None and len(out) == found:
+            if len(seen) >= _REMEMBERED_VALID:
+                seen.clear()
+            seen.add(known)
+
+    return remembered
 
 
 # --- scalar types -----------------------------------------------------------
@@ -250,6 +279,7 @@ def check_group(value: Any, path: str, out: Out, v2: bool) -> None:
             fail(out, "group.anonymous_members", f"{path}.member")
 
 
+@remembering_valid
 def check_actor(value: Any, path: str, out: Out, v2: bool) -> None:
     """An Agent or a Group, told apart by objectType."""
     if type(value) is dict and value.get("objectType") == "Group":
@@ -280,6 +310,7 @@ def _authority(value: Any, path: str, out: Out, v2: bool) -> None:
 VERB: dict[str, Check] = {"id": check_iri, "display": _language_map}
 
 
+@remembering_valid
 def _verb(value: Any, path: str, out: Out, v2: bool) -> None:
     if not walk(value, path, out, v2, VERB):
         return
@@ -372,6 +403,7 @@ ACTIVITY: dict[str, Check] = {
 }
 
 
+@remembering_valid
 def check_activity(value: Any, path: str, out: Out, v2: bool) -> None:
     if not walk(value, path, out, v2, ACTIVITY):
         return

@@ -352,3 +352,16 @@ def test_missing_object_type_names_objecttype_and_the_kind(value: dict, kind: st
     assert [f.path for f in findings] == ["$.object.objectType"]
     assert "objectType" in findings[0].message("en") and kind in findings[0].message("en")
     assert "objectType" in findings[0].message("fr") and kind in findings[0].message("fr")
+
+
+def test_an_activity_met_again_is_judged_again_where_it_stands() -> None:
+    # Values found valid are remembered; an invalid one must be reported every time, at its own path.
+    bad = {"id": "pas une IRI"}
+    statement = mutated(full_statement(), "$.object", bad)
+    statement["context"]["contextActivities"]["other"] = [bad]
+    for version in VERSIONS:
+        for _ in range(2):
+            found = errors(statement, version)
+            assert ("$.object.id", "xapi.iri.invalid") in found
+            assert ("$.context.contextActivities.other[0].id", "xapi.iri.invalid") in found
+            assert validate_statement(full_statement(), version) == []
