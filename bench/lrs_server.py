@@ -52,18 +52,21 @@ def stop_server(process: subprocess.Popen) -> None:
 
 
 def server_cpu_seconds(process: subprocess.Popen) -> float:
-    """CPU time (user + system) used so far by `parcours serve` and its workers (Linux)."""
+    """CPU time (user + system) used so far by `parcours serve` and every process under it:
+    workers, their statement-storing helpers (Linux)."""
     ticks = os.sysconf("SC_CLK_TCK")
-    total = 0.0
-    pids = [process.pid]
-    try:
-        pids += [int(pid) for pid in Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()]
-    except OSError:
+    stats: dict[int, list[str]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stats[int(entry.name)] = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:  # ended meanwhile
+                continue
+    if process.pid not in stats:
         return float("nan")
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
-    return total
+    family, grew = {process.pid}, True
+    while grew:
+        below = {pid for pid, fields in stats.items() if int(fields[1]) in family} - family  # fields[1]: ppid
+        family |= below
+        grew = bool(below)
+    return sum(int(stats[pid][11]) + int(stats[pid][12]) for pid in family) / ticks  # utime, stime

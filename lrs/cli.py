@@ -38,14 +38,22 @@ def _config(database_url: str | None, lang: str) -> Config:
 @click.option("--port", default=8000, show_default=True, type=int, help="Port d'écoute (0 : un port libre).")
 @click.option("--workers", default=1, show_default=True, type=int, help="Processus gunicorn.")
 @click.option("--threads", default=8, show_default=True, type=int, help="Fils d'exécution par processus.")
+@click.option("--store-processes", type=int, default=None,
+              help="SQLite : processus qui enregistrent les lots de déclarations pour chaque worker (défaut : "
+                   "les CPU partagés entre workers, 4 au plus ; 0 : aucun). / SQLite: processes storing statement "
+                   "batches for each worker (default: the CPUs shared among workers, at most 4; 0: none). "
+                   "[PARCOURS_STORE_PROCESSES]")
 @_lang_option
-def serve(database_url: str | None, host: str, port: int, workers: int, threads: int, lang: str) -> None:
+def serve(database_url: str | None, host: str, port: int, workers: int, threads: int, store_processes: int | None,
+          lang: str) -> None:
     """Démarre le LRS xAPI (gunicorn). / Starts the xAPI LRS (gunicorn)."""
     from lrs.app import create_app
     from lrs.auth import CredentialError
     from lrs.server import run_gunicorn
 
     config = _config(database_url, lang)
+    if store_processes is not None:
+        config.store_processes = store_processes
     try:
         create_app(config)  # migrate and create the first credential once, before workers start
     except CredentialError as error:

@@ -46,6 +46,9 @@ class Config:
     # SQLite: statements waiting for their index beyond which indexing runs alongside
     # writes (lower: shorter waits for the first reader after a burst; see lrs.statements.backlog).
     index_backlog: int = 100_000
+    # `parcours serve` on a SQLite file: processes storing statement batches for each worker
+    # (None: the CPUs shared among the workers, at most 4; 0: the request thread stores).
+    store_processes: int | None = None
     # xAPI 1.0.3: refuse (400) a profile PUT without If-Match/If-None-Match even when it
     # creates the document, as the ADL 1.0.3 conformance suite expects (XAPI-00273); off by
     # default because clients such as TinCanPython create profiles that way.
@@ -75,7 +78,9 @@ class Config:
             if raw is None:
                 continue
             default = getattr(cls, item.name, None)
-            if isinstance(default, bool):
+            if item.type == "int | None":
+                values[item.name] = int(raw)
+            elif isinstance(default, bool):
                 values[item.name] = _as_bool(raw)
             elif isinstance(default, int):
                 values[item.name] = int(raw)

@@ -22,6 +22,7 @@ from flask import Flask, Response, current_app, g, request
 
 from lrs.auth import CourseScope, Credential, current_credential
 from lrs.errors import XAPIError
+from lrs.statements.intake import statements_sent
 
 WINDOW_SECONDS = 60.0
 LIMITER_KEY = "parcours.course_key_limiter"
@@ -129,7 +130,7 @@ def enforce_course_scope() -> None:
         body = orjson.loads(request.get_data(cache=True))
     except orjson.JSONDecodeError:
         return  # the resource answers 400
-    items, paths = (body, [f"$[{i}]" for i in range(len(body))]) if isinstance(body, list) else ([body], ["$"])
+    items, paths = statements_sent(body)
     for item, path in zip(items, paths):
         problem = _outside_course(course, item, path)
         if problem is not None:

@@ -74,6 +74,8 @@ def register_error_handlers(app: Flask) -> None:
         headers = {}
         if error.status == 401:
             headers["WWW-Authenticate"] = 'Basic realm="parcours LRS"'
+        elif error.status == 503:
+            headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return error_response(error.status, error.message(response_language()), error.field, headers)
 
     @app.errorhandler(HTTPException)

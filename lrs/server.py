@@ -24,7 +24,14 @@ class _LRSApplication(BaseApplication):
     def load(self):  # type: ignore[no-untyped-def]
         from lrs.app import create_app
 
-        app = create_app(Config(**asdict(self.lrs_config)))
+        from lrs.db import ENGINE_KEY
+        from lrs.statements.store_processes import STORE_PROCESSES_KEY, StoreProcesses, helper_count
+
+        config = Config(**asdict(self.lrs_config))
+        app = create_app(config)
+        helpers = helper_count(config.store_processes, app.extensions[ENGINE_KEY], self.options["workers"])
+        if helpers:
+            app.extensions[STORE_PROCESSES_KEY] = StoreProcesses(config, helpers)
         tune_garbage_collector()
         return app
 

@@ -60,10 +60,11 @@ POLL_SECONDS = 0.05  # how often the indexer looks at the queue while writes go 
 class _Indexer:
     """The background indexing of one engine in this process."""
 
-    def __init__(self, engine: Engine, hooks: list[IngestHook], bound: int) -> None:
+    def __init__(self, engine: Engine, hooks: list[IngestHook], bound: int, indexing: bool) -> None:
         self.engine = weakref.ref(engine)  # the app owns the engine; this must not keep it
         self.hooks = hooks
         self.bound = bound
+        self.indexing = indexing
         self.lock = threading.Lock()
         self.writing = 0  # requests of this process storing statements (waiting for the lock included)
         self.last_write = 0.0
@@ -91,6 +92,8 @@ class _Indexer:
                 self.last_write = time.monotonic()
 
     def wrote(self) -> None:
+        if not self.indexing:
+            return
         with self.lock:
             self.last_write = time.monotonic()
             if self.thread is None or self.pid != os.getpid():  # none yet, or forked since
@@ -150,14 +153,15 @@ _indexers: "weakref.WeakKeyDictionary[Engine, _Indexer]" = weakref.WeakKeyDictio
 _indexers_lock = threading.Lock()
 
 
-def attach(engine: Engine, hooks: list[IngestHook], bound: int = 100_000) -> None:
+def attach(engine: Engine, hooks: list[IngestHook], bound: int = 100_000, *, indexing: bool = True) -> None:
     """Index this engine's statements after the request (SQLite files only), running
     `hooks` (the list is read at each run: hooks added later count); beyond `bound`
-    queued statements, indexing runs alongside writes."""
+    queued statements, indexing runs alongside writes. Without `indexing` (a process
+    storing for another, `lrs.statements.store_processes`), statements are only queued."""
     if writer_queue(engine) is None:
         return
     with _indexers_lock:
-        _indexers[engine] = _Indexer(engine, hooks, bound)
+        _indexers[engine] = _Indexer(engine, hooks, bound, indexing)
 
 
 def deferred(engine: Engine) -> bool:

@@ -108,7 +108,7 @@ class QueuedKeys:
                               sqlalchemy.case((computed.is_(None), statements.c.body)).label("body"))
             .select_from(statements.outerjoin(index_queue, index_queue.c.seq == statements.c.seq))
             .where(statements.c.seq.between(start, end))
-        ).tuples().all()
+        ).all()
         # The keys the storing request computed; a statement queued by an older release,
         # or stored by a process indexing as it stores, is parsed.
         entries = [(seq, statement_id, queued_index_keys(packed, body)) for seq, statement_id, packed, body in rows]

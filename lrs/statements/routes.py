@@ -8,10 +8,9 @@ import orjson
 import sqlalchemy
 from flask import Blueprint, Response, current_app, request, url_for
 from marshmallow import fields
-from sqlalchemy.exc import IntegrityError
 
 from lrs.auth import Credential, check_scope
-from lrs.db import current_engine, read_transaction, write_transaction
+from lrs.db import current_engine, read_transaction
 from lrs.errors import XAPIError
 from lrs.params import (
     AgentParam,
@@ -25,10 +24,9 @@ from lrs.params import (
     load_params,
     require_json_object,
 )
-from lrs.statements.attachments_in import collect_attachment_parts, require_no_missing_content
-from lrs.statements.backlog import storing
+from lrs.statements.backlog import notify, storing
 from lrs.statements.formats import FORMATS, canonical, ids_format
-from lrs.statements.limits import check_statement_sizes
+from lrs.statements.intake import parse_json_body, statements_sent, store_sent
 from lrs.statements.multipart import Part, build_multipart, parse_multipart
 from lrs.statements.queued_keys import reading_with_queue
 from lrs.statements.query import (
@@ -40,10 +38,9 @@ from lrs.statements.query import (
     run_query,
 )
 from lrs.statements.activity_definitions import activity_definition
-from lrs.statements.store import prepare_batch, write_batch
+from lrs.statements.store_processes import STORE_PROCESSES_KEY
 from lrs.timeutil import from_micros, http_date, now_utc, rfc3339, to_micros
 from lrs.versioning import request_version
-from validators.xapi import errors_only, validate_statement
 from validators.xapi.vocabulary import agent_key_or_none
 
 bp = Blueprint("statements", __name__)
@@ -91,71 +88,43 @@ def consistent_through(response: Response) -> Response:
 # --- writing ---------------------------------------------------------------------
 
 
-def _read_statements_body() -> tuple[Any, list[Part] | None]:
-    """The JSON sent, and the attachment parts (None when the body is plain JSON)."""
+def _sent_json_type() -> None:
+    """400 unless the body is JSON (`application/json`, `…+json`) or multipart/mixed."""
     mimetype = request.mimetype
-    raw = request.get_data(cache=False)
-    if mimetype == "multipart/mixed":
+    if mimetype not in ("application/json", "", "multipart/mixed") and not mimetype.endswith("+json"):
+        raise XAPIError(400, f"Content-Type {mimetype!r} : envoyez du application/json ou du multipart/mixed.",
+                        f"Content-Type {mimetype!r}: send application/json or multipart/mixed.",
+                        "Content-Type")
+
+
+def _read_statements_body(raw: bytes) -> tuple[Any, list[Part] | None]:
+    """The JSON sent, and the attachment parts (None when the body is plain JSON)."""
+    if request.mimetype == "multipart/mixed":
         parts = parse_multipart(raw, request.headers.get("Content-Type", ""))
         if parts[0].content_type.split(";")[0].strip().lower() != "application/json":
             raise XAPIError(400, "corps multipart/mixed : la première partie doit être en application/json.",
                             "multipart/mixed body: the first part must be application/json.", "Content-Type")
         return require_json_object(parts[0].content), parts[1:]
-    if mimetype not in ("application/json", "") and not mimetype.endswith("+json"):
-        raise XAPIError(400, f"Content-Type {mimetype!r} : envoyez du application/json ou du multipart/mixed.",
-                        f"Content-Type {mimetype!r}: send application/json or multipart/mixed.",
-                        "Content-Type")
-    if not raw.strip():
-        raise XAPIError(400, "La requête n'a pas de corps : envoyez une déclaration.",
-                        "The request has no body: send a statement.", "body")
-    return require_json_object(raw), None
-
-
-def _validate(items: list[Any], paths: list[str]) -> None:
-    version = request_version()
-    for item, path in zip(items, paths):
-        findings = errors_only(validate_statement(item, version, path))
-        if findings:
-            first = findings[0]
-            lang_en, lang_fr = first.message("en"), first.message("fr")
-            more_en = f" ({len(findings) - 1} more problem(s))" if len(findings) > 1 else ""
-            more_fr = f" ({len(findings) - 1} autre(s) problème(s))" if len(findings) > 1 else ""
-            raise XAPIError(400, f"{first.path} : {lang_fr}{more_fr}", f"{first.path}: {lang_en}{more_en}", first.path)
+    return parse_json_body(raw), None
 
 
 def _store(items: list[Any], paths: list[str], parts: list[Part] | None, credential: Credential) -> list[str]:
-    """Validate, check attachments, then store in one transaction (retried once when a
-    concurrent request stored one of the ids first: then it is a duplicate or a 409)."""
-    check_statement_sizes(items, paths, current_app.extensions["parcours.config"].max_statement_bytes,
-                          request.content_length)
-    _validate(items, paths)
-    if parts is None:
-        require_no_missing_content(items, paths)
-        contents: dict[str, tuple[str, bytes]] = {}
-    else:
-        contents = collect_attachment_parts(items, parts, paths)
-    hooks = current_app.extensions["parcours.ingest_hooks"]
-    batch = prepare_batch(items, version=request_version(), credential=credential, attachment_parts=contents,
-                          paths=paths)
-    engine = current_engine()
-    for attempt in (1, 2):
-        try:
-            with storing(engine), write_transaction(engine) as connection:
-                result = write_batch(connection, batch, hooks=hooks)
-            result.committed()
-            return result.ids
-        except IntegrityError:
-            if attempt == 2:
-                raise XAPIError(409, "Une déclaration ayant l'un de ces identifiants a été enregistrée en même temps.",
-                                "A statement with one of these ids was stored concurrently.", "$.id")
-    return []
+    return store_sent(
+        items, paths, parts, credential,
+        version=request_version(),
+        engine=current_engine(),
+        hooks=current_app.extensions["parcours.ingest_hooks"],
+        max_statement_bytes=current_app.extensions["parcours.config"].max_statement_bytes,
+        content_length=request.content_length,
+    )
 
 
 @bp.route("/statements", methods=["PUT"])
 def put_statement() -> Response:
     credential = check_scope("statements/write")
     params = load_params(PUT_PARAMS, request.args)
-    body, parts = _read_statements_body()
+    _sent_json_type()
+    body, parts = _read_statements_body(request.get_data(cache=False))
     if not isinstance(body, dict):
         raise XAPIError(400, "PUT attend une seule déclaration (un objet JSON).",
                         "PUT takes one statement (a JSON object).", "body")
@@ -171,12 +140,18 @@ def put_statement() -> Response:
 def post_statements() -> Response:
     credential = check_scope("statements/write")
     load_params(POST_PARAMS, request.args)
-    body, parts = _read_statements_body()
-    if isinstance(body, list):
-        items, paths = body, [f"$[{i}]" for i in range(len(body))]
+    _sent_json_type()
+    raw = request.get_data(cache=False)
+    helpers = current_app.extensions.get(STORE_PROCESSES_KEY)
+    if helpers is not None and request.mimetype != "multipart/mixed":
+        engine = current_engine()
+        with storing(engine):  # this process's indexing waits for it...
+            ids = helpers.store(raw, credential, version=request_version(), content_length=request.content_length)
+        notify(engine)  # ...and indexes what its helpers queued
     else:
-        items, paths = [body], ["$"]
-    ids = _store(items, paths, parts, credential)
+        body, parts = _read_statements_body(raw)
+        items, paths = statements_sent(body)
+        ids = _store(items, paths, parts, credential)
     return Response(orjson.dumps(ids), status=200, mimetype="application/json")
 
 

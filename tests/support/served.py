@@ -25,13 +25,15 @@ class Served:
     """`parcours serve` in a process group of its own (so that kill -9 takes every
     worker), with the credential `all` of the tests' secret."""
 
-    def __init__(self, database_url: str, log: Path, *, workers: int = 1, threads: int = 4) -> None:
+    def __init__(self, database_url: str, log: Path, *, workers: int = 1, threads: int = 4,
+                 args: tuple[str, ...] = (), env: dict[str, str] | None = None) -> None:
         self.port = free_port()
-        env = {**os.environ, "PARCOURS_BOOTSTRAP_CREDENTIAL": f"all:{SECRET}:all", "PARCOURS_REQUEST_LOG": "off"}
+        env = {**os.environ, "PARCOURS_BOOTSTRAP_CREDENTIAL": f"all:{SECRET}:all", "PARCOURS_REQUEST_LOG": "off",
+               **(env or {})}
         with open(log, "ab") as handle:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "parcours.cli", "serve", "--database", database_url, "--port", str(self.port),
-                 "--workers", str(workers), "--threads", str(threads)],
+                 "--workers", str(workers), "--threads", str(threads), *args],
                 env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=handle, start_new_session=True)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
