@@ -5,8 +5,8 @@ land on pages spread all over their B-trees: written with their statements, a ba
 100 statements rewrites some 2,000 pages at its commit, most of them for a single row
 each. So there a request stores its statements and queues their `seq` in
 `index_queue`; a background thread of the process indexes the queue in chunks of
-`CHUNK` once the process has stored nothing for `IDLE_SECONDS`, and alongside the
-writes while more statements than the configured bound wait (`index_backlog`) or
+`CHUNK` once the process has stored nothing (and answered no filtered query) for
+`IDLE_SECONDS`, and alongside the writes while more statements than the configured bound wait (`index_backlog`) or
 the oldest has waited `MAX_WAIT_SECONDS`: then writers slow down to the pace of the
 index. A burst is thus stored at the pace of the statements alone, and indexed in
 large chunks, whose rows share pages, once it is over.
@@ -68,14 +68,19 @@ class _Indexer:
         self.lock = threading.Lock()
         self.writing = 0  # requests of this process storing statements (waiting for the lock included)
         self.last_write = 0.0
+        self.reading = 0  # filtered statement queries of this process
+        self.last_read = 0.0
         self.thread: threading.Thread | None = None
         self.pid = os.getpid()
 
     def idle(self) -> bool:
         """Nothing stored for IDLE_SECONDS, by this process or any other (gunicorn's other
-        workers, whose requests this one's indexing would otherwise slow down)."""
+        workers, whose requests this one's indexing would otherwise slow down), and no
+        filtered query of this process either (they read queued statements without the
+        index, and would share the process with the indexing)."""
         with self.lock:
-            if self.writing or time.monotonic() - self.last_write < IDLE_SECONDS:
+            now = time.monotonic()
+            if self.writing or self.reading or min(now - self.last_write, now - self.last_read) < IDLE_SECONDS:
                 return False
         engine = self.engine()
         return engine is None or not _stored_lately(engine)
@@ -90,6 +95,17 @@ class _Indexer:
             with self.lock:
                 self.writing -= 1
                 self.last_write = time.monotonic()
+
+    @contextmanager
+    def read(self) -> Iterator[None]:
+        with self.lock:
+            self.reading += 1
+        try:
+            yield
+        finally:
+            with self.lock:
+                self.reading -= 1
+                self.last_read = time.monotonic()
 
     def wrote(self) -> None:
         if not self.indexing:
@@ -187,6 +203,17 @@ def storing(engine: Engine) -> Iterator[None]:
         yield
         return
     with indexer.write():
+        yield
+
+
+@contextmanager
+def reading(engine: Engine) -> Iterator[None]:
+    """Around a filtered statement query: background indexing waits for it."""
+    indexer = _indexers.get(engine)
+    if indexer is None:
+        yield
+        return
+    with indexer.read():
         yield
 
 

@@ -55,6 +55,7 @@ class QueuedKeys:
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
+        self.loading = threading.Lock()  # held by the reader loading statements (before `lock`)
         # Every statement stored with a seq in [low, high] is here (or was dropped once
         # indexed). Statements are queued in the order of their seq and indexed from the
         # oldest, so a snapshot's queue is every statement from its first queued seq on.
@@ -80,12 +81,16 @@ class QueuedKeys:
             with self.lock:
                 self.readers[ticket] = math.inf if first is None else first
                 self.indexed_below = max(self.indexed_below, last + 1 if first is None else first)
-                low, high = self.covered
             if first is not None:
-                for start, end in _missing((first, last), (low, high)):
-                    self._load(connection, start, end)
-                with self.lock:
-                    self.covered = _joined(self.covered, (first, last))
+                # One reader loads at a time: readers arriving together after a burst would
+                # each load the same thousands of statements.
+                with self.loading:
+                    with self.lock:
+                        low, high = self.covered
+                    for start, end in _missing((first, last), (low, high)):
+                        self._load(connection, start, end)
+                    with self.lock:
+                        self.covered = _joined(self.covered, (first, last))
             with self.lock:
                 related = sorted(seq for seq in self.related if first is not None and seq >= first)
             yield QueuedView(self, first, related)
@@ -195,13 +200,14 @@ def reading_with_queue(engine: Engine, filters: list[tuple[str, str]]) -> Iterat
     StatementRef relation are indexed first; those stored after this call are matched
     by their own keys (a reader never waits for writes that come after it)."""
     keys = queued_keys(engine) if filters else None
-    for attempt in (1, 2):
+    if keys is None:
         with read_transaction(engine) as connection:
-            if keys is None:
-                yield connection, {}
-                return
-            with keys.reading(connection) as view:
+            yield connection, {}
+        return
+    with backlog.reading(engine):
+        for attempt in (1, 2):
+            with read_transaction(engine) as connection, keys.reading(connection) as view:
                 if not view.related or attempt == 2:
                     yield connection, view.matching(filters)
                     return
-        backlog.ensure_indexed(engine, reports=False)
+            backlog.ensure_indexed(engine, reports=False)

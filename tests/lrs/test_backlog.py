@@ -84,6 +84,25 @@ def test_the_indexer_waits_while_another_worker_stores(sqlite_database: str, mon
         client.app.extensions["parcours.engine"].dispose()
 
 
+
+def test_the_indexer_waits_while_filtered_queries_go_on(sqlite_database: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Filtered queries read queued statements without the index: the indexing, which
+    would share the process with them, waits until they pause (a query of the queue
+    size alone does not)."""
+    monkeypatch.setattr(backlog, "IDLE_SECONDS", 0.3)
+    xapi = make_client(sqlite_database)
+    indexer = backlog._indexers[xapi.app.extensions["parcours.engine"]]
+    with indexer.write():
+        xapi.store(statement())
+    time.sleep(0.4)
+    assert indexer.idle()
+    assert xapi.query_ids({"verb": VERB})
+    assert not indexer.idle()
+    xapi.get({"statementId": new_id()})  # not a filtered query
+    time.sleep(0.4)
+    assert indexer.idle()
+    xapi.app.extensions["parcours.engine"].dispose()
+
 def test_a_reader_indexes_what_was_queued_before_it_and_not_what_comes_after(sqlite_database: str) -> None:
     xapi = make_client(sqlite_database)
     engine = xapi.app.extensions["parcours.engine"]
