@@ -28,7 +28,7 @@ from lrs.statements.backlog import notify, storing
 from lrs.statements.formats import FORMATS, canonical, ids_format
 from lrs.statements.intake import parse_json_body, statements_sent, store_sent
 from lrs.statements.multipart import Part, build_multipart, parse_multipart
-from lrs.statements.queued_keys import reading_with_queue
+from lrs.statements.queued_keys import catch_up, reading_with_queue
 from lrs.statements.query import (
     StatementQuery,
     attachment_contents,
@@ -143,16 +143,27 @@ def post_statements() -> Response:
     _sent_json_type()
     raw = request.get_data(cache=False)
     helpers = current_app.extensions.get(STORE_PROCESSES_KEY)
-    if helpers is not None and request.mimetype != "multipart/mixed":
-        engine = current_engine()
-        with storing(engine):  # this process's indexing waits for it...
-            ids = helpers.store(raw, credential, version=request_version(), content_length=request.content_length)
-        notify(engine)  # ...and indexes what its helpers queued
-    else:
+    if helpers is None or request.mimetype == "multipart/mixed":
         body, parts = _read_statements_body(raw)
         items, paths = statements_sent(body)
         ids = _store(items, paths, parts, credential)
-    return Response(orjson.dumps(ids), status=200, mimetype="application/json")
+        return Response(orjson.dumps(ids), status=200, mimetype="application/json")
+    engine = current_engine()
+    with storing(engine):  # this process's indexing waits for it...
+        ids = helpers.store(raw, credential, version=request_version(), content_length=request.content_length)
+    notify(engine)  # ...and indexes what its helpers queued
+    response = Response(orjson.dumps(ids), status=200, mimetype="application/json")
+    # The helper did the work; this thread, once the client has its answer, loads the keys
+    # filtered queries will look for.
+    response.call_on_close(lambda: _catch_up_quietly(engine))
+    return response
+
+
+def _catch_up_quietly(engine: sqlalchemy.Engine) -> None:
+    try:
+        catch_up(engine)
+    except sqlalchemy.exc.SQLAlchemyError:  # the database went away: the next query loads them
+        pass
 
 
 # --- reading ---------------------------------------------------------------------
