@@ -193,16 +193,6 @@ def queued_keys(engine: Engine) -> QueuedKeys | None:
         return keys
 
 
-def catch_up(engine: Engine) -> None:
-    """Load the keys of the statements queued since the last load, as a query would: run
-    after a batch is stored, it spares the first query after a burst from loading them all."""
-    keys = queued_keys(engine)
-    if keys is None:
-        return
-    with read_transaction(engine) as connection, keys.reading(connection):
-        pass
-
-
 @contextmanager
 def reading_with_queue(engine: Engine, filters: list[tuple[str, str]]) -> Iterator[tuple[Connection, dict[int, str]]]:
     """A read transaction for a statement query, and (seq -> id) the queued statements

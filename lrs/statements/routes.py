@@ -28,7 +28,7 @@ from lrs.statements.backlog import notify, storing
 from lrs.statements.formats import FORMATS, canonical, ids_format
 from lrs.statements.intake import parse_json_body, statements_sent, store_sent
 from lrs.statements.multipart import Part, build_multipart, parse_multipart
-from lrs.statements.queued_keys import catch_up, reading_with_queue
+from lrs.statements.queued_keys import reading_with_queue
 from lrs.statements.query import (
     StatementQuery,
     attachment_contents,
@@ -152,18 +152,7 @@ def post_statements() -> Response:
     with storing(engine):  # this process's indexing waits for it...
         ids = helpers.store(raw, credential, version=request_version(), content_length=request.content_length)
     notify(engine)  # ...and indexes what its helpers queued
-    response = Response(orjson.dumps(ids), status=200, mimetype="application/json")
-    # The helper did the work; this thread, once the client has its answer, loads the keys
-    # filtered queries will look for.
-    response.call_on_close(lambda: _catch_up_quietly(engine))
-    return response
-
-
-def _catch_up_quietly(engine: sqlalchemy.Engine) -> None:
-    try:
-        catch_up(engine)
-    except sqlalchemy.exc.SQLAlchemyError:  # the database went away: the next query loads them
-        pass
+    return Response(orjson.dumps(ids), status=200, mimetype="application/json")
 
 
 # --- reading ---------------------------------------------------------------------
