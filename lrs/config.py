@@ -47,7 +47,7 @@ class Config:
     # writes (lower: shorter waits for the first reader after a burst; see lrs.statements.backlog).
     index_backlog: int = 100_000
     # `parcours serve` on a SQLite file: processes storing statement batches for each worker
-    # (None: the CPUs shared among the workers, at most 4; 0: the request thread stores).
+    # (None: as many as `lrs.statements.store_processes.helper_count` finds useful; 0: none).
     store_processes: int | None = None
     # xAPI 1.0.3: refuse (400) a profile PUT without If-Match/If-None-Match even when it
     # creates the document, as the ADL 1.0.3 conformance suite expects (XAPI-00273); off by

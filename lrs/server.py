@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import gc
 from dataclasses import asdict
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
 
 from lrs.config import Config
+from lrs.garbage import tune_garbage_collector
 
 
 class _LRSApplication(BaseApplication):
@@ -23,7 +23,6 @@ class _LRSApplication(BaseApplication):
 
     def load(self):  # type: ignore[no-untyped-def]
         from lrs.app import create_app
-
         from lrs.db import ENGINE_KEY
         from lrs.statements.store_processes import STORE_PROCESSES_KEY, StoreProcesses, helper_count
 
@@ -34,20 +33,6 @@ class _LRSApplication(BaseApplication):
             app.extensions[STORE_PROCESSES_KEY] = StoreProcesses(config, helpers)
         tune_garbage_collector()
         return app
-
-
-# Young collections every 10,000 allocations rather than 700: a batch of statements
-# allocates hundreds of thousands of short-lived dicts and lists, which reference counting
-# frees anyway, and each collection walked them all (about 15 % of ingest time).
-GC_YOUNG_THRESHOLD = 10_000
-
-
-def tune_garbage_collector() -> None:
-    """Once the app is loaded: its long-lived objects (modules, routes, schemas) leave the
-    collector's generations for good, and young collections come less often."""
-    gc.freeze()
-    _young, middle, old = gc.get_threshold()
-    gc.set_threshold(GC_YOUNG_THRESHOLD, middle, old)
 
 
 def run_gunicorn(config: Config, host: str, port: int, workers: int, threads: int) -> None:

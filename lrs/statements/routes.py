@@ -88,7 +88,7 @@ def consistent_through(response: Response) -> Response:
 # --- writing ---------------------------------------------------------------------
 
 
-def _sent_json_type() -> None:
+def _check_content_type() -> None:
     """400 unless the body is JSON (`application/json`, `…+json`) or multipart/mixed."""
     mimetype = request.mimetype
     if mimetype not in ("application/json", "", "multipart/mixed") and not mimetype.endswith("+json"):
@@ -123,7 +123,7 @@ def _store(items: list[Any], paths: list[str], parts: list[Part] | None, credent
 def put_statement() -> Response:
     credential = check_scope("statements/write")
     params = load_params(PUT_PARAMS, request.args)
-    _sent_json_type()
+    _check_content_type()
     body, parts = _read_statements_body(request.get_data(cache=False))
     if not isinstance(body, dict):
         raise XAPIError(400, "PUT attend une seule déclaration (un objet JSON).",
@@ -140,7 +140,7 @@ def put_statement() -> Response:
 def post_statements() -> Response:
     credential = check_scope("statements/write")
     load_params(POST_PARAMS, request.args)
-    _sent_json_type()
+    _check_content_type()
     raw = request.get_data(cache=False)
     helpers = current_app.extensions.get(STORE_PROCESSES_KEY)
     if helpers is None or request.mimetype == "multipart/mixed":

@@ -31,6 +31,7 @@ from lrs.auth import Credential
 from lrs.config import Config
 from lrs.db import engine_for
 from lrs.errors import XAPIError
+from lrs.garbage import tune_garbage_collector
 from lrs.statements import backlog
 from lrs.statements.intake import parse_json_body, statements_sent, store_sent
 
@@ -108,8 +109,6 @@ def _become_helper(config: Config, worker_pid: int) -> None:
     _engine = engine_for(config.database_url)
     backlog.attach(_engine, [], config.index_backlog, indexing=False)
     _config = config
-    from lrs.server import tune_garbage_collector
-
     tune_garbage_collector()
 
 

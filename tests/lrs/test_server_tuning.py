@@ -1,11 +1,11 @@
-"""The gunicorn worker's garbage collector settings (`lrs.server.tune_garbage_collector`)."""
+"""The gunicorn worker's garbage collector settings (`lrs.garbage.tune_garbage_collector`)."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
 
-from lrs.server import GC_YOUNG_THRESHOLD
+from lrs.garbage import GC_YOUNG_THRESHOLD
 
 
 def test_a_loaded_worker_freezes_its_objects_and_collects_young_ones_less_often() -> None:
@@ -14,7 +14,7 @@ def test_a_loaded_worker_freezes_its_objects_and_collects_young_ones_less_often(
         "import gc\n"
         "from lrs.app import create_app\n"
         "from lrs.config import Config\n"
-        "from lrs.server import tune_garbage_collector\n"
+        "from lrs.garbage import tune_garbage_collector\n"
         "create_app(Config(database_url='sqlite://'))\n"
         "before = gc.get_threshold()\n"
         "tune_garbage_collector()\n"
