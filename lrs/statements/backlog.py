@@ -190,9 +190,18 @@ def enqueue(connection: Connection, queued: list[tuple[int, bytes]]) -> None:
     bulk_insert(connection, index_queue, ("seq", "keys"), queued)
 
 
-def first_queued(connection: Connection) -> int | None:
-    """The oldest seq waiting for its filter rows: every statement below it is indexed."""
-    return connection.execute(sqlalchemy.select(sqlalchemy.func.min(index_queue.c.seq))).scalar()
+# Built once: a filtered query asks at every call.
+_QUEUE_AND_LAST = sqlalchemy.select(
+    sqlalchemy.select(sqlalchemy.func.min(index_queue.c.seq)).scalar_subquery(),
+    sqlalchemy.select(sqlalchemy.func.max(statements.c.seq)).scalar_subquery(),
+)
+
+
+def first_queued_and_last(connection: Connection) -> tuple[int | None, int]:
+    """The oldest seq waiting for its filter rows (every statement below it is indexed;
+    None when none waits), and the newest seq stored (0 when none is)."""
+    first, last = connection.execute(_QUEUE_AND_LAST).one()
+    return first, last or 0
 
 
 @contextmanager

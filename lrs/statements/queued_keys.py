@@ -76,8 +76,7 @@ class QueuedKeys:
         with self.lock:
             self.readers[ticket] = 0  # everything, until its snapshot is known
         try:
-            first = backlog.first_queued(connection)
-            last = connection.execute(sqlalchemy.select(sqlalchemy.func.max(statements.c.seq))).scalar() or 0
+            first, last = backlog.first_queued_and_last(connection)
             with self.lock:
                 self.readers[ticket] = math.inf if first is None else first
                 self.indexed_below = max(self.indexed_below, last + 1 if first is None else first)
