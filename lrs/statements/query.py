@@ -132,20 +132,16 @@ def _with_queued(connection: Connection, query: StatementQuery, credential_key: 
     # against a seq given again after an erasure.
     pairs = sqlalchemy.func.json_each(orjson.dumps([[seq, id_] for seq, id_ in queued.items()]).decode())
     pairs = pairs.table_valued("value").alias("queued")
-    select = sqlalchemy.select(statements.c.seq, statements.c.stored_us).select_from(pairs.join(
+    select = sqlalchemy.select(statements.c.seq, statements.c.stored_us, statements.c.body).select_from(pairs.join(
         statements, sqlalchemy.and_(statements.c.seq == sqlalchemy.func.json_extract(pairs.c.value, "$[0]"),
                                     statements.c.id == sqlalchemy.func.json_extract(pairs.c.value, "$[1]"))))
     select = _page_of(select, query, credential_key, statements.c.stored_us, statements.c.seq)
     from_index = {row[0] for row in rows}
-    extra = [(seq, stored_us, None) for seq, stored_us in connection.execute(select.limit(size + 1))
-             if seq not in from_index]
+    # Bodies come with them: at most size + 1 read, against one more query.
+    extra = [tuple(row) for row in connection.execute(select.limit(size + 1)) if row[0] not in from_index]
     if not extra:
         return rows
-    merged = sorted([*rows, *extra], key=lambda row: (row[1], row[0]), reverse=not query.ascending)[:size + 1]
-    wanted = [row[0] for row in merged if row[2] is None]
-    bodies = dict(connection.execute(
-        sqlalchemy.select(statements.c.seq, statements.c.body).where(statements.c.seq.in_(wanted))).all())
-    return [(seq, stored_us, body if body is not None else bodies[seq]) for seq, stored_us, body in merged]
+    return sorted([*rows, *extra], key=lambda row: (row[1], row[0]), reverse=not query.ascending)[:size + 1]
 
 
 def find_statement(connection: Connection, statement_id: str) -> Any | None:
