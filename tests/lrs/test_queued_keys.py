@@ -220,8 +220,8 @@ def test_the_storing_request_queues_the_keys_the_index_gets_and_older_rows_witho
 
 def test_two_workers_make_each_batch_visible_to_its_filter_whichever_serves_the_query(
         sqlite_database: str, tmp_path: Path) -> None:
-    """`parcours serve --workers 2 --threads 1`, the write-heavy setting of docs/lrs.md:
-    the worker answering a query loads the keys the other worker queued."""
+    """`parcours serve --workers 2 --threads 1` (each worker with its storing helper): the
+    worker answering a query loads the keys the other worker's helper queued."""
     served = Served(sqlite_database, tmp_path / "serve.log", workers=2, threads=1)
     failures: list[str] = []
     headers = {"Authorization": auth_header("all"), "X-Experience-API-Version": "1.0.3",
