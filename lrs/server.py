@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict
 from typing import Any
 
@@ -9,6 +11,8 @@ from gunicorn.app.base import BaseApplication
 
 from lrs.config import Config
 from lrs.garbage import tune_garbage_collector
+
+log = logging.getLogger("parcours.lrs")
 
 
 class _LRSApplication(BaseApplication):
@@ -30,7 +34,10 @@ class _LRSApplication(BaseApplication):
         app = create_app(config)
         helpers = helper_count(config.store_processes, app.extensions[ENGINE_KEY], self.options["workers"])
         if helpers:
-            app.extensions[STORE_PROCESSES_KEY] = StoreProcesses(config, helpers)
+            try:
+                app.extensions[STORE_PROCESSES_KEY] = StoreProcesses(config, helpers)
+            except (OSError, BrokenProcessPool) as error:  # no /dev/shm, a helper that cannot start...
+                log.warning("statement-storing processes unavailable (%s): request threads store statements", error)
         tune_garbage_collector()
         return app
 

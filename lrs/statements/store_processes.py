@@ -71,8 +71,12 @@ class StoreProcesses:
             initargs=(self.config, os.getpid()),
         )
         # All of them now rather than at the first requests: a helper takes a second to start.
-        for started in [executor.submit(os.getpid) for _ in range(self.count)]:
-            started.result()
+        try:
+            for started in [executor.submit(os.getpid) for _ in range(self.count)]:
+                started.result()
+        except BaseException:
+            executor.shutdown(wait=False, cancel_futures=True)
+            raise
         return executor
 
     def store(self, raw: bytes, credential: Credential, *, version: str, content_length: int | None) -> list[str]:

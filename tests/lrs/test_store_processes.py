@@ -12,12 +12,17 @@ import time
 import uuid
 from pathlib import Path
 
+import logging
+from concurrent.futures.process import BrokenProcessPool
+
+import pytest
 import sqlalchemy
 
+from lrs import server
 from lrs.config import Config
 from lrs.db import engine_for
-from lrs.statements import backlog
-from lrs.statements.store_processes import MAX_HELPERS, helper_count
+from lrs.statements import backlog, store_processes
+from lrs.statements.store_processes import MAX_HELPERS, STORE_PROCESSES_KEY, StoreProcesses, helper_count
 from tests.lrs.xapi_client import auth_header, statement
 from tests.support.served import Served
 
@@ -173,3 +178,32 @@ def test_how_many_helpers(tmp_path: Path) -> None:
     assert Config.from_env({"PARCOURS_STORE_PROCESSES": "2"}).store_processes == 2
     assert Config.from_env({}).store_processes is None
     sqlite_file.dispose()
+
+
+def test_helpers_that_cannot_start_say_so_and_leave_nothing_running(tmp_path: Path) -> None:
+    # The write-lock file cannot be opened in a folder that does not exist: the helper's start fails.
+    config = Config(database_url=f"sqlite:///{tmp_path / 'absent' / 'lrs.db'}")
+    with pytest.raises(BrokenProcessPool):
+        StoreProcesses(config, 1)
+    deadline = time.monotonic() + 10
+    while [pid for pid in _children(os.getpid()) if _is_helper(pid)] and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not [pid for pid in _children(os.getpid()) if _is_helper(pid)]
+
+
+def test_a_worker_whose_helpers_cannot_start_stores_in_its_threads(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    def no_shared_memory(config: Config, count: int) -> StoreProcesses:
+        raise OSError("[Errno 38] Function not implemented")
+
+    monkeypatch.setattr(store_processes, "StoreProcesses", no_shared_memory)
+    monkeypatch.setattr(server, "tune_garbage_collector", lambda: None)  # not in the test process
+    application = server._LRSApplication(Config(database_url=f"sqlite:///{tmp_path / 'lrs.db'}",
+                                                bootstrap_credential="all:secret-of-the-tests:all"), {"workers": 1})
+    with caplog.at_level(logging.WARNING, logger="parcours.lrs"):
+        app = application.load()
+    assert STORE_PROCESSES_KEY not in app.extensions
+    assert "request threads store statements" in caplog.text
+    response = app.test_client().post("/xapi/statements", json=[statement(id=FIXED[0])], headers=HEADERS)
+    assert (response.status_code, response.json) == (200, [FIXED[0]])
+    app.extensions["parcours.engine"].dispose()
