@@ -92,12 +92,13 @@ class StoreProcesses:
 
     def _replace(self, broken: ProcessPoolExecutor) -> None:
         with self.lock:
-            if self.executor is broken:  # not already replaced by another request
-                broken.shutdown(wait=False, cancel_futures=True)
+            if self.executor is not broken:  # already replaced by another request
+                return
+            broken.shutdown(wait=False, cancel_futures=True)
+            try:
                 self.executor = self._start()
-
-    def close(self) -> None:
-        self.executor.shutdown(wait=True, cancel_futures=True)
+            except (OSError, BrokenProcessPool) as error:  # the next request tries again
+                log.warning("statement-storing processes could not start again: %s", error)
 
 
 # --- in a helper -------------------------------------------------------------------

@@ -13,6 +13,7 @@ import uuid
 from pathlib import Path
 
 import logging
+from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
 import pytest
@@ -207,3 +208,42 @@ def test_a_worker_whose_helpers_cannot_start_stores_in_its_threads(
     response = app.test_client().post("/xapi/statements", json=[statement(id=FIXED[0])], headers=HEADERS)
     assert (response.status_code, response.json) == (200, [FIXED[0]])
     app.extensions["parcours.engine"].dispose()
+
+
+def test_helpers_that_cannot_start_again_are_tried_again_at_the_next_request(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from lrs.auth import Credential, authority_agent
+    from lrs.errors import XAPIError
+    from lrs.migrations import apply_migrations
+
+    url = f"sqlite:///{tmp_path / 'lrs.db'}"
+    engine = engine_for(url)
+    apply_migrations(engine)
+    engine.dispose()
+    credential = Credential(key="all", scopes=frozenset({"all"}),
+                            authority=authority_agent("all", "all", None, "https://lrs.parcours.invalid"))
+    helpers = StoreProcesses(Config(database_url=url), 1)
+    body = json.dumps([statement(id=FIXED[0])]).encode()
+
+    def store() -> int | list[str]:
+        try:
+            return helpers.store(body, credential, version="2.0.0", content_length=len(body))
+        except XAPIError as error:
+            return error.status
+
+    [helper] = [pid for pid in _children(os.getpid()) if _is_helper(pid)]
+    os.kill(helper, signal.SIGKILL)
+    while _alive(helper):
+        time.sleep(0.05)
+    def refuse_to_start(self: StoreProcesses) -> ProcessPoolExecutor:
+        raise OSError("no shared memory")
+
+    real_start = StoreProcesses._start
+    with monkeypatch.context() as patched:
+        patched.setattr(StoreProcesses, "_start", refuse_to_start)
+        assert store() == 503  # the helper died; starting another fails
+        assert store() == 503  # tried again, fails again
+    assert StoreProcesses._start is real_start
+    assert store() == 503  # tried again: this time it starts
+    assert store() == [FIXED[0]]
+    helpers.executor.shutdown(wait=True)
