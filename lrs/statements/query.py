@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
@@ -66,6 +67,19 @@ def decode_cursor(token: str) -> StatementQuery:
         raise XAPIError(400, "more : ce n'est pas un curseur donné par ce LRS.", "more: not a cursor given by this LRS.", "more")
 
 
+@dataclass(frozen=True)
+class _Shape:
+    """What a query's SQL depends on, its values aside: queries of one shape share one
+    statement, built once, whose values are bound at each call."""
+
+    keys: int  # index keys to match
+    mine: bool  # only the credential's own statements
+    since: bool
+    until: bool
+    after: bool  # a `more` cursor
+    ascending: bool
+
+
 def run_query(
     connection: Connection, query: StatementQuery, credential_key: str | None, size: int,
     queued: dict[int, str] | None = None,
@@ -75,29 +89,20 @@ def run_query(
     `queued` (seq -> id) are statements matching the filters that the index does not
     hold yet (`lrs.statements.queued_keys`)."""
     keys = [index_key(kind, value) for kind, value in query.filters()]
-    if keys:
-        driver = statement_keys.alias("driver")
-        stored_col, seq_col = driver.c.stored_us, driver.c.seq
-        select = (
-            sqlalchemy.select(statements.c.seq, statements.c.stored_us, statements.c.body)
-            .select_from(driver.join(statements, statements.c.seq == driver.c.seq))
-            .where(driver.c.key == keys[0])
-        )
-    else:
-        stored_col, seq_col = statements.c.stored_us, statements.c.seq
-        select = sqlalchemy.select(statements.c.seq, statements.c.stored_us, statements.c.body)
-    for number, key in enumerate(keys[1:]):
-        other = statement_keys.alias(f"f{number}")
-        # Every column of the primary key is bound, so each check is one seek (index
-        # rows carry their statement's stored_us for exactly this); bound to the
-        # driving rows, it runs before the statement itself is read.
-        select = select.where(
-            sqlalchemy.exists().where(other.c.key == key, other.c.stored_us == stored_col, other.c.seq == seq_col)
-        )
-    select = _page_of(select, query, credential_key, stored_col, seq_col)
-    rows = [tuple(row) for row in connection.execute(select.limit(size + 1))]
+    shape = _Shape(len(keys), credential_key is not None, query.since_us is not None, query.until_us is not None,
+                   query.after is not None, query.ascending)
+    values: dict[str, Any] = {f"key{number}": key for number, key in enumerate(keys)}
+    values.update(size=size + 1, mine=credential_key, since=query.since_us, until=query.until_us)
+    values.update(zip(("after_stored", "after_seq"), query.after or ()))
+    rows = [tuple(row) for row in connection.execute(_indexed_select(shape), values)]
     if queued:
-        rows = _with_queued(connection, query, credential_key, size, rows, queued)
+        # The candidates travel as one JSON parameter, whatever their number; the id guards
+        # against a seq given again after an erasure.
+        values["queued"] = orjson.dumps([[seq, id_] for seq, id_ in queued.items()]).decode()
+        from_index = {row[0] for row in rows}
+        extra = [tuple(row) for row in connection.execute(_queued_select(shape), values) if row[0] not in from_index]
+        if extra:
+            rows = sorted([*rows, *extra], key=lambda row: (row[1], row[0]), reverse=not query.ascending)[:size + 1]
     if len(rows) <= size:
         return rows, None
     rows = rows[:size]
@@ -105,43 +110,64 @@ def run_query(
     return rows, replace(query, after=(last[1], last[0]))
 
 
-def _page_of(select: sqlalchemy.Select, query: StatementQuery, credential_key: str | None,
-             stored_col: sqlalchemy.ColumnElement, seq_col: sqlalchemy.ColumnElement) -> sqlalchemy.Select:
-    """The conditions and order every query shares: not voided, the credential's own,
-    since/until, after the cursor, in `stored` order."""
-    select = select.where(statements.c.voided.is_(False))
-    if credential_key is not None:
-        select = select.where(statements.c.credential_key == credential_key)
-    if query.since_us is not None:
-        select = select.where(stored_col > query.since_us)
-    if query.until_us is not None:
-        select = select.where(stored_col <= query.until_us)
-    if query.after is not None:
-        position = sqlalchemy.tuple_(stored_col, seq_col)
-        mark = sqlalchemy.tuple_(sqlalchemy.literal(query.after[0]), sqlalchemy.literal(query.after[1]))
-        select = select.where(position > mark if query.ascending else position < mark)
-    if query.ascending:
-        return select.order_by(stored_col.asc(), seq_col.asc())
-    return select.order_by(stored_col.desc(), seq_col.desc())
+@functools.lru_cache(maxsize=256)
+def _indexed_select(shape: _Shape) -> sqlalchemy.Select:
+    """The page of statements the index finds."""
+    if shape.keys:
+        driver = statement_keys.alias("driver")
+        stored_col, seq_col = driver.c.stored_us, driver.c.seq
+        select = (
+            sqlalchemy.select(statements.c.seq, statements.c.stored_us, statements.c.body)
+            .select_from(driver.join(statements, statements.c.seq == driver.c.seq))
+            .where(driver.c.key == sqlalchemy.bindparam("key0"))
+        )
+    else:
+        stored_col, seq_col = statements.c.stored_us, statements.c.seq
+        select = sqlalchemy.select(statements.c.seq, statements.c.stored_us, statements.c.body)
+    for number in range(1, shape.keys):
+        other = statement_keys.alias(f"f{number}")
+        # Every column of the primary key is bound, so each check is one seek (index
+        # rows carry their statement's stored_us for exactly this); bound to the
+        # driving rows, it runs before the statement itself is read.
+        select = select.where(sqlalchemy.exists().where(
+            other.c.key == sqlalchemy.bindparam(f"key{number}"), other.c.stored_us == stored_col,
+            other.c.seq == seq_col))
+    return _page_of(select, shape, stored_col, seq_col)
 
 
-def _with_queued(connection: Connection, query: StatementQuery, credential_key: str | None, size: int,
-                 rows: list[tuple[int, int, str]], queued: dict[int, str]) -> list[tuple[int, int, str]]:
-    """The first size + 1 of `rows` (from the index) and of the queued statements, in order."""
-    # The candidates travel as one JSON parameter, whatever their number; the id guards
-    # against a seq given again after an erasure.
-    pairs = sqlalchemy.func.json_each(orjson.dumps([[seq, id_] for seq, id_ in queued.items()]).decode())
+@functools.lru_cache(maxsize=64)
+def _queued_select(shape: _Shape) -> sqlalchemy.Select:
+    """The page of statements among the queued candidates (bound as `queued`), with
+    their bodies: at most size + 1 read, against one more query."""
+    pairs = sqlalchemy.func.json_each(sqlalchemy.bindparam("queued", type_=sqlalchemy.String))
     pairs = pairs.table_valued("value").alias("queued")
     select = sqlalchemy.select(statements.c.seq, statements.c.stored_us, statements.c.body).select_from(pairs.join(
         statements, sqlalchemy.and_(statements.c.seq == sqlalchemy.func.json_extract(pairs.c.value, "$[0]"),
                                     statements.c.id == sqlalchemy.func.json_extract(pairs.c.value, "$[1]"))))
-    select = _page_of(select, query, credential_key, statements.c.stored_us, statements.c.seq)
-    from_index = {row[0] for row in rows}
-    # Bodies come with them: at most size + 1 read, against one more query.
-    extra = [tuple(row) for row in connection.execute(select.limit(size + 1)) if row[0] not in from_index]
-    if not extra:
-        return rows
-    return sorted([*rows, *extra], key=lambda row: (row[1], row[0]), reverse=not query.ascending)[:size + 1]
+    return _page_of(select, shape, statements.c.stored_us, statements.c.seq)
+
+
+def _page_of(select: sqlalchemy.Select, shape: _Shape, stored_col: sqlalchemy.ColumnElement,
+             seq_col: sqlalchemy.ColumnElement) -> sqlalchemy.Select:
+    """The conditions and order every query shares: not voided, the credential's own,
+    since/until, after the cursor, in `stored` order, size + 1 at most."""
+    select = select.where(statements.c.voided.is_(False))
+    if shape.mine:
+        select = select.where(statements.c.credential_key == sqlalchemy.bindparam("mine"))
+    if shape.since:
+        select = select.where(stored_col > sqlalchemy.bindparam("since"))
+    if shape.until:
+        select = select.where(stored_col <= sqlalchemy.bindparam("until"))
+    if shape.after:
+        position = sqlalchemy.tuple_(stored_col, seq_col)
+        mark = sqlalchemy.tuple_(sqlalchemy.bindparam("after_stored", type_=sqlalchemy.BigInteger),
+                                 sqlalchemy.bindparam("after_seq", type_=sqlalchemy.BigInteger))
+        select = select.where(position > mark if shape.ascending else position < mark)
+    if shape.ascending:
+        select = select.order_by(stored_col.asc(), seq_col.asc())
+    else:
+        select = select.order_by(stored_col.desc(), seq_col.desc())
+    return select.limit(sqlalchemy.bindparam("size", type_=sqlalchemy.Integer))
 
 
 def find_statement(connection: Connection, statement_id: str) -> Any | None:
