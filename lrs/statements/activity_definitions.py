@@ -34,7 +34,7 @@ class SentDefinitions:
     fingerprints: computed before the write lock, compared under it."""
 
     definitions: list[dict]
-    prints: frozenset[str]  # one per definition sent; {""} when sent bare
+    prints: frozenset[str]  # one per distinct definition sent; {""} when sent bare
     last: str  # the last definition's ("" when sent bare)
 
 

@@ -6,10 +6,10 @@ land on pages spread all over their B-trees: written with their statements, a ba
 each. So there a request stores its statements and queues their `seq` in
 `index_queue`; a background thread of the process indexes the queue in chunks of
 `CHUNK` once the process has stored nothing (and answered no filtered query) for
-`IDLE_SECONDS`, and alongside the writes while more statements than the configured bound wait (`index_backlog`) or
-the oldest has waited `MAX_WAIT_SECONDS`: then writers slow down to the pace of the
-index. A burst is thus stored at the pace of the statements alone, and indexed in
-large chunks, whose rows share pages, once it is over.
+`IDLE_SECONDS`, and alongside the writes while more statements than the configured
+bound wait (`index_backlog`) or the oldest has waited `MAX_WAIT_SECONDS`: then writers
+slow down to the pace of the index. A burst is thus stored at the pace of the
+statements alone, and indexed in large chunks, whose rows share pages, once it is over.
 
 Filtered statement queries do not wait for the index: they read the queued statements
 they match beside it (`lrs.statements.queued_keys`), so a statement is visible to every
@@ -32,8 +32,8 @@ import os
 import threading
 import time
 import weakref
-from contextlib import contextmanager
-from typing import Any, Callable, Iterator
+from contextlib import contextmanager, nullcontext
+from typing import Any, Callable, ContextManager, Iterator
 
 import orjson
 import sqlalchemy
@@ -57,6 +57,31 @@ MAX_WAIT_SECONDS = 30.0
 POLL_SECONDS = 0.05  # how often the indexer looks at the queue while writes go on
 
 
+class _Requests:
+    """Requests of one kind in this process (stores, or filtered queries): how many are
+    going on, and when the last one ended. Guarded by the indexer's lock."""
+
+    def __init__(self, lock: threading.Lock) -> None:
+        self.lock = lock
+        self.going = 0  # a store waiting for the write lock included
+        self.ended = 0.0
+
+    @contextmanager
+    def during(self) -> Iterator[None]:
+        with self.lock:
+            self.going += 1
+        try:
+            yield
+        finally:
+            with self.lock:
+                self.going -= 1
+                self.ended = time.monotonic()
+
+    def quiet(self, now: float) -> bool:
+        """None going on, and none ended within IDLE_SECONDS (called with the lock held)."""
+        return not self.going and now - self.ended >= IDLE_SECONDS
+
+
 class _Indexer:
     """The background indexing of one engine in this process."""
 
@@ -66,10 +91,8 @@ class _Indexer:
         self.bound = bound
         self.indexing = indexing
         self.lock = threading.Lock()
-        self.writing = 0  # requests of this process storing statements (waiting for the lock included)
-        self.last_write = 0.0
-        self.reading = 0  # filtered statement queries of this process
-        self.last_read = 0.0
+        self.writes = _Requests(self.lock)
+        self.reads = _Requests(self.lock)
         self.thread: threading.Thread | None = None
         self.pid = os.getpid()
 
@@ -80,38 +103,16 @@ class _Indexer:
         index, and would share the process with the indexing)."""
         with self.lock:
             now = time.monotonic()
-            if self.writing or self.reading or min(now - self.last_write, now - self.last_read) < IDLE_SECONDS:
+            if not (self.writes.quiet(now) and self.reads.quiet(now)):
                 return False
         engine = self.engine()
         return engine is None or not _stored_lately(engine)
-
-    @contextmanager
-    def write(self) -> Iterator[None]:
-        with self.lock:
-            self.writing += 1
-        try:
-            yield
-        finally:
-            with self.lock:
-                self.writing -= 1
-                self.last_write = time.monotonic()
-
-    @contextmanager
-    def read(self) -> Iterator[None]:
-        with self.lock:
-            self.reading += 1
-        try:
-            yield
-        finally:
-            with self.lock:
-                self.reading -= 1
-                self.last_read = time.monotonic()
 
     def wrote(self) -> None:
         if not self.indexing:
             return
         with self.lock:
-            self.last_write = time.monotonic()
+            self.writes.ended = time.monotonic()
             if self.thread is None or self.pid != os.getpid():  # none yet, or forked since
                 self.pid = os.getpid()
                 self.thread = threading.Thread(target=self._run, name="parcours-indexer", daemon=True)
@@ -151,7 +152,7 @@ class _Indexer:
         started = time.monotonic()
         index_backlog(engine, self.hooks, until=lambda: not self.idle())
         with self.lock:
-            if self.last_write < started and not self.writing:
+            if self.writes.ended < started and not self.writes.going:
                 self.thread = None
                 return False
         return True
@@ -204,26 +205,16 @@ def first_queued_and_last(connection: Connection) -> tuple[int | None, int]:
     return first, last or 0
 
 
-@contextmanager
-def storing(engine: Engine) -> Iterator[None]:
+def storing(engine: Engine) -> ContextManager[None]:
     """Around a request that stores statements: background indexing waits for it."""
     indexer = _indexers.get(engine)
-    if indexer is None:
-        yield
-        return
-    with indexer.write():
-        yield
+    return indexer.writes.during() if indexer is not None else nullcontext()
 
 
-@contextmanager
-def reading(engine: Engine) -> Iterator[None]:
+def reading(engine: Engine) -> ContextManager[None]:
     """Around a filtered statement query: background indexing waits for it."""
     indexer = _indexers.get(engine)
-    if indexer is None:
-        yield
-        return
-    with indexer.read():
-        yield
+    return indexer.reads.during() if indexer is not None else nullcontext()
 
 
 def notify(engine: Engine) -> None:

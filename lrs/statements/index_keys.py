@@ -16,7 +16,9 @@ from validators.xapi.vocabulary import agent_key_or_none, statement_activities, 
 _DIRECT = ("actor", "object")
 
 
-def _key_pairs(statement: dict) -> list[tuple[str, str]]:
+def index_keys(statement: dict) -> list[tuple[str, str]]:
+    """(kind, value) pairs of one statement, without those of a StatementRef target; a
+    pair may come twice (the same agent as actor and instructor, say)."""
     pairs: list[tuple[str, str]] = []
     for role, agent in statement_agents(statement):
         key = agent_key_or_none(agent)
@@ -39,11 +41,6 @@ def _key_pairs(statement: dict) -> list[tuple[str, str]]:
     return pairs
 
 
-def index_keys(statement: dict) -> set[tuple[str, str]]:
-    """(kind, value) pairs of one statement, without those of a StatementRef target."""
-    return set(_key_pairs(statement))
-
-
 def _hash_key(kind: str, value: str) -> int:
     digest = hashlib.blake2b(kind.encode() + b"\x00" + value.encode(), digest_size=8).digest()
     return int.from_bytes(digest, "big", signed=True)
@@ -59,8 +56,8 @@ def index_key(kind: str, value: str) -> int:
 
 
 def hashed_index_keys(statement: dict) -> tuple[int, ...]:
-    """The `statement_keys.key` of each of `index_keys(statement)`, in order."""
-    return tuple(sorted({index_key(kind, value) for kind, value in _key_pairs(statement)}))
+    """The `statement_keys.key` of each of `index_keys(statement)`, once each, in order."""
+    return tuple(sorted({index_key(kind, value) for kind, value in index_keys(statement)}))
 
 
 def pack_keys(hashed: tuple[int, ...]) -> bytes:

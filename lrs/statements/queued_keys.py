@@ -4,9 +4,9 @@ During a burst the filter index lags behind the statements (`lrs.statements.back
 writes it in large chunks once writes pause). A filtered query does not wait for it:
 each process keeps in memory the index keys of the queued statements (computed by the
 requests that stored them, `index_queue.keys`), loaded the first time a query meets
-them, and a query reads the queued statements they match beside those the index finds. A statement is thus visible to every filter as soon as
-it is acknowledged, and writers do not share the write lock with the indexing while
-the burst lasts.
+them, and a query reads the queued statements they match beside those the index finds.
+A statement is thus visible to every filter as soon as it is acknowledged, and writers
+do not share the write lock with the indexing while the burst lasts.
 
 A StatementRef changes what other statements match: a statement matches what its
 target matches, including a target stored after it. Queued statements in such a

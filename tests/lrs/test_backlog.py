@@ -35,7 +35,7 @@ def keys_of(xapi: XAPIClient, statement_id: str) -> set[int]:
 
 def test_stored_statements_wait_in_the_queue_and_a_filtered_query_finds_them_there(xapi_sqlite: XAPIClient) -> None:
     engine = xapi_sqlite.app.extensions["parcours.engine"]
-    with backlog._indexers[engine].write():  # a write in progress: the background indexing waits
+    with backlog._indexers[engine].writes.during():  # a write in progress: the background indexing waits
         ids = xapi_sqlite.store(*[statement(actor=agent(f"queue-{n}")) for n in range(3)])
         assert queued(xapi_sqlite) == 3
         assert keys_of(xapi_sqlite, ids[0]) == set()
@@ -59,7 +59,7 @@ def test_the_background_indexing_empties_the_queue_once_writes_pause(xapi_sqlite
 def test_indexing_runs_alongside_writes(sqlite_database: str, bound: int, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(backlog, "MAX_WAIT_SECONDS", 0.2)
     xapi = make_client(sqlite_database, index_backlog=bound)
-    with backlog._indexers[xapi.app.extensions["parcours.engine"]].write():  # writes never pause
+    with backlog._indexers[xapi.app.extensions["parcours.engine"]].writes.during():  # writes never pause
         xapi.store(statement(), statement(), statement())
         deadline = time.monotonic() + 30
         while queued(xapi) and time.monotonic() < deadline:
@@ -92,7 +92,7 @@ def test_the_indexer_waits_while_filtered_queries_go_on(sqlite_database: str, mo
     monkeypatch.setattr(backlog, "IDLE_SECONDS", 0.3)
     xapi = make_client(sqlite_database)
     indexer = backlog._indexers[xapi.app.extensions["parcours.engine"]]
-    with indexer.write():
+    with indexer.writes.during():
         xapi.store(statement())
     time.sleep(0.4)
     assert indexer.idle()
@@ -106,7 +106,7 @@ def test_the_indexer_waits_while_filtered_queries_go_on(sqlite_database: str, mo
 def test_a_reader_indexes_what_was_queued_before_it_and_not_what_comes_after(sqlite_database: str) -> None:
     xapi = make_client(sqlite_database)
     engine = xapi.app.extensions["parcours.engine"]
-    with backlog._indexers[engine].write():
+    with backlog._indexers[engine].writes.during():
         first = xapi.store(statement(), statement())
         with engine.connect() as connection:
             through = connection.execute(sqlalchemy.select(sqlalchemy.func.max(index_queue.c.seq))).scalar_one()
@@ -126,7 +126,7 @@ def test_statement_refs_get_their_target_rows_whatever_is_queued_when(xapi_sqlit
     engine = xapi_sqlite.app.extensions["parcours.engine"]
     target, early_ref, late_ref = new_id(), new_id(), new_id()
     ref = {"objectType": "StatementRef", "id": target}
-    with backlog._indexers[engine].write():
+    with backlog._indexers[engine].writes.during():
         # a reference indexed before its target is even stored...
         xapi_sqlite.store(statement(id=early_ref, actor=agent("ref-early"), object=ref))
         xapi_sqlite.query_ids({"limit": 1, "verb": VERB})
@@ -144,7 +144,7 @@ def test_voiding_reaches_the_reports_whichever_side_was_indexed_first(xapi_sqlit
         lambda connection, stored, voided: calls.append((sorted(s["id"] for s in stored), sorted(voided)))
     )
     indexed_target, queued_target, voiding_1, voiding_2 = new_id(), new_id(), new_id(), new_id()
-    with backlog._indexers[engine].write():
+    with backlog._indexers[engine].writes.during():
         xapi_sqlite.store(statement(id=indexed_target))
         xapi_sqlite.query_ids({"verb": VERB})
         assert calls == []  # a statement query writes the filter rows only
@@ -167,7 +167,7 @@ def test_a_statement_query_leaves_the_report_facts_to_the_next_report_reader(xap
     xapi_sqlite.app.extensions["parcours.ingest_hooks"].append(
         lambda connection, stored, voided: calls.append(sorted(s["id"] for s in stored)))
     first, second, ref = new_id(), new_id(), new_id()
-    with backlog._indexers[engine].write():  # no background indexing meanwhile
+    with backlog._indexers[engine].writes.during():  # no background indexing meanwhile
         xapi_sqlite.store(statement(id=first), statement(id=second))
         # a query meeting a queued StatementRef indexes the filters of what was queued before it
         xapi_sqlite.store(statement(id=ref, object={"objectType": "StatementRef", "id": first}, actor=agent("referrer")))
@@ -188,7 +188,7 @@ def test_a_statement_query_leaves_the_report_facts_to_the_next_report_reader(xap
 
 def test_a_restarted_server_indexes_what_an_earlier_one_left_queued(sqlite_database: str) -> None:
     first = make_client(sqlite_database)
-    with backlog._indexers[first.app.extensions["parcours.engine"]].write():
+    with backlog._indexers[first.app.extensions["parcours.engine"]].writes.during():
         [stored] = first.store(statement(object={"objectType": "Activity", "id": ACTIVITY + "/restart"}))
         assert queued(first) == 1
     first.app.extensions["parcours.engine"].dispose()

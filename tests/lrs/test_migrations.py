@@ -97,7 +97,7 @@ def first_release_database(url: str) -> tuple[list[dict], sqlalchemy.Engine]:
                 {"seq": seq, "id": body["id"], "stored_us": stored_us, "voided": False, "body": orjson.dumps(body).decode()})
             connection.execute(sqlalchemy.text(
                 "INSERT INTO statement_index (seq, kind, value, stored_us) VALUES (:seq, :kind, :value, :stored_us)"),
-                [{"seq": seq, "kind": kind, "value": value, "stored_us": stored_us} for kind, value in index_keys(body)])
+                [{"seq": seq, "kind": kind, "value": value, "stored_us": stored_us} for kind, value in set(index_keys(body))])
         if engine.dialect.name == "postgresql":  # rows inserted with explicit seq: move the sequence on
             connection.exec_driver_sql("SELECT setval(pg_get_serial_sequence('statements', 'seq'), 3)")
     address = Address(STATE, ACTIVITY, agent_key(agent("camille")), "", "bookmark")

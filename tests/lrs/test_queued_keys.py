@@ -77,7 +77,7 @@ def all_pages(xapi: XAPIClient, params: dict, key: str = "all") -> list[str]:
 
 def test_every_filter_finds_queued_statements_as_the_index_would(xapi_sqlite: XAPIClient) -> None:
     engine = xapi_sqlite.app.extensions["parcours.engine"]
-    with backlog._indexers[engine].write():  # no background indexing meanwhile
+    with backlog._indexers[engine].writes.during():  # no background indexing meanwhile
         early = xapi_sqlite.store(*varied("early", 12))
         backlog.ensure_indexed(engine)
         late = xapi_sqlite.store(*varied("late", 12))
@@ -96,7 +96,7 @@ def test_every_filter_finds_queued_statements_as_the_index_would(xapi_sqlite: XA
 def test_since_until_and_own_statements_apply_to_queued_statements(sqlite_database: str) -> None:
     xapi = make_client(sqlite_database)
     engine = xapi.app.extensions["parcours.engine"]
-    with backlog._indexers[engine].write():
+    with backlog._indexers[engine].writes.during():
         first = xapi.store(statement(actor=agent("window")), key="mine")
         middle = xapi.get({"statementId": first[0]}).json["stored"]
         second = xapi.store(statement(actor=agent("window")), key="other")
@@ -110,7 +110,7 @@ def test_since_until_and_own_statements_apply_to_queued_statements(sqlite_databa
 
 def test_a_queued_statement_referring_to_another_matches_its_target(xapi_sqlite: XAPIClient) -> None:
     engine = xapi_sqlite.app.extensions["parcours.engine"]
-    with backlog._indexers[engine].write():
+    with backlog._indexers[engine].writes.during():
         [target] = xapi_sqlite.store(statement(actor=agent("target")))
         backlog.ensure_indexed(engine)
         [referrer] = xapi_sqlite.store(statement(actor=agent("referrer"), object={"objectType": "StatementRef", "id": target}))
@@ -122,7 +122,7 @@ def test_a_queued_statement_referring_to_another_matches_its_target(xapi_sqlite:
 def test_a_queued_statement_an_earlier_one_refers_to_is_indexed_before_it_is_read(xapi_sqlite: XAPIClient) -> None:
     engine = xapi_sqlite.app.extensions["parcours.engine"]
     target = str(uuid.uuid4())
-    with backlog._indexers[engine].write():
+    with backlog._indexers[engine].writes.during():
         [referrer] = xapi_sqlite.store(statement(actor=agent("early-referrer"), object={"objectType": "StatementRef", "id": target}))
         backlog.ensure_indexed(engine)
         xapi_sqlite.store({**statement(actor=agent("late-target")), "id": target})
@@ -130,12 +130,13 @@ def test_a_queued_statement_an_earlier_one_refers_to_is_indexed_before_it_is_rea
         assert sorted(xapi_sqlite.query_ids({"agent": agent("late-target")})) == sorted([target, referrer])
         assert queued_count(xapi_sqlite) == 0  # the reader indexed it first
 
+
 def test_entries_leave_memory_once_indexed_and_an_older_snapshot_keeps_its_own(xapi_sqlite: XAPIClient) -> None:
     engine = xapi_sqlite.app.extensions["parcours.engine"]
     keys = queued_keys(engine)
     assert keys is not None
     filters = [("g", "mbox:mailto:snapshot@example.gouv.fr")]
-    with backlog._indexers[engine].write():
+    with backlog._indexers[engine].writes.during():
         [stored] = xapi_sqlite.store(statement(actor=agent("snapshot")))
         with engine.connect() as older, older.begin(), keys.reading(older) as view:
             queued = view.matching(filters)
@@ -187,7 +188,7 @@ def test_a_reader_on_an_older_snapshot_loads_what_newer_readers_saw_indexed(xapi
     keys = queued_keys(engine)
     assert keys is not None
     early_agent = [("g", "mbox:mailto:early@example.gouv.fr")]
-    with backlog._indexers[engine].write():
+    with backlog._indexers[engine].writes.during():
         early = xapi_sqlite.store(statement(actor=agent("early")), statement(actor=agent("early")))
         with engine.connect() as older, older.begin():
             older.execute(sqlalchemy.select(sqlalchemy.func.count()).select_from(index_queue)).scalar()  # its snapshot
@@ -203,7 +204,7 @@ def test_a_reader_on_an_older_snapshot_loads_what_newer_readers_saw_indexed(xapi
 def test_the_storing_request_queues_the_keys_the_index_gets_and_older_rows_without_them_are_parsed(
         xapi_sqlite: XAPIClient) -> None:
     engine = xapi_sqlite.app.extensions["parcours.engine"]
-    with backlog._indexers[engine].write():
+    with backlog._indexers[engine].writes.during():
         [with_keys, without_keys] = xapi_sqlite.store(statement(actor=agent("packed")), statement(actor=agent("parsed")))
         with engine.begin() as connection:
             seq_of = dict(connection.execute(sqlalchemy.select(statements.c.id, statements.c.seq)).all())

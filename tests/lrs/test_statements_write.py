@@ -188,7 +188,7 @@ def test_a_failing_indexing_answers_a_json_500_and_loses_nothing(xapi_sqlite: XA
     # at the latest before the next report, which then fails; the statement stays queued.
     engine = xapi_sqlite.app.extensions["parcours.engine"]
     xapi_sqlite.app.extensions["parcours.ingest_hooks"].append(_broken_hook)
-    with backlog._indexers[engine].write():  # no background indexing meanwhile
+    with backlog._indexers[engine].writes.during():  # no background indexing meanwhile
         stored_ids = xapi_sqlite.store(statement())
         assert xapi_sqlite.query_ids({"verb": VERB}) == stored_ids  # the filters need no hook
         response = xapi_sqlite.client.get("/reports/courses.json", headers={"Authorization": auth_header("all")})
