@@ -9,21 +9,25 @@ queue on the lock instead of failing when one upgrades a read lock.
 from __future__ import annotations
 
 import fcntl
+import functools
 import os
 import threading
 from contextlib import contextmanager
-from typing import Iterator
+from typing import Any, Iterator
 
+import orjson
 import sqlalchemy
 from flask import current_app
 from sqlalchemy import event
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.engine import Connection, CursorResult, Engine
 
 metadata = sqlalchemy.MetaData()
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 WAL_AUTOCHECKPOINT_PAGES = 20_000
 ENGINE_KEY = "parcours.engine"
+_POSTGRESQL = postgresql.dialect()  # compiles column types for `bulk_insert`'s arrays
 
 
 def normalize_url(url: str) -> str:
@@ -187,7 +191,8 @@ def current_engine() -> Engine:
 
 
 def insert_ignoring_duplicates(connection: Connection, table: sqlalchemy.Table, rows: list[dict]) -> None:
-    """INSERT rows, skipping those whose primary key already exists (both backends).
+    """INSERT rows of plain values (as `bulk_insert`), skipping those whose primary key
+    already exists (both backends).
 
     Rows go in primary key order: two PostgreSQL transactions inserting some of the
     same keys then wait for each other in one order, never in a cycle (a deadlock)."""
@@ -195,11 +200,8 @@ def insert_ignoring_duplicates(connection: Connection, table: sqlalchemy.Table, 
         return
     key = [column.name for column in table.primary_key.columns]
     rows = sorted(rows, key=lambda row: tuple(row[name] for name in key))
-    if is_sqlite(connection):
-        from sqlalchemy.dialects.sqlite import insert
-    else:
-        from sqlalchemy.dialects.postgresql import insert  # type: ignore[assignment]
-    connection.execute(insert(table).on_conflict_do_nothing(), rows)
+    columns = tuple(rows[0])
+    bulk_insert(connection, table, columns, [tuple(row[name] for name in columns) for row in rows], "ON CONFLICT DO NOTHING")
 
 
 def bulk_insert(
@@ -208,16 +210,69 @@ def bulk_insert(
     """INSERT many rows given as tuples straight through the driver: for the hot paths
     (statement index rows, report rows), SQLAlchemy's per-row parameter processing
     costs more than the insert itself. Only for plain values (str, int, float, bool,
-    None). `on_conflict` is an `ON CONFLICT ...` clause (same syntax on both backends),
-    see `upsert_clause`."""
+    bytes, None). `on_conflict` is an `ON CONFLICT ...` clause (same syntax on both
+    backends), see `upsert_clause`.
+
+    PostgreSQL gets one command whose rows come as one JSON document: row by row, each
+    row is a round of the protocol, several times the cost of inserting it, and arrays
+    are dumped item by item in Python."""
     if not rows:
         return
-    connection.exec_driver_sql(
-        "INSERT INTO {} ({}) VALUES ({}) {}".format(
-            table.name, ", ".join(columns), ", ".join([driver_marker(connection)] * len(columns)), on_conflict
-        ),
-        rows,
-    )
+    if is_sqlite(connection) or _updates_a_row_twice(table, columns, rows, on_conflict):
+        marker = driver_marker(connection)
+        connection.exec_driver_sql(
+            f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join([marker] * len(columns))}) {on_conflict}",
+            rows,
+        )
+        return
+    _insert_json_rows(connection, table, columns, rows, on_conflict)
+
+
+def bulk_insert_returning(
+    connection: Connection, table: sqlalchemy.Table, columns: tuple[str, ...], rows: list[tuple], returning: tuple[str, ...]
+) -> list[Any]:
+    """`bulk_insert` on PostgreSQL, returning these columns of the rows inserted (in the
+    order sent)."""
+    return _insert_json_rows(connection, table, columns, rows, "", returning).all()
+
+
+def _insert_json_rows(
+    connection: Connection, table: sqlalchemy.Table, columns: tuple[str, ...], rows: list[tuple], on_conflict: str,
+    returning: tuple[str, ...] = (),
+) -> CursorResult[Any]:
+    sql, binary_columns = _json_rows_insert(table, columns, on_conflict, returning)
+    if binary_columns:  # JSON has no bytes: they travel as hexadecimal
+        rows = [tuple(value.hex() if position in binary_columns and value is not None else value
+                      for position, value in enumerate(row)) for row in rows]
+    return connection.exec_driver_sql(sql, (orjson.dumps(rows).decode(),))
+
+
+@functools.lru_cache(maxsize=64)
+def _json_rows_insert(
+    table: sqlalchemy.Table, columns: tuple[str, ...], on_conflict: str, returning: tuple[str, ...]
+) -> tuple[str, frozenset[int]]:
+    """The command reading rows from a JSON array of arrays (in their order), and the
+    positions of the columns of bytes."""
+    fields, binary = [], set()
+    for position, name in enumerate(columns):
+        column_type = table.c[name].type
+        if isinstance(column_type, sqlalchemy.LargeBinary):
+            binary.add(position)
+            fields.append(f"decode(r->>{position}, 'hex')")
+        else:
+            fields.append(f"(r->>{position})::{column_type.compile(dialect=_POSTGRESQL)}")
+    sql = (f"INSERT INTO {table.name} ({', '.join(columns)}) SELECT {', '.join(fields)}"
+           f" FROM jsonb_array_elements(%s::jsonb) WITH ORDINALITY AS rows (r, n) ORDER BY n {on_conflict}")
+    return sql + (f" RETURNING {', '.join(returning)}" if returning else ""), frozenset(binary)
+
+
+def _updates_a_row_twice(table: sqlalchemy.Table, columns: tuple[str, ...], rows: list[tuple], on_conflict: str) -> bool:
+    """Whether an upsert repeats a primary key: PostgreSQL refuses that in one command,
+    row by row the later row updates the earlier one."""
+    if "DO UPDATE" not in on_conflict:
+        return False
+    positions = [columns.index(column.name) for column in table.primary_key.columns if column.name in columns]
+    return len({tuple(row[position] for position in positions) for row in rows}) < len(rows)
 
 
 def driver_marker(connection: Connection) -> str:

@@ -184,15 +184,14 @@ NAMES_UPSERT = upsert_clause(("kind", "activity_id"), NAME_COLUMNS,
 
 
 def store_facts(connection: Connection, placed: Placed) -> list[Fact]:
-    """Insert the facts, their names and the answers and pages among them (a statement
-    already stored keeps its fact); return the facts."""
+    """Insert the facts and the answers and pages among them (a statement already stored
+    keeps its fact); return the facts. Their names are the caller's (`remember_names`)."""
     facts = [fact for _statement, fact in placed]
     bulk_insert(connection, report_facts, FACT_FIELDS, [fact.values() for fact in facts], "ON CONFLICT DO NOTHING")
     items = [item for item in (extract_item(statement, fact) for statement, fact in placed) if item is not None]
     if items:
         values = operator.attrgetter(*ITEM_FIELDS)
         bulk_insert(connection, report_items, ITEM_FIELDS, [values(item) for item in items], "ON CONFLICT DO NOTHING")
-    remember_names(connection, facts)
     return facts
 
 
@@ -204,6 +203,14 @@ def remember_names(connection: Connection, facts: list[Fact]) -> None:
                                        ("module", fact.module_id, fact.module_name)):
             if identifier and (name != "{}" or (kind, identifier) not in names):
                 names[(kind, identifier)] = name
+    for chunk in _chunks(sorted({identifier for _kind, identifier in names})):
+        # Reading spares the upsert of names already known: on PostgreSQL it would lock
+        # their rows, which every batch of the course names, until it commits.
+        for kind, identifier, stored in connection.execute(
+            sa.select(report_names).where(report_names.c.activity_id.in_(chunk))
+        ):
+            if names.get((kind, identifier)) in (stored, "{}"):
+                del names[(kind, identifier)]
     if not names:
         return
     rows = [(kind, identifier, name) for (kind, identifier), name in sorted(names.items())]
@@ -234,6 +241,8 @@ def ingest(
         connection.execute(report_items.delete().where(report_items.c.statement_id.in_(chunk)))
     # keys whose facts moved or vanished are rewritten whole
     recompute(connection, keys | moved, {key: modules for key, modules in touched.items() if key not in moved})
+    # Last: every batch of a course locks its name rows (PostgreSQL) until it commits.
+    remember_names(connection, facts)
 
 
 def rebuild(connection: Connection, group_extensions: Iterable[str] = DEFAULT_GROUP_EXTENSIONS, batch: int = 5000) -> int:
@@ -260,7 +269,9 @@ def rebuild(connection: Connection, group_extensions: Iterable[str] = DEFAULT_GR
         last_seq = page[-1].seq
         count += len(page)
         placed = extract_facts(connection, [orjson.loads(row.body) for row in page], tuple(group_extensions))
-        _replace_cmi5_registrations(connection, store_facts(connection, placed))
+        facts = store_facts(connection, placed)
+        _replace_cmi5_registrations(connection, facts)
+        remember_names(connection, facts)
     keys = connection.execute(
         sa.select(report_facts.c.learner_key, report_facts.c.course_id, report_facts.c.registration).distinct()
     ).all()
@@ -294,6 +305,7 @@ def settle_published(connection: Connection, group_extensions: Iterable[str] = D
         connection.execute(report_items.delete().where(report_items.c.statement_id.in_(chunk)))
         facts = store_facts(connection, extract_facts(connection, [orjson.loads(body) for body in bodies],
                                                       tuple(group_extensions)))
+        remember_names(connection, facts)
         moved.update((fact.learner_key, fact.course_id, fact.registration) for fact in facts)
     recompute(connection, moved)
     return len(ids)

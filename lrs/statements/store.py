@@ -19,7 +19,7 @@ import sqlalchemy
 from sqlalchemy.engine import Connection
 
 from lrs.auth import Credential
-from lrs.db import bulk_insert, insert_ignoring_duplicates, is_sqlite
+from lrs.db import bulk_insert, bulk_insert_returning, insert_ignoring_duplicates, is_sqlite
 from lrs.errors import XAPIError
 from lrs.statements import backlog
 from lrs.statements.index_writer import IngestHook, index_statements, referrers
@@ -169,8 +169,6 @@ def write_batch(connection: Connection, batch: PreparedBatch, *, hooks: Iterable
     targeting_new = referrers(connection, [s["id"] for s in new_statements])
     result.voided_ids = _apply_voiding(connection, new_statements, targeting_new)
     _store_attachments(connection, new_statements, batch.attachment_parts)
-    result.after_commit.append(store_agents(connection, batch.agent_rows))
-    result.after_commit.append(store_activities(connection, batch.activity_definitions, batch.credential))
     result.stored = new_statements
     engine = connection.engine
     keys_of = dict(zip(batch.ids, batch.index_keys))
@@ -180,6 +178,10 @@ def write_batch(connection: Connection, batch: PreparedBatch, *, hooks: Iterable
     else:
         entries = [(seq_of[s["id"]], stored_us, s, keys_of[s["id"]]) for s in new_statements]
         index_statements(connection, entries, result.voided_ids, hooks)
+    # Last: on PostgreSQL, a batch naming the same new agent or activity as another
+    # waits for it to commit, so these rows are held from here only.
+    result.after_commit.append(store_agents(connection, batch.agent_rows))
+    result.after_commit.append(store_activities(connection, batch.activity_definitions, batch.credential))
     return result
 
 
@@ -196,9 +198,9 @@ def _insert_statements(connection: Connection, rows: list[dict]) -> dict[str, in
         bulk_insert(connection, statements, _STATEMENT_COLUMNS,
                     [(seq_of[row["id"]], *(row[column] for column in _STATEMENT_COLUMNS[1:])) for row in rows])
         return seq_of
-    inserted = connection.execute(
-        statements.insert().returning(statements.c.seq, statements.c.id, sort_by_parameter_order=True), rows
-    ).all()
+    columns = _STATEMENT_COLUMNS[1:]
+    inserted = bulk_insert_returning(connection, statements, columns, [tuple(row[column] for column in columns) for row in rows],
+                                     ("seq", "id"))
     return {row.id: row.seq for row in inserted}
 
 
