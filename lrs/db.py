@@ -49,7 +49,9 @@ def engine_for(url: str) -> Engine:
         )
         _configure_sqlite(engine)
         return engine
-    return sqlalchemy.create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    engine = sqlalchemy.create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    _configure_postgresql(engine)
+    return engine
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -77,6 +79,25 @@ def _configure_sqlite(engine: Engine) -> None:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
         else:
             connection.exec_driver_sql("BEGIN")
+
+
+def _configure_postgresql(engine: Engine) -> None:
+    @event.listens_for(engine, "before_cursor_execute", retval=True)
+    def text_without_nul(_connection, _cursor, statement, parameters, _context, executemany):  # type: ignore[no-untyped-def]
+        # PostgreSQL text cannot hold U+0000, which xAPI strings may (a learner's name, a
+        # document id): it becomes U+FFFD in the rows written and in the lookups alike.
+        if executemany:
+            return statement, [_parameters_without_nul(one) for one in parameters]
+        return statement, _parameters_without_nul(parameters)
+
+
+def _parameters_without_nul(parameters: Any) -> Any:
+    if isinstance(parameters, dict):
+        if any(type(value) is str and "\x00" in value for value in parameters.values()):
+            return {name: _without_nul(value) for name, value in parameters.items()}
+    elif parameters and any(type(value) is str and "\x00" in value for value in parameters):
+        return type(parameters)(map(_without_nul, parameters))
+    return parameters
 
 
 def is_sqlite(engine_or_connection: Engine | Connection) -> bool:
@@ -218,14 +239,22 @@ def bulk_insert(
     are dumped item by item in Python."""
     if not rows:
         return
-    if is_sqlite(connection) or _updates_a_row_twice(table, columns, rows, on_conflict):
-        marker = driver_marker(connection)
-        connection.exec_driver_sql(
-            f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join([marker] * len(columns))}) {on_conflict}",
-            rows,
-        )
-        return
-    _insert_json_rows(connection, table, columns, rows, on_conflict)
+    if is_sqlite(connection):
+        _insert_row_by_row(connection, table, columns, rows, on_conflict)
+    elif _updates_a_row_twice(table, columns, rows, on_conflict):
+        _insert_row_by_row(connection, table, columns, [tuple(map(_without_nul, row)) for row in rows], on_conflict)
+    else:
+        _insert_json_rows(connection, table, columns, rows, on_conflict)
+
+
+def _insert_row_by_row(
+    connection: Connection, table: sqlalchemy.Table, columns: tuple[str, ...], rows: list[tuple], on_conflict: str
+) -> None:
+    marker = driver_marker(connection)
+    connection.exec_driver_sql(
+        f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join([marker] * len(columns))}) {on_conflict}",
+        rows,
+    )
 
 
 def bulk_insert_returning(
@@ -244,7 +273,16 @@ def _insert_json_rows(
     if binary_columns:  # JSON has no bytes: they travel as hexadecimal
         rows = [tuple(value.hex() if position in binary_columns and value is not None else value
                       for position, value in enumerate(row)) for row in rows]
-    return connection.exec_driver_sql(sql, (orjson.dumps(rows).decode(),))
+    document = orjson.dumps(rows)
+    if b"\\u0000" in document:  # rare: PostgreSQL text cannot hold U+0000 (xAPI strings can)
+        document = orjson.dumps([tuple(map(_without_nul, row)) for row in rows])
+    return connection.exec_driver_sql(sql, (document.decode(),))
+
+
+def _without_nul(value: Any) -> Any:
+    """A string as PostgreSQL text can hold it: U+0000 becomes U+FFFD (the replacement
+    character). Other values as they are."""
+    return value.replace("\x00", "\ufffd") if isinstance(value, str) else value
 
 
 @functools.lru_cache(maxsize=64)

@@ -252,3 +252,31 @@ def test_stored_statement_keeps_the_sent_json(xapi: XAPIClient) -> None:
     stored = xapi.get({"statementId": sent["id"]}).json
     assert json.dumps(stored["result"], sort_keys=True) == json.dumps(sent["result"], sort_keys=True)
     assert stored["context"]["contextActivities"]["parent"] == [{"id": ACTIVITY}]  # always arrays
+
+
+def test_nul_characters_are_stored_and_found_on_both_engines(xapi: XAPIClient) -> None:
+    """xAPI strings may hold U+0000, which PostgreSQL text cannot: the statement comes back
+    as sent, and the names and ids the LRS keeps beside it stay consistent (U+FFFD there
+    on PostgreSQL)."""
+    learner = {"account": {"homePage": "https://moodle.example.gouv.fr", "name": "id\u00007"}, "name": "Camille\u0000M"}
+    sent = statement(
+        actor=learner,
+        verb={"id": VERB, "display": {"fr-FR": "a vu\u0000"}},
+        object={"id": ACTIVITY, "definition": {"name": {"fr-FR": "Module\u00001"},
+                                                "type": "http://adlnet.gov/expapi/activities/module"}},
+        result={"response": "r\u0000", "extensions": {"https://parcours.example/x": "v\u0000"}},
+    )
+    response = xapi.post(sent)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    [statement_id] = response.json
+    stored = xapi.get({"statementId": statement_id}).json
+    assert (stored["actor"], stored["verb"], stored["object"]["definition"], stored["result"]) == (
+        learner, sent["verb"], sent["object"]["definition"], sent["result"])
+    assert xapi.query_ids({"agent": learner}) == [statement_id]
+    person = xapi.request("GET", "agents", {"agent": learner}).json
+    assert person["account"] == [learner["account"]]
+    assert person["name"] in (["Camille\u0000M"], ["Camille\ufffdM"])
+    document = {"agent": learner, "activityId": ACTIVITY, "stateId": "page\u00002"}
+    assert xapi.request("PUT", "activities/state", document, {"page": 2}).status_code == 204
+    reread = xapi.request("GET", "activities/state", document)
+    assert reread.status_code == 200 and reread.json == {"page": 2}
