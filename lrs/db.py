@@ -82,22 +82,18 @@ def _configure_sqlite(engine: Engine) -> None:
 
 
 def _configure_postgresql(engine: Engine) -> None:
-    @event.listens_for(engine, "before_cursor_execute", retval=True)
-    def text_without_nul(_connection, _cursor, statement, parameters, _context, executemany):  # type: ignore[no-untyped-def]
-        # PostgreSQL text cannot hold U+0000, which xAPI strings may (a learner's name, a
-        # document id): it becomes U+FFFD in the rows written and in the lookups alike.
-        if executemany:
-            return statement, [_parameters_without_nul(one) for one in parameters]
-        return statement, _parameters_without_nul(parameters)
+    from psycopg.types.string import StrDumperUnknown
 
+    class TextWithoutNul(StrDumperUnknown):
+        """PostgreSQL text cannot hold U+0000, which xAPI strings may (a learner's name,
+        a document id): it becomes U+FFFD in the rows written and in lookups alike."""
 
-def _parameters_without_nul(parameters: Any) -> Any:
-    if isinstance(parameters, dict):
-        if any(type(value) is str and "\x00" in value for value in parameters.values()):
-            return {name: _without_nul(value) for name, value in parameters.items()}
-    elif parameters and any(type(value) is str and "\x00" in value for value in parameters):
-        return type(parameters)(map(_without_nul, parameters))
-    return parameters
+        def dump(self, obj: str) -> Any:
+            return super().dump(_without_nul(obj) if "\x00" in obj else obj)
+
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+        dbapi_connection.adapters.register_dumper(str, TextWithoutNul)
 
 
 def is_sqlite(engine_or_connection: Engine | Connection) -> bool:
@@ -242,7 +238,7 @@ def bulk_insert(
     if is_sqlite(connection):
         _insert_row_by_row(connection, table, columns, rows, on_conflict)
     elif _updates_a_row_twice(table, columns, rows, on_conflict):
-        _insert_row_by_row(connection, table, columns, [tuple(map(_without_nul, row)) for row in rows], on_conflict)
+        _insert_row_by_row(connection, table, columns, rows, on_conflict)
     else:
         _insert_json_rows(connection, table, columns, rows, on_conflict)
 
@@ -274,13 +270,13 @@ def _insert_json_rows(
         rows = [tuple(value.hex() if position in binary_columns and value is not None else value
                       for position, value in enumerate(row)) for row in rows]
     document = orjson.dumps(rows)
-    if b"\\u0000" in document:  # rare: PostgreSQL text cannot hold U+0000 (xAPI strings can)
+    if b"\\u0000" in document:  # rare; jsonb refuses U+0000 (see `_configure_postgresql`)
         document = orjson.dumps([tuple(map(_without_nul, row)) for row in rows])
     return connection.exec_driver_sql(sql, (document.decode(),))
 
 
 def _without_nul(value: Any) -> Any:
-    """A string as PostgreSQL text can hold it: U+0000 becomes U+FFFD (the replacement
+    """A string as PostgreSQL can hold it: U+0000 becomes U+FFFD (the replacement
     character). Other values as they are."""
     return value.replace("\x00", "\ufffd") if isinstance(value, str) else value
 
