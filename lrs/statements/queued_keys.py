@@ -106,25 +106,12 @@ class QueuedKeys:
 
     def _load(self, connection: Connection, start: int, end: int) -> None:
         """The statements stored with a seq from `start` to `end` (all queued in this snapshot)."""
-        computed = index_queue.c["keys"]  # not .c.keys: that is the collection's keys()
-        rows = connection.execute(
-            sqlalchemy.select(statements.c.seq, statements.c.id, computed,
-                              sqlalchemy.case((computed.is_(None), statements.c.body)).label("body"))
-            .select_from(statements.outerjoin(index_queue, index_queue.c.seq == statements.c.seq))
-            .where(statements.c.seq.between(start, end))
-        ).all()
+        span = {"start": start, "end": end}
         # The keys the storing request computed; a statement queued by an older release,
         # or stored by a process indexing as it stores, is parsed.
-        entries = [(seq, statement_id, queued_index_keys(packed, body)) for seq, statement_id, packed, body in rows]
-        referring = statements.alias("referring")
-        related = connection.execute(
-            # a StatementRef statement either way: itself, or one that targets it
-            sqlalchemy.select(statements.c.seq).where(
-                statements.c.seq.between(start, end),
-                statements.c.ref_target.is_not(None) | sqlalchemy.exists().where(
-                    referring.c.ref_target.is_not(None), referring.c.ref_target == statements.c.id),
-            )
-        ).scalars().all()
+        entries = [(seq, statement_id, queued_index_keys(packed, body))
+                   for seq, statement_id, packed, body in connection.execute(_QUEUED_ROWS, span)]
+        related = connection.execute(_RELATED, span).scalars().all()
         with self.lock:
             ids, keys_of, postings = self.ids, self.keys_of, self.postings
             for seq, statement_id, keys in entries:
@@ -156,6 +143,23 @@ class QueuedKeys:
                 seqs.discard(seq)
                 if not seqs:
                     del self.postings[key]
+
+
+# Built once, as readers load at every query during a burst.
+_span = statements.c.seq.between(sqlalchemy.bindparam("start"), sqlalchemy.bindparam("end"))
+_computed = index_queue.c["keys"]  # not .c.keys: that is the collection's keys()
+_QUEUED_ROWS = (
+    sqlalchemy.select(statements.c.seq, statements.c.id, _computed,
+                      sqlalchemy.case((_computed.is_(None), statements.c.body)).label("body"))
+    .select_from(statements.outerjoin(index_queue, index_queue.c.seq == statements.c.seq))
+    .where(_span)
+)
+_referring = statements.alias("referring")
+_RELATED = sqlalchemy.select(statements.c.seq).where(  # a StatementRef statement either way: itself, or one that targets it
+    _span,
+    statements.c.ref_target.is_not(None) | sqlalchemy.exists().where(
+        _referring.c.ref_target.is_not(None), _referring.c.ref_target == statements.c.id),
+)
 
 
 def _missing(wanted: tuple[int, int], covered: tuple[int, int]) -> list[tuple[int, int]]:
