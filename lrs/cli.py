@@ -40,8 +40,9 @@ def _config(database_url: str | None, lang: str) -> Config:
 @click.option("--threads", default=8, show_default=True, type=int, help="Fils d'exécution par processus.")
 @click.option("--store-processes", type=int, default=None,
               help="SQLite : processus qui enregistrent les lots de déclarations pour chaque worker (défaut : "
-                   "les CPU partagés entre workers, 4 au plus ; 0 : aucun). / SQLite: processes storing statement "
-                   "batches for each worker (default: the CPUs shared among workers, at most 4; 0: none). "
+                   "les CPU partagés entre workers moins un pour chacun, de 1 à 4 ; 0 : aucun). / SQLite: processes "
+                   "storing statement batches for each worker (default: the CPUs shared among workers less one for "
+                   "each, 1 to 4; 0: none). "
                    "[PARCOURS_STORE_PROCESSES]")
 @_lang_option
 def serve(database_url: str | None, host: str, port: int, workers: int, threads: int, store_processes: int | None,

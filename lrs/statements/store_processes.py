@@ -44,13 +44,15 @@ MAX_HELPERS = 4
 
 def helper_count(configured: int | None, engine: Engine, workers: int) -> int:
     """Helpers per gunicorn worker on a SQLite file: as configured, else the CPUs shared
-    among the workers (at most MAX_HELPERS). None on PostgreSQL, whose writers run in
+    among the workers less the one each worker keeps for HTTP, queries and indexing
+    (at least 1, at most MAX_HELPERS). More is slower: each process writing to the file
+    re-reads the pages the others changed. None on PostgreSQL, whose writers run in
     parallel and index as they store (with the ingest hooks, which helpers do not run)."""
     if not backlog.deferred(engine):
         return 0
     if configured is not None:
         return max(0, configured)
-    return max(1, min(MAX_HELPERS, (os.cpu_count() or 1) // max(1, workers)))
+    return max(1, min(MAX_HELPERS, (os.cpu_count() or 1) // max(1, workers) - 1))
 
 
 class StoreProcesses:

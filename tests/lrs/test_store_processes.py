@@ -166,13 +166,15 @@ def test_helpers_end_with_their_worker(tmp_path: Path) -> None:
         served.kill()
 
 
-def test_how_many_helpers(tmp_path: Path) -> None:
+def test_how_many_helpers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     sqlite_file = engine_for(f"sqlite:///{tmp_path / 'lrs.db'}")
     backlog.attach(sqlite_file, [])
     in_memory = sqlalchemy.create_engine("sqlite://")  # indexes as it stores, like PostgreSQL
-    cpus = os.cpu_count() or 1
-    assert helper_count(None, sqlite_file, 1) == max(1, min(MAX_HELPERS, cpus))
-    assert helper_count(None, sqlite_file, cpus * 2) == 1
+    # (CPUs, workers) -> helpers of each worker: one CPU stays with each worker
+    for cpus, workers, helpers in ((1, 1, 1), (2, 1, 1), (4, 1, 3), (4, 2, 1), (8, 2, 3), (16, 1, MAX_HELPERS), (2, 4, 1)):
+        monkeypatch.setattr(os, "cpu_count", lambda cpus=cpus: cpus)
+        assert helper_count(None, sqlite_file, workers) == helpers, (cpus, workers)
+    monkeypatch.undo()
     assert helper_count(None, in_memory, 1) == helper_count(2, in_memory, 1) == 0
     assert helper_count(3, sqlite_file, 1) == 3
     assert helper_count(0, sqlite_file, 1) == 0
