@@ -49,6 +49,14 @@ HTTP_MESSAGES: dict[int, Text] = {
               "The database is unavailable; try again shortly."),
 }
 RETRY_AFTER_SECONDS = 5  # when a database outage is answered 503
+# PostgreSQL indexes hold at most about 2,700 bytes per entry (SQLite has no such limit).
+TOO_LONG_TO_INDEX = Text(
+    "Une valeur est trop longue pour la base PostgreSQL : une valeur indexée (IRI ; compte, adresse ou nom "
+    "d'un agent ; identifiant de document) dépasse environ 2 700 octets.",
+    "A value is too long for the PostgreSQL database: an indexed value (IRI; an agent's account, address or "
+    "name; document id) is over about 2,700 bytes.",
+)
+PROGRAM_LIMIT_EXCEEDED = "54000"  # PostgreSQL's SQLSTATE for it
 
 
 def response_language(explicit: str | None = None) -> str:
@@ -94,6 +102,9 @@ def register_error_handlers(app: Flask) -> None:
         # The server stopped, the file turned read-only, the disk is full: the
         # transaction is rolled back and the client may retry. One line in the log,
         # not a traceback.
+        if getattr(getattr(error, "orig", None), "sqlstate", None) == PROGRAM_LIMIT_EXCEEDED:
+            # Retrying would not help: the request itself is refused (and rolled back).
+            return error_response(400, TOO_LONG_TO_INDEX.pick(response_language()))
         log.warning("database unavailable on %s %s: %s", request.method, request.path,
                     " ".join(str(getattr(error, "orig", None) or error).split())[:300])
         return error_response(503, HTTP_MESSAGES[503].pick(response_language()), None,

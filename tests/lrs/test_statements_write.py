@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import random
+import string
 
 import pytest
 
@@ -280,3 +282,19 @@ def test_nul_characters_are_stored_and_found_on_both_engines(xapi: XAPIClient) -
     assert xapi.request("PUT", "activities/state", document, {"page": 2}).status_code == 204
     reread = xapi.request("GET", "activities/state", document)
     assert reread.status_code == 200 and reread.json == {"page": 2}
+
+
+def test_values_too_long_for_a_postgresql_index_are_400_and_store_nothing(xapi_postgres: XAPIClient) -> None:
+    """PostgreSQL indexes hold at most about 2,700 bytes per entry: a longer IRI or agent
+    account is refused (not a 503 inviting the client to retry), and nothing is stored."""
+    letters = random.Random(13)
+    too_long = "".join(letters.choice(string.ascii_letters) for _ in range(6000))  # incompressible
+    learner = {"account": {"homePage": "https://moodle.example.gouv.fr", "name": too_long}}
+    for sent in (statement(object={"id": f"https://parcours.example/activites/{too_long}"}), statement(actor=learner)):
+        response = xapi_postgres.post([statement(), sent])
+        assert response.status_code == 400, response.get_data(as_text=True)
+        assert "2 700" in response.json["error"]["message"]
+        assert "Retry-After" not in response.headers
+    assert count(xapi_postgres) == 0
+    profile = xapi_postgres.request("PUT", "agents/profile", {"agent": learner, "profileId": "prefs"}, {"a": 1})
+    assert profile.status_code == 400
