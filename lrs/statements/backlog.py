@@ -147,6 +147,8 @@ class _Indexer:
                 if span > self.bound or (oldest_us is not None and now_us - oldest_us > MAX_WAIT_SECONDS * 1e6):
                     index_backlog(engine, self.hooks, limit=CHUNK)
                     return True
+            for look_ahead in _while_writing:
+                look_ahead(engine)
             time.sleep(POLL_SECONDS)
             return True
         started = time.monotonic()
@@ -164,6 +166,16 @@ def _stored_lately(engine: Engine) -> bool:
         newest_us = connection.execute(
             sqlalchemy.select(statements.c.stored_us).order_by(statements.c.seq.desc()).limit(1)).scalar()
     return newest_us is not None and time.time() * 1e6 - newest_us < IDLE_SECONDS * 1e6
+
+
+_while_writing: list[Callable[[Engine], None]] = []
+
+
+def while_writing(look_ahead: Callable[[Engine], None]) -> None:
+    """Call `look_ahead(engine)` each time the indexer looks at the queue while writes go
+    on (every POLL_SECONDS): `lrs.statements.queued_keys` loads what was queued since
+    there, ahead of the readers."""
+    _while_writing.append(look_ahead)
 
 
 _indexers: "weakref.WeakKeyDictionary[Engine, _Indexer]" = weakref.WeakKeyDictionary()

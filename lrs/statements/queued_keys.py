@@ -196,6 +196,19 @@ def queued_keys(engine: Engine) -> QueuedKeys | None:
         return keys
 
 
+def _load_ahead(engine: Engine) -> None:
+    """Load the keys queued since the last look, while the burst goes on: the first
+    filtered query after a burst of 20,000 statements would otherwise load them all
+    (150-250 ms) before it answers."""
+    keys = queued_keys(engine)
+    if keys is not None:
+        with read_transaction(engine) as connection, keys.reading(connection):
+            pass
+
+
+backlog.while_writing(_load_ahead)
+
+
 @contextmanager
 def reading_with_queue(engine: Engine, filters: list[tuple[str, str]]) -> Iterator[tuple[Connection, dict[int, str]]]:
     """A read transaction for a statement query, and (seq -> id) the queued statements

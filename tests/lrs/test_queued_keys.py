@@ -7,6 +7,7 @@ from __future__ import annotations
 import http.client
 import json
 import threading
+import time
 import uuid
 from pathlib import Path
 from urllib.parse import urlencode
@@ -255,3 +256,21 @@ def test_two_workers_make_each_batch_visible_to_its_filter_whichever_serves_the_
     assert failures == []
     with sqlalchemy.create_engine(sqlite_database).connect() as connection:
         assert connection.execute(sqlalchemy.select(sqlalchemy.func.count()).select_from(statements)).scalar_one() == 800
+
+
+def test_while_writes_go_on_the_indexer_loads_queued_keys_ahead_of_readers(sqlite_database: str) -> None:
+    """The first filtered query after a burst then finds the keys loaded (it would load
+    the whole burst's before answering); nothing is indexed meanwhile."""
+    xapi = make_client(sqlite_database)
+    engine = xapi.app.extensions["parcours.engine"]
+    keys = queued_keys(engine)
+    assert keys is not None
+    with backlog._indexers[engine].writes.during():  # writes never pause
+        stored = set(xapi.store(*varied("ahead", 12)))
+        deadline = time.monotonic() + 10
+        while set(keys.ids.values()) != stored and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert set(keys.ids.values()) == stored
+        assert queued_count(xapi) == 12
+    assert sorted(xapi.query_ids({"activity": COURSE, "related_activities": "true"})) == sorted(stored)
+    engine.dispose()
