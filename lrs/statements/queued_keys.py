@@ -3,8 +3,9 @@
 During a burst the filter index lags behind the statements (`lrs.statements.backlog`
 writes it in large chunks once writes pause). A filtered query does not wait for it:
 each process keeps in memory the index keys of the queued statements (computed by the
-requests that stored them, `index_queue.keys`), loaded the first time a query meets
-them, and a query reads the queued statements they match beside those the index finds.
+requests that stored them, `index_queue.keys`), loaded as writes go on by the process's
+indexing thread (`backlog.while_writing`) or by the first query that meets them, and a
+query reads the queued statements they match beside those the index finds.
 A statement is thus visible to every filter as soon as it is acknowledged, and writers
 do not share the write lock with the indexing while the burst lasts.
 
