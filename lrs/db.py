@@ -27,7 +27,7 @@ metadata = sqlalchemy.MetaData()
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 WAL_AUTOCHECKPOINT_PAGES = 20_000
 ENGINE_KEY = "parcours.engine"
-_POSTGRESQL = postgresql.dialect()  # compiles column types for `bulk_insert`'s arrays
+_POSTGRESQL = postgresql.dialect()  # compiles column types for `bulk_insert`'s casts
 
 
 def normalize_url(url: str) -> str:
@@ -231,13 +231,11 @@ def bulk_insert(
     backends), see `upsert_clause`.
 
     PostgreSQL gets one command whose rows come as one JSON document: row by row, each
-    row is a round of the protocol, several times the cost of inserting it, and arrays
-    are dumped item by item in Python."""
+    row is a round of the protocol, several times the cost of inserting it (and arrays,
+    one per column, would be dumped item by item in Python)."""
     if not rows:
         return
-    if is_sqlite(connection):
-        _insert_row_by_row(connection, table, columns, rows, on_conflict)
-    elif _updates_a_row_twice(table, columns, rows, on_conflict):
+    if is_sqlite(connection) or _updates_a_row_twice(table, columns, rows, on_conflict):
         _insert_row_by_row(connection, table, columns, rows, on_conflict)
     else:
         _insert_json_rows(connection, table, columns, rows, on_conflict)
@@ -296,7 +294,7 @@ def _json_rows_insert(
         else:
             fields.append(f"(r->>{position})::{column_type.compile(dialect=_POSTGRESQL)}")
     sql = (f"INSERT INTO {table.name} ({', '.join(columns)}) SELECT {', '.join(fields)}"
-           f" FROM jsonb_array_elements(%s::jsonb) WITH ORDINALITY AS rows (r, n) ORDER BY n {on_conflict}")
+           f" FROM jsonb_array_elements(%s::jsonb) WITH ORDINALITY AS sent (r, n) ORDER BY n {on_conflict}")
     return sql + (f" RETURNING {', '.join(returning)}" if returning else ""), frozenset(binary)
 
 

@@ -204,8 +204,8 @@ def remember_names(connection: Connection, facts: list[Fact]) -> None:
             if identifier and (name != "{}" or (kind, identifier) not in names):
                 names[(kind, identifier)] = name
     for chunk in _chunks(sorted({identifier for _kind, identifier in names})):
-        # Reading spares the upsert of names already known: on PostgreSQL it would lock
-        # their rows, which every batch of the course names, until it commits.
+        # Names already known are read, not upserted: on PostgreSQL an upsert locks the
+        # row until the commit, and every batch of a course names the course.
         for kind, identifier, stored in connection.execute(
             sa.select(report_names).where(report_names.c.activity_id.in_(chunk))
         ):
@@ -241,7 +241,7 @@ def ingest(
         connection.execute(report_items.delete().where(report_items.c.statement_id.in_(chunk)))
     # keys whose facts moved or vanished are rewritten whole
     recompute(connection, keys | moved, {key: modules for key, modules in touched.items() if key not in moved})
-    # Last: every batch of a course locks its name rows (PostgreSQL) until it commits.
+    # Last: a name written stays locked (PostgreSQL) until the commit.
     remember_names(connection, facts)
 
 
