@@ -19,20 +19,25 @@ from typing import Callable
 
 from flask import Blueprint, Flask
 
-from lrs.config import Config
+from lrs import about, activities, agents, health, metrics, openapi
+from lrs.catalogue import routes as catalogue
+from lrs.config import CONFIG_KEY, Config
 from lrs.cors import register_cors
+from lrs.courses import routes as courses
 from lrs.db import ENGINE_KEY, engine_for
+from lrs.documents import routes as documents
 from lrs.errors import register_error_handlers
 from lrs.middleware import LRSMiddleware, check_alternate_syntax
 from lrs.migrations import apply_migrations
+from lrs.reports import routes as reports
 from lrs.request_log import install_request_log
 from lrs.statements import backlog
+from lrs.statements import routes as statements
 from lrs.versioning import register_versioning
 
 log = logging.getLogger("parcours.lrs")
 
 INGEST_HOOKS = "parcours.ingest_hooks"
-CONFIG_KEY = "parcours.config"
 
 
 def create_app(config: Config | None = None) -> Flask:
@@ -84,15 +89,7 @@ def create_app(config: Config | None = None) -> Flask:
 
 def _blueprints() -> list[tuple[Blueprint, str | None, Callable[[Flask], None] | None]]:
     """Every part of the LRS: (blueprint, URL prefix, setup run once it is registered);
-    a None prefix keeps the blueprint's own. Imported here, not at the top: some of
-    them reach the configuration through this module (`app_config`)."""
-    from lrs import about, activities, agents, health, metrics, openapi
-    from lrs.catalogue import routes as catalogue
-    from lrs.courses import routes as courses
-    from lrs.documents import routes as documents
-    from lrs.reports import routes as reports
-    from lrs.statements import routes as statements
-
+    a None prefix keeps the blueprint's own."""
     return [
         (statements.bp, "/xapi", None),
         (agents.bp, "/xapi", None),
@@ -110,7 +107,3 @@ def _blueprints() -> list[tuple[Blueprint, str | None, Callable[[Flask], None] |
 
 def _autoescaped(filename: str | None) -> bool:
     return filename is None or filename.endswith((".html", ".htm", ".xml", ".xhtml", ".svg", ".html.j2"))
-
-
-def app_config(app: Flask) -> Config:
-    return app.extensions[CONFIG_KEY]

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field, fields
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from validators.language import DEFAULT_LANGUAGE, configured_language, language_of
+
+if TYPE_CHECKING:
+    from flask import Flask
+
+CONFIG_KEY = "parcours.config"  # where `lrs.app.create_app` keeps the Config in `app.extensions`
 
 def _split(value: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in value.split(",") if part.strip())
@@ -103,3 +108,8 @@ class Config:
             with open(self.bootstrap_credential_file, encoding="utf-8") as handle:
                 return handle.read().strip() or None
         return None
+
+
+def app_config(app: "Flask") -> Config:
+    """The Config of a running app."""
+    return app.extensions[CONFIG_KEY]

@@ -31,10 +31,9 @@ def _say(lang: str, fr: str, en: str) -> None:
 
 def _run(arguments: list[str]) -> int:
     """Run a subcommand as the `parcours` command would; return its exit status."""
-    from parcours.cli import main
-
+    parcours = click.get_current_context().find_root().command  # the group running this demo
     try:
-        main.main(arguments, prog_name="parcours", standalone_mode=False)
+        parcours.main(arguments, prog_name="parcours", standalone_mode=False)
     except SystemExit as stop:  # `validate` ends with its own status
         return int(stop.code or 0)
     except click.ClickException as error:

@@ -16,7 +16,7 @@ from typing import Any
 from flask import Blueprint, Flask, Response, current_app, render_template, request, send_file, url_for
 from markupsafe import Markup, escape
 
-from lrs.app import app_config
+from lrs.config import app_config
 from lrs.auth import check_scope, current_credential
 from lrs.catalogue import data
 from lrs.catalogue.cards import CourseCard, localized_tagged, minutes_text, size_text

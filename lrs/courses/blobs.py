@@ -21,7 +21,7 @@ from typing import BinaryIO, Callable
 
 from flask import current_app
 
-from lrs.config import Config
+from lrs.config import Config, app_config
 
 CHUNK_BYTES = 1024 * 1024
 TEMPORARY_PREFIX = ".incoming-"
@@ -143,8 +143,6 @@ class BlobStore:
 
 def app_blob_store() -> BlobStore:
     """The blob store of the running app."""
-    from lrs.app import app_config
-
     return BlobStore(blob_directory(app_config(current_app)))
 
 

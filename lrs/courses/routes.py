@@ -16,7 +16,7 @@ from flask import Blueprint, Flask, Response, current_app, request
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.http import parse_options_header
 
-from lrs.app import app_config
+from lrs.config import app_config
 from lrs.auth import check_scope
 from lrs.courses.blobs import PackageTooLarge, app_blob_store
 from lrs.courses.publish import CourseNotFound, PackageRefused, publish_stream, too_large, unpublish
