@@ -31,7 +31,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from lrs.db import read_transaction
 from lrs.statements import backlog
-from lrs.statements.index_keys import index_key, queued_index_keys
+from lrs.statements.index_keys import index_key, pack_keys, queued_index_keys, unpack_keys
 from lrs.tables import index_queue, statements
 
 
@@ -63,7 +63,7 @@ class QueuedKeys:
         self.covered = (1, 0)
         self.indexed_below = 0  # every statement below this seq is indexed, as a snapshot showed
         self.ids: dict[int, str] = {}  # seq -> statement id, in load order
-        self.keys_of: dict[int, tuple[int, ...]] = {}
+        self.keys_of: dict[int, bytes] = {}  # packed (`index_keys.pack_keys`): a tuple of ints takes four times the memory
         self.postings: dict[int, set[int]] = {}  # index key -> seqs
         self.related: set[int] = set()  # seqs in a StatementRef relation
         self.readers: dict[int, float] = {}  # reader -> the lowest seq it may still need
@@ -119,7 +119,7 @@ class QueuedKeys:
                 if seq in ids:  # loaded meanwhile by another reader
                     continue
                 ids[seq] = statement_id
-                keys_of[seq] = keys
+                keys_of[seq] = pack_keys(keys)
                 for key in keys:
                     seqs = postings.get(key)
                     if seqs is None:
@@ -139,7 +139,7 @@ class QueuedKeys:
         for seq in list(itertools.takewhile(lambda seq: seq < below, self.ids)):
             del self.ids[seq]
             self.related.discard(seq)
-            for key in self.keys_of.pop(seq):
+            for key in unpack_keys(self.keys_of.pop(seq)):
                 seqs = self.postings[key]
                 seqs.discard(seq)
                 if not seqs:
