@@ -56,6 +56,7 @@ from lrs.config import Config  # noqa: E402
 from lrs.db import ENGINE_KEY, write_transaction  # noqa: E402
 from lrs.reports.store import ingest  # noqa: E402
 from lrs.statements.backlog import ensure_indexed  # noqa: E402
+from lrs.statements.index_writer import INGEST_HOOKS  # noqa: E402
 from lrs.tables import statements as statements_table  # noqa: E402
 
 ADL = "http://adlnet.gov/expapi/verbs/"
@@ -233,7 +234,7 @@ def ingest_seconds(statements: list[dict], model: bool, work: Path, name: str) -
     app = create_app(Config.from_env(database_url=f"sqlite:///{work / f'ingest-{name}.db'}",
                                      bootstrap_credential="bench:bench-secret:all"))
     if not model:
-        app.extensions["parcours.ingest_hooks"].clear()
+        app.extensions[INGEST_HOOKS].clear()
     client = app.test_client()
     headers = {**HEADERS, "X-Experience-API-Version": "1.0.3"}
     began = time.perf_counter()

@@ -7,6 +7,7 @@ from importlib.metadata import version
 import orjson
 from flask import Blueprint, Response, current_app
 
+from lrs.config import app_config
 from lrs.versioning import SUPPORTED_VERSIONS
 
 bp = Blueprint("about", __name__)
@@ -16,7 +17,7 @@ PARCOURS_VERSION = version("parcours")  # as installed, from pyproject.toml
 
 @bp.route("/about", methods=["GET"])
 def get_about() -> Response:
-    config = current_app.extensions["parcours.config"]
+    config = app_config(current_app)
     body = {
         "version": list(SUPPORTED_VERSIONS),
         "extensions": {ABOUT_EXTENSION: {"name": config.lrs_name, "version": PARCOURS_VERSION}},

@@ -5,7 +5,7 @@ documents (State, Activity Profile, Agent Profile) and the OpenAPI description; 
 reports, published courses, catalogue, health and metrics under their own paths
 (the list is `_blueprints`).
 
-Ingest hooks: `app.extensions["parcours.ingest_hooks"]` is a list of callables
+Ingest hooks: `app.extensions[INGEST_HOOKS]` is a list of callables
 `hook(connection, stored_statements: list[dict], voided_ids: list[str])`, called in
 the transaction that indexes statements: the one that stores them, or on a SQLite
 file a later one for many (`lrs.statements.backlog`); a hook that raises rolls that
@@ -33,12 +33,10 @@ from lrs.reports import routes as reports
 from lrs.request_log import install_request_log
 from lrs.statements import backlog
 from lrs.statements import routes as statements
+from lrs.statements.index_writer import INGEST_HOOKS
 from lrs.versioning import register_versioning
 
 log = logging.getLogger("parcours.lrs")
-
-INGEST_HOOKS = "parcours.ingest_hooks"
-
 
 def create_app(config: Config | None = None) -> Flask:
     """A ready LRS: database migrated, first credential created if configured."""

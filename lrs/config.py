@@ -13,6 +13,7 @@ if TYPE_CHECKING:
 
 CONFIG_KEY = "parcours.config"  # where `lrs.app.create_app` keeps the Config in `app.extensions`
 
+
 def _split(value: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in value.split(",") if part.strip())
 

@@ -21,6 +21,7 @@ import orjson
 from flask import Flask, Response, current_app, g, request
 
 from lrs.auth import CourseScope, Credential, current_credential
+from lrs.config import app_config
 from lrs.errors import XAPIError
 from lrs.statements.intake import statements_sent
 
@@ -93,7 +94,7 @@ def _outside_course(course: CourseScope, statement: Any, path: str) -> XAPIError
 
 
 def _check_rate(credential: Credential) -> None:
-    limit = current_app.extensions["parcours.config"].course_key_requests_per_minute
+    limit = app_config(current_app).course_key_requests_per_minute
     wait = current_app.extensions[LIMITER_KEY].admit(credential.key, request.remote_addr or "", limit)
     if wait is not None:
         g.retry_after = max(1, round(wait))

@@ -17,6 +17,7 @@ import orjson
 import sqlalchemy
 from flask import Blueprint, Response, current_app
 
+from lrs.config import app_config
 from lrs.db import ENGINE_KEY
 from lrs.errors import RETRY_AFTER_SECONDS
 from lrs.migrations import applied_migrations_read_only, available_migrations
@@ -42,7 +43,7 @@ def live() -> Response:
 @bp.route("/health/ready", methods=["GET"])
 def ready() -> Response:
     engine = current_app.extensions[ENGINE_KEY]
-    max_lag = current_app.extensions["parcours.config"].ready_max_index_lag
+    max_lag = app_config(current_app).ready_max_index_lag
     checks: dict[str, Any] = {}
     ok = True
     started = time.perf_counter()

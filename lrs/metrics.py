@@ -25,6 +25,7 @@ from prometheus_client.registry import Collector
 from sqlalchemy.engine import Engine
 
 from lrs.auth import check_scope
+from lrs.config import app_config
 from lrs.db import ENGINE_KEY
 from lrs.request_log import observers
 from lrs.statements.backlog import queue_state
@@ -121,6 +122,6 @@ def init_app(app: Flask) -> None:
 
 @bp.route("/metrics", methods=["GET"])
 def metrics_text() -> Response:
-    if not current_app.extensions["parcours.config"].metrics:
+    if not app_config(current_app).metrics:
         check_scope("metrics/read")
     return Response(current_app.extensions[METRICS_KEY].exposition(), content_type=CONTENT_TYPE_LATEST)

@@ -71,7 +71,7 @@ def _stored(app, statement_id: str) -> bool:
 
 def import_cohorts(app, files: list[Path]) -> int:
     """Import the NDJSON files into the app's database; a rejected line stops with its file and line."""
-    from lrs.app import INGEST_HOOKS
+    from lrs.statements.index_writer import INGEST_HOOKS
     from lrs.config import app_config
     from lrs.db import ENGINE_KEY
     from lrs.reports.importer import import_credential, import_ndjson

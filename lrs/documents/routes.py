@@ -17,6 +17,7 @@ from flask import Blueprint, Response, current_app, request
 import orjson
 
 from lrs.auth import check_scope
+from lrs.config import app_config
 from lrs.db import current_engine
 from lrs.documents import store
 from lrs.documents.merge import NotAJSONObject, is_json, merged, parse_object
@@ -96,7 +97,7 @@ def put(resource: Resource, target: Target, preconditions: Preconditions) -> Res
     # TinCanPython create profiles that way. The ADL 1.0.3 suite wants a 400 even then
     # (PARCOURS_STRICT_PROFILE_PUT).
     refused_when_new = (not preconditions.present and resource.kind != STATE and not is_v2()
-                        and current_app.extensions["parcours.config"].strict_profile_put)
+                        and app_config(current_app).strict_profile_put)
 
     def decide(current: store.Document | None) -> store.Store:
         check(preconditions, current)

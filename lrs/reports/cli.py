@@ -267,7 +267,8 @@ def import_(source: Path, batch_size: int, database_url: str | None, lang: str) 
     """Importe un export NDJSON d'un autre LRS (validé, dédoublonné, reprenable).
 
     Imports another LRS's NDJSON export (validated, deduplicated, resumable)."""
-    from lrs.app import INGEST_HOOKS, create_app
+    from lrs.app import create_app
+    from lrs.statements.index_writer import INGEST_HOOKS
     from lrs.config import Config
     from lrs.db import ENGINE_KEY
     from lrs.reports.importer import import_credential, import_ndjson

@@ -15,6 +15,7 @@ from flask import Blueprint, Flask, Response, current_app, render_template, requ
 from markupsafe import Markup, escape
 
 from lrs.auth import check_scope
+from lrs.config import CONFIG_KEY
 from lrs.db import current_engine, read_transaction
 from lrs.errors import error_response, response_language
 from lrs.reports import analysis, queries
@@ -26,6 +27,7 @@ from lrs.reports.settings import report_settings
 from lrs.reports.store import ingest, ready_for_reading
 from lrs.reports.db_tables import report_progress
 from lrs.reports.report_table import ReportTable
+from lrs.statements.index_writer import INGEST_HOOKS
 
 bp = Blueprint("reports", __name__, url_prefix="/reports", template_folder="templates", static_folder="static")
 
@@ -36,10 +38,10 @@ FORMATS = ("html", "csv", "json")
 
 def init_app(app: Flask) -> None:
     """Keep the learner-activity model up to date with every stored batch."""
-    config = app.extensions.get("parcours.config")
+    config = app.extensions.get(CONFIG_KEY)
     settings = report_settings(config)
     app.extensions[SETTINGS_KEY] = settings
-    hooks = app.extensions.setdefault("parcours.ingest_hooks", [])
+    hooks = app.extensions.setdefault(INGEST_HOOKS, [])
     hooks.append(functools.partial(ingest, group_extensions=settings.group_extensions))
 
 

@@ -19,6 +19,7 @@ from lrs.tables import index_queue, statement_keys, statements
 from validators.xapi.vocabulary import statement_ref_target
 
 IngestHook = Callable[[Connection, list[dict], list[str]], None]
+INGEST_HOOKS = "parcours.ingest_hooks"  # the app's list of them, in `app.extensions`
 # (seq, stored_us, statement, its own hashed index keys: `index_keys.hashed_index_keys`)
 IndexEntry = tuple[int, int, dict, tuple[int, ...]]
 MAX_REF_DEPTH = 8  # StatementRef chains longer than this are not followed for filters

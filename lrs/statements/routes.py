@@ -10,6 +10,7 @@ from flask import Blueprint, Response, current_app, request, url_for
 from marshmallow import fields
 
 from lrs.auth import Credential, check_scope
+from lrs.config import app_config
 from lrs.db import current_engine, read_transaction
 from lrs.errors import XAPIError
 from lrs.params import (
@@ -26,6 +27,7 @@ from lrs.params import (
 )
 from lrs.statements.backlog import notify, storing
 from lrs.statements.formats import FORMATS, canonical, ids_format
+from lrs.statements.index_writer import INGEST_HOOKS
 from lrs.statements.intake import parse_json_body, statements_sent, store_sent
 from lrs.statements.multipart import Part, build_multipart, parse_multipart
 from lrs.statements.queued_keys import reading_with_queue
@@ -113,8 +115,8 @@ def _store(items: list[Any], paths: list[str], parts: list[Part] | None, credent
         items, paths, parts, credential,
         version=request_version(),
         engine=current_engine(),
-        hooks=current_app.extensions["parcours.ingest_hooks"],
-        max_statement_bytes=current_app.extensions["parcours.config"].max_statement_bytes,
+        hooks=current_app.extensions[INGEST_HOOKS],
+        max_statement_bytes=app_config(current_app).max_statement_bytes,
         content_length=request.content_length,
     )
 
@@ -258,7 +260,7 @@ def get_statements() -> Response:
     if "statementId" in params or "voidedStatementId" in params:
         return _get_single(params, credential)
     query = decode_cursor(params["more"]) if "more" in params else _query_from_params(params)
-    config = current_app.extensions["parcours.config"]
+    config = app_config(current_app)
     size = min(query.limit, config.statement_page_max) if query.limit > 0 else config.statement_page_size
     with reading_with_queue(current_engine(), query.filters()) as (connection, queued):
         rows, next_query = run_query(connection, query, _mine_only(credential), size, queued)
