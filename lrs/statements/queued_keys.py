@@ -63,7 +63,7 @@ class QueuedKeys:
         self.covered = (1, 0)
         self.indexed_below = 0  # every statement below this seq is indexed, as a snapshot showed
         self.ids: dict[int, str] = {}  # seq -> statement id, in load order
-        self.keys_of: dict[int, bytes] = {}  # packed (`index_keys.pack_keys`): a tuple of ints takes four times the memory
+        self.keys_of: dict[int, bytes] = {}  # packed as in `index_queue.keys`: a tuple of ints takes 4x the memory
         self.postings: dict[int, set[int]] = {}  # index key -> seqs
         self.related: set[int] = set()  # seqs in a StatementRef relation
         self.readers: dict[int, float] = {}  # reader -> the lowest seq it may still need
@@ -110,16 +110,18 @@ class QueuedKeys:
         span = {"start": start, "end": end}
         # The keys the storing request computed; a statement queued by an older release,
         # or stored by a process indexing as it stores, is parsed.
-        entries = [(seq, statement_id, queued_index_keys(packed, body))
-                   for seq, statement_id, packed, body in connection.execute(_QUEUED_ROWS, span)]
+        entries = []
+        for seq, statement_id, packed, body in connection.execute(_QUEUED_ROWS, span):
+            keys = queued_index_keys(packed, body)
+            entries.append((seq, statement_id, keys, packed if packed is not None else pack_keys(keys)))
         related = connection.execute(_RELATED, span).scalars().all()
         with self.lock:
             ids, keys_of, postings = self.ids, self.keys_of, self.postings
-            for seq, statement_id, keys in entries:
+            for seq, statement_id, keys, packed in entries:
                 if seq in ids:  # loaded meanwhile by another reader
                     continue
                 ids[seq] = statement_id
-                keys_of[seq] = pack_keys(keys)
+                keys_of[seq] = packed
                 for key in keys:
                     seqs = postings.get(key)
                     if seqs is None:
