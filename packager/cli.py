@@ -44,7 +44,7 @@ def build_command(course_dir: Path, formats: str, out: Path, report_to: str | No
         message = error.args[0]
         raise click.BadParameter(message.pick(lang), param_hint="--format") from None
     target = None
-    if report_to is not None or report_home_page is not None:
+    if report_to is not None or report_key is not None or report_home_page is not None:
         try:
             target = report_target(report_to, report_key, report_home_page)
         except ValueError as error:
@@ -65,8 +65,13 @@ def build_command(course_dir: Path, formats: str, out: Path, report_to: str | No
         name = error.filename or out
         click.echo(f"{name}: {error.strerror}", err=True)
         sys.exit(1)
-    for path in (path for result in results for path in written_paths(result)):
-        click.echo(msg("built", file=str(path)).pick(lang))
+    for result in results:
+        for path in written_paths(result):
+            click.echo(msg("built", file=str(path)).pick(lang))
+        for finding in result.warnings:
+            where = finding.where()
+            click.echo(msg("package_warning", finding=f"{where}: {finding.message(lang)}" if where
+                           else finding.message(lang)).pick(lang), err=True)
 
 
 build = build_command  # the name parcours.cli looks up (packager.cli:build)

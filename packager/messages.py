@@ -11,6 +11,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "quiz_missing": ("fichier de quiz {file} introuvable", "quiz file {file} not found"),
     "media_missing": ("fichier média {file} introuvable", "media file {file} not found"),
     "not_utf8": ("le fichier n'est pas en UTF-8", "the file is not UTF-8"),
+    "yaml_duplicate_key": (
+        "« {value} » est écrit deux fois au même niveau : gardez-en un (YAML garderait le dernier sans rien dire)",
+        "'{value}' is written twice at the same level: keep one (YAML would silently keep the last)",
+    ),
     "yaml_syntax": ("YAML invalide : {problem}", "invalid YAML: {problem}"),
     "yaml_colon": (
         "YAML invalide : deux-points en trop dans un texte ; mettez le texte entre guillemets "
@@ -66,11 +70,25 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "unknown": ("champ inconnu", "unknown field"),
     "not_string": ("texte attendu", "text expected"),
     "not_number": ("nombre attendu", "number expected"),
+    "not_number_hint": (
+        "nombre attendu, sans guillemets, avec un point pour les décimales (64.5)",
+        "number expected, without quotes, with a point for decimals (64.5)",
+    ),
     "not_integer": ("nombre entier attendu", "integer expected"),
     "not_boolean": ("true ou false attendu", "true or false expected"),
     "not_list": ("liste attendue", "list expected"),
     "invalid": ("valeur invalide", "invalid value"),
     # values
+    "not_base_iri": (
+        "« {value} » : les IRI des modules, pages et questions sont bâties sur cet id (<id>/modules/<clé>) ;"
+        " il faut un IRI absolu avec un nom d'hôte (https://…), sans « ? » ni « # »",
+        "'{value}': the IRIs of modules, pages and questions are built on this id (<id>/modules/<key>);"
+        " it must be an absolute IRI with a host name (https://…), without '?' or '#'",
+    ),
+    "title_too_long": (
+        "titre trop long : {max} caractères au plus (les manifestes SCORM n'en acceptent pas davantage)",
+        "title too long: {max} characters at most (SCORM manifests accept no more)",
+    ),
     "not_iri": (
         "« {value} » n'est pas un IRI absolu (https://…)",
         "'{value}' is not an absolute IRI (https://…)",
@@ -111,6 +129,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "one_of": ("valeur attendue parmi : {choices}", "expected one of: {choices}"),
     "duplicate_key": ("clé « {value} » déjà utilisée", "key '{value}' is used twice"),
+    "duplicate_id": (
+        "id « {value} » déjà pris par le cours ou un autre module : chaque activité a son propre IRI",
+        "id '{value}' is already the course's or another module's: each activity has its own IRI",
+    ),
     "reserved_key": (
         "la clé « {value} » est réservée au quiz",
         "key '{value}' is reserved for the quiz",
@@ -184,6 +206,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "le média {file} doit avoir un fichier de sous-titres WebVTT (captions: …vtt)",
         "media {file} needs a WebVTT captions file (captions: …vtt)",
     ),
+    "media_src_missing": (
+        "bloc media : « src: » manquant (le chemin de la vidéo ou du son) ; clés possibles : {choices}",
+        "media block: 'src:' missing (the path of the video or audio); possible keys: {choices}",
+    ),
+    "media_unknown_keys": (
+        "bloc media : clé inconnue {value} ; clés possibles : {choices}",
+        "media block: unknown key {value}; possible keys: {choices}",
+    ),
     "media_block": (
         "bloc media invalide : {problem}",
         "invalid media block: {problem}",
@@ -192,9 +222,17 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "type de média non pris en charge : {file} (audio : mp3, ogg, oga, opus, wav, m4a ; vidéo : mp4, webm, ogv)",
         "unsupported media type: {file} (audio: mp3, ogg, oga, opus, wav, m4a; video: mp4, webm, ogv)",
     ),
+    "vtt_empty": (
+        "{file} ne contient aucun sous-titre : ajoutez les répliques, avec leurs temps (00:00:01.000 --> 00:00:04.000)",
+        "{file} holds no caption: add the cues, with their timings (00:00:01.000 --> 00:00:04.000)",
+    ),
     "vtt_invalid": (
         "{file} n'est pas un fichier WebVTT (première ligne « WEBVTT » attendue)",
         "{file} is not a WebVTT file (first line 'WEBVTT' expected)",
+    ),
+    "empty_heading": (
+        "titre vide : écrivez son texte après les « # », ou retirez la ligne",
+        "empty heading: write its text after the '#', or remove the line",
     ),
     "page_needs_title": (
         "la page doit commencer par un titre de niveau 1 (# Titre)",
@@ -228,6 +266,13 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "raw_html": (
         "HTML non autorisé : {value} ; permis : {choices} (sans attributs style ni on…)",
         "HTML not allowed: {value}; allowed: {choices} (no style or on… attributes)",
+    ),
+    "package_warning": ("  avertissement : {finding}", "  warning: {finding}"),
+    "link_to_source": (
+        "lien vers {file} : une page Markdown ou un fichier YAML est une source du cours, pas un document"
+        " à ouvrir (un quiz y montrerait ses réponses) ; nommez la page à lire, ou liez un PDF ou une page HTML",
+        "link to {file}: a Markdown page or a YAML file is course source, not a document to open (a quiz would"
+        " show its answers); name the page to read instead, or link a PDF or an HTML page",
     ),
     "link_missing": ("lien vers {file} : fichier introuvable", "link to {file}: file not found"),
     "unknown_admonition": (

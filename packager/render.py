@@ -9,6 +9,7 @@ import json
 import re
 from functools import lru_cache
 from typing import Any
+from urllib.parse import quote
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
@@ -48,7 +49,7 @@ DUAL_TRACKING_FORMATS = ("scorm12", "scorm2004")
 
 @lru_cache(maxsize=1)
 def _environment() -> Environment:
-    return Environment(
+    environment = Environment(
         loader=PackageLoader("packager", "templates"),
         autoescape=True,
         undefined=StrictUndefined,
@@ -56,6 +57,9 @@ def _environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    # a course file's path in a URL: `#`, `?`, `%` and spaces are legal in file names
+    environment.filters["url_path"] = quote
+    return environment
 
 
 def script_json(data: Any) -> str:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -24,10 +26,18 @@ COURSE_FILE = "course.yaml"
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp")
 
 
+# letters that Unicode does not decompose into a Latin letter and an accent
+_LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss", "ø": "o", "đ": "d", "ł": "l", "þ": "th"})
+
+
 def _page_key(file: str) -> str:
-    stem = Path(file).stem.lower()
-    key = re.sub(r"[^a-z0-9_-]+", "-", stem).strip("-")[:40]
-    return key or "page"
+    """A page's default key (and the end of its IRI) from its file name: `Écoute active.md`
+    gives `ecoute-active`; a name with no Latin letter or digit gets a stable hashed key."""
+    stem = Path(file).stem
+    latin = unicodedata.normalize("NFKD", stem.lower().translate(_LIGATURES))
+    latin = "".join(character for character in latin if not unicodedata.combining(character))
+    key = re.sub(r"[^a-z0-9_-]+", "-", latin).strip("-")[:40].strip("-")
+    return key or "page-" + hashlib.sha1(stem.encode("utf-8")).hexdigest()[:8]
 
 
 def _text(value: dict[str, str] | str | None, language: str) -> Text | None:
@@ -101,12 +111,15 @@ class _CourseBuilder:
     def build(self) -> Course:
         f = self.fields
         course_id = f["id"].rstrip("/")
-        modules, keys = [], set()
+        modules, keys, ids = [], set(), {course_id}
         for index, raw in enumerate(f["modules"]):
             path: list[str | int] = ["modules", index]
             if raw["key"] in keys:
                 self.error(path + ["key"], msg("duplicate_key", value=raw["key"]))
             keys.add(raw["key"])
+            if raw["id"] is not None and raw["id"].rstrip("/") in ids:  # the course's, or another module's
+                self.error(path + ["id"], msg("duplicate_id", value=raw["id"]))
+            ids.add((raw["id"] or f"{course_id}/modules/{raw['key']}").rstrip("/"))
             module = self._module(raw, path, course_id)
             if module is not None:
                 modules.append(module)

@@ -21,16 +21,19 @@ from markdown_it.token import Token
 from mdit_py_plugins.container import container_plugin
 
 from packager.course.html_pages import HTML_SUFFIXES, collect_site
+from packager.course.yaml_errors import explain
 from packager.layout import ASSET_DIR
 from packager.messages import msg
 from packager.strings import interface_strings
 from validators.bilingual import Text
+from validators.xapi import is_language_tag
 
 ADMONITIONS = ("note", "tip", "important", "warning", "caution")
 AUDIO_TYPES = {".mp3": "audio/mpeg", ".ogg": "audio/ogg", ".oga": "audio/ogg", ".opus": "audio/ogg",
                ".wav": "audio/wav", ".m4a": "audio/mp4"}
 VIDEO_TYPES = {".mp4": "video/mp4", ".webm": "video/webm", ".ogv": "video/ogg"}
 MEDIA_KEYS = ("src", "captions", "title", "language")
+COURSE_SOURCES = (".md", ".yaml", ".yml")  # course material that the build turns into pages and quizzes
 _CUE_TIMING = re.compile(r"^\s*(\d+:)?\d{2}:\d{2}\.\d{3}\s+-->\s+(\d+:)?\d{2}:\d{2}\.\d{3}")
 _ADMONITION_RE = re.compile(r"^(\w+)(?:\s+(.*))?$")
 NEW_WINDOW = {"target": "_blank", "rel": "noopener"}
@@ -155,7 +158,8 @@ def _inline_lines(token: Token) -> list[int]:
 
 
 def read_captions(path: Path) -> list[str] | None:
-    """The cue texts of a WebVTT file, or None if the file is not WebVTT."""
+    """The cue texts of a WebVTT file, or None if the file is not WebVTT; raises
+    UnicodeDecodeError if it is not UTF-8 (WebVTT's only encoding)."""
     text = path.read_text(encoding="utf-8-sig")
     lines = text.splitlines()
     if not lines or not lines[0].startswith("WEBVTT"):
@@ -169,7 +173,7 @@ def read_captions(path: Path) -> list[str] | None:
         for index, row in enumerate(rows):
             if _CUE_TIMING.match(row):
                 cue = " ".join(r.strip() for r in rows[index + 1 :] if r.strip())
-                cue = re.sub(r"<[^>]+>", "", cue)  # voice and styling tags
+                cue = html.unescape(re.sub(r"<[^>]+>", "", cue))  # voice and styling tags; &amp; and the like
                 if cue:
                     cues.append(cue)
                 break
@@ -187,7 +191,7 @@ class PageRenderer:
         self.md = _parser(language)
 
     def render(self, page_file: Path) -> RenderedPage:
-        source = page_file.read_text(encoding="utf-8")
+        source = page_file.read_text(encoding="utf-8-sig")  # a byte order mark is not text
         tokens = self.md.parse(source)
         page = RenderedPage(title="", html="")
         self._check_headings(tokens, page)
@@ -215,6 +219,9 @@ class PageRenderer:
         headings = [t for t in tokens if t.type == "heading_open"]
         if not tokens or tokens[0].type != "heading_open" or tokens[0].tag != "h1":
             page.problems.append((_line(tokens[0]) if tokens else 1, msg("page_needs_title")))
+        for index, token in enumerate(tokens[:-1]):
+            if token.type == "heading_open" and not _plain_text(tokens[index + 1]):
+                page.problems.append((_line(token), msg("empty_heading")))  # an empty entry in the outline
         previous = 1
         for heading in headings[1:]:
             level = int(heading.tag[1])
@@ -243,6 +250,10 @@ class PageRenderer:
                 if _is_external(href):
                     if urlsplit(href).scheme.lower() in ("http", "https"):
                         child.attrs.update(NEW_WINDOW)
+                    continue
+                if PurePosixPath(urlsplit(href).path).suffix.lower() in COURSE_SOURCES:
+                    # the source of a page or a quiz (its answers): not something to hand learners
+                    page.problems.append((line, msg("link_to_source", file=href)))
                     continue
                 relative = self._local(href, page_file, page, line, child, "href", "link_missing")
                 if relative:
@@ -276,11 +287,12 @@ class PageRenderer:
     def _local(self, target: str, page_file: Path, page: RenderedPage, line: int,
                token: Token, attr: str, missing_code: str) -> str | None:
         relative = _resolve(self.root, page_file, target)
+        written = unquote(target)  # markdown-it percent-encodes URLs; the author wrote `schéma.png`
         if relative is None:
-            page.problems.append((line, msg("outside_course", file=target)))
+            page.problems.append((line, msg("outside_course", file=written)))
             return None
         if not (self.root / relative).is_file():
-            page.problems.append((line, msg(missing_code, file=target)))
+            page.problems.append((line, msg(missing_code, file=written)))
             return None
         page.assets.add(relative)
         fragment = urlsplit(target).fragment
@@ -293,15 +305,20 @@ class PageRenderer:
         result.content = ""
         try:
             spec = yaml.safe_load(token.content)
+        except yaml.MarkedYAMLError as error:  # said as in course.yaml, at its line of the page
+            offset, message = explain(error, token.content)
+            page.problems.append(((line + offset) if line and offset else line, message))
+            return result
         except yaml.YAMLError as error:
             page.problems.append((line, msg("media_block", problem=str(error).splitlines()[0])))
             return result
         if not isinstance(spec, dict) or not isinstance(spec.get("src"), str):
-            page.problems.append((line, msg("media_block", problem="src: …")))
+            page.problems.append((line, msg("media_src_missing", choices=", ".join(MEDIA_KEYS))))
             return result
         unknown = sorted(str(key) for key in spec if key not in MEDIA_KEYS)
         if unknown:
-            page.problems.append((line, msg("media_block", problem=", ".join(unknown) + " ?")))
+            page.problems.append((line, msg("media_unknown_keys", value=", ".join(unknown),
+                                            choices=", ".join(MEDIA_KEYS))))
             return result
         src = spec["src"]
         if _is_external(src):
@@ -310,6 +327,10 @@ class PageRenderer:
         suffix = PurePosixPath(urlsplit(src).path).suffix.lower()
         if suffix not in AUDIO_TYPES and suffix not in VIDEO_TYPES:
             page.problems.append((line, msg("media_type", file=src)))
+            return result
+        language = spec.get("language")
+        if language is not None and not (isinstance(language, str) and is_language_tag(language)):
+            page.problems.append((line, msg("not_language", value=language)))
             return result
         captions = spec.get("captions")
         if not isinstance(captions, str) or not captions.lower().endswith(".vtt"):
@@ -327,9 +348,16 @@ class PageRenderer:
                 ok = False
         if not ok:
             return result
-        cues = read_captions(self.root / captions_path)
+        try:
+            cues = read_captions(self.root / captions_path)
+        except UnicodeDecodeError:
+            page.linked_problems.append((captions_path, 1, msg("not_utf8")))
+            return result
         if cues is None:
             page.problems.append((line, msg("vtt_invalid", file=captions)))
+            return result
+        if not cues:
+            page.problems.append((line, msg("vtt_empty", file=captions)))
             return result
         page.assets.update((media_path, captions_path))
         result.content = self._media_html(spec, media_path, captions_path, suffix, cues)
@@ -341,15 +369,19 @@ class PageRenderer:
         title = str(spec.get("title") or "").strip()
         srclang = str(spec.get("language") or self.language)
         esc = html.escape
+        # captions in another language than the course's: named by their tag, and the
+        # transcript says its language to screen readers
+        captions_label = self.strings["captions_label"] if srclang == self.language else srclang
+        transcript_lang = "" if srclang == self.language else f' lang="{esc(srclang)}"'
+        transcript = "".join(f"<p{transcript_lang}>{esc(cue)}</p>" for cue in cues)
         label = esc(title) if title else esc(self.strings[f"{kind}_label"])
-        transcript = "".join(f"<p>{esc(cue)}</p>" for cue in cues)
         caption = f"<figcaption>{esc(title)}</figcaption>" if title else ""
         return (
             f'<figure class="pc-media pc-{kind}">\n'
             f'<{kind} controls preload="metadata" aria-label="{label}">'
             f'<source src="{esc(self.url_prefix + quote(media))}" type="{mime}">'
             f'<track kind="captions" src="{esc(self.url_prefix + quote(captions))}" srclang="{esc(srclang)}" '
-            f'label="{esc(self.strings["captions_label"])}" default>'
+            f'label="{esc(captions_label)}" default>'
             f"</{kind}>\n{caption}\n"
             f'<details class="pc-transcript"><summary>{esc(self.strings["transcript"])}</summary>'
             f"{transcript}</details>\n</figure>\n"

@@ -6,6 +6,7 @@ find a mistake, so mappings and lists keep a line per key or index.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +35,29 @@ class _MarkedLoader(yaml.SafeLoader):
     """SafeLoader (no arbitrary objects) that returns MarkedDict and MarkedList."""
 
 
+class DuplicateKeyError(yaml.MarkedYAMLError):
+    """A key written twice in one mapping: PyYAML would keep the last one silently."""
+
+    def __init__(self, key: Any, mark: yaml.Mark):
+        super().__init__(problem=f"found duplicate key {key!r}", problem_mark=mark)
+        self.key = key
+
+
+def _refuse_duplicates(loader: _MarkedLoader, node: yaml.MappingNode) -> None:
+    # before merges (`<<: *base`) are flattened: a key written here may override a merged one
+    seen: set[Any] = set()
+    for key_node, _value in node.value:
+        if key_node.tag == "tag:yaml.org,2002:merge":
+            continue
+        key = loader.construct_object(key_node, deep=True)
+        if isinstance(key, (str, int, float, bool)) or key is None:
+            if key in seen:
+                raise DuplicateKeyError(key, key_node.start_mark)
+            seen.add(key)
+
+
 def _construct_mapping(loader: _MarkedLoader, node: yaml.MappingNode) -> MarkedDict:
+    _refuse_duplicates(loader, node)
     loader.flatten_mapping(node)
     result = MarkedDict()
     result.line = node.start_mark.line + 1
@@ -65,6 +88,14 @@ def _construct_timestamp(loader: _MarkedLoader, node: yaml.ScalarNode) -> Any:
         return loader.construct_scalar(node)
 
 
+# YAML 1.2 booleans: only true and false. YAML 1.1's yes/no/on/off turned a choice id `no`
+# or an answer `yes` into booleans; the schemas read those words where a yes-or-no is meant.
+_BOOL = "tag:yaml.org,2002:bool"
+_MarkedLoader.yaml_implicit_resolvers = {
+    first: [(tag, pattern) for tag, pattern in resolvers if tag != _BOOL]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_MarkedLoader.add_implicit_resolver(_BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
 _MarkedLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 _MarkedLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 _MarkedLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
@@ -84,6 +115,8 @@ def load_marked(path: Path) -> Any:
     text = path.read_text(encoding="utf-8")
     try:
         return yaml.load(text, Loader=_MarkedLoader)  # noqa: S506 - SafeLoader subclass
+    except DuplicateKeyError as error:
+        raise YamlSyntaxError(error.problem_mark.line + 1, msg("yaml_duplicate_key", value=error.key)) from None
     except yaml.MarkedYAMLError as error:
         raise YamlSyntaxError(*explain(error, text)) from None
     except yaml.YAMLError as error:

@@ -7,8 +7,10 @@ the loaders, which know where each file is.
 from __future__ import annotations
 
 import datetime
+import math
 import re
 from typing import Any, Callable
+from urllib.parse import urlsplit
 
 from marshmallow import Schema, ValidationError, fields, validates_schema
 
@@ -22,6 +24,7 @@ ID_RE = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
 DURATION_RE = re.compile(
     r"^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$"
 )
+MANIFEST_TITLE_MAX = 200  # characters of a <title> in SCORM 1.2 and 2004 manifests (their XSDs' maxLength)
 THEMES = ("neutre", "etat")  # neutral look, or a state-service look inspired by the DSFR
 QUESTION_TYPES = ("choice", "true-false", "fill-in", "numeric", "matching", "sequencing")
 
@@ -41,7 +44,22 @@ def _is_course_iri(value: str) -> bool:
     return is_iri(value) and value.lower().startswith(("http://", "https://", "urn:", "tag:"))
 
 
+def _is_base_iri(value: str) -> bool:
+    """A course or module IRI, the base of the IRIs of its modules, pages and questions
+    (`<id>/modules/<key>`): an http(s) one names a host, and none has a query or fragment."""
+    parts = urlsplit(value)
+    has_host = bool(parts.netloc) or parts.scheme.lower() not in ("http", "https")
+    return _is_course_iri(value) and has_host and "?" not in value and "#" not in value
+
+
+def check_title_length(value: str | dict[str, str]) -> None:
+    texts = value.values() if isinstance(value, dict) else [value]
+    if any(len(text.strip()) > MANIFEST_TITLE_MAX for text in texts):
+        raise ValidationError(msg("title_too_long", max=MANIFEST_TITLE_MAX))
+
+
 check_iri = _format_check(_is_course_iri, "not_iri")
+check_base_iri = _format_check(_is_base_iri, "not_base_iri")
 check_key = _format_check(KEY_RE.match, "not_key")
 check_id = _format_check(ID_RE.match, "bad_id_chars")
 check_language = _format_check(is_language_tag, "not_language")
@@ -89,8 +107,30 @@ class Number(fields.Float):
 
     def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> float:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ValidationError(msg("not_number_hint" if isinstance(value, str) else "not_number"))
+        if not math.isfinite(value):  # YAML's .nan and .inf: no learner can answer them
             raise ValidationError(msg("not_number"))
         return float(value)
+
+
+# `true`/`false`, or the words authors write for them (YAML 1.2 reads `yes` or `oui` as text)
+FLAG_WORDS = {"true": True, "false": False, "vrai": True, "faux": False, "oui": True, "non": False,
+              "yes": True, "no": False, "on": True, "off": False}
+
+
+def _flag(value: Any, error: str) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in FLAG_WORDS:
+        return FLAG_WORDS[value.strip().lower()]
+    raise ValidationError(msg(error))
+
+
+class Flag(fields.Field):
+    """A yes-or-no setting: `true`/`false`, or `oui`/`non`, `vrai`/`faux`, `yes`/`no` (any case)."""
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> bool:
+        return _flag(value, "not_boolean")
 
 
 class Count(fields.Integer):
@@ -198,8 +238,8 @@ class PageSchema(Schema):
 
 class ModuleSchema(Schema):
     key = StrictString(required=True, validate=check_key)
-    id = StrictString(load_default=None, validate=check_iri)
-    title = StrictString(required=True, validate=check_not_blank)
+    id = StrictString(load_default=None, validate=check_base_iri)
+    title = StrictString(required=True, validate=[check_not_blank, check_title_length])
     description = StrictString(load_default=None)
     pages = fields.List(StringOr(PageSchema, "file"), required=True)
     quiz = StrictString(load_default=None, validate=check_not_blank)
@@ -226,10 +266,10 @@ class ReportToSchema(Schema):
 
 
 class CourseSchema(Schema):
-    id = StrictString(required=True, validate=check_iri)
+    id = StrictString(required=True, validate=check_base_iri)
     version = VersionString(load_default="1.0", validate=check_not_blank)
     language = StrictString(load_default="fr", validate=check_language)
-    title = TextOrMap(required=True)
+    title = TextOrMap(required=True, validate=check_title_length)
     description = TextOrMap(load_default=None)
     licence = StringOr(LicenceSchema, "name", load_default=None)
     authors = fields.List(StringOr(AuthorSchema, "name"), load_default=list)
@@ -273,7 +313,7 @@ class ItemSchema(Schema):
 
 
 class ChoiceItemSchema(ItemSchema):
-    correct = fields.Boolean(load_default=False, truthy={True}, falsy={False})
+    correct = Flag(load_default=False)
     feedback = StrictString(load_default=None, validate=check_not_blank)
 
 
@@ -291,21 +331,15 @@ class QuestionBase(Schema):
 
 
 class ChoiceQuestion(QuestionBase):
-    multiple = fields.Boolean(load_default=False, truthy={True}, falsy={False})
+    multiple = Flag(load_default=False)
     choices = fields.List(fields.Nested(ChoiceItemSchema), required=True)
 
 
 class TrueFalseAnswer(fields.Field):
     """`true`/`false`, or the words learners see: `vrai`/`faux` (any case)."""
 
-    WORDS = {"vrai": True, "faux": False, "true": True, "false": False}
-
     def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> bool:
-        if isinstance(value, bool):
-            return value
-        if isinstance(value, str) and value.strip().lower() in self.WORDS:
-            return self.WORDS[value.strip().lower()]
-        raise ValidationError(msg("true_false"))
+        return _flag(value, "true_false")
 
 
 class TrueFalseQuestion(QuestionBase):
@@ -313,8 +347,8 @@ class TrueFalseQuestion(QuestionBase):
 
 
 class FillInQuestion(QuestionBase):
-    answers = fields.List(StrictString(validate=check_not_blank), required=True, validate=_non_empty)
-    case_sensitive = fields.Boolean(load_default=False, truthy={True}, falsy={False})
+    answers = fields.List(ItemText(validate=check_not_blank), required=True, validate=_non_empty)
+    case_sensitive = Flag(load_default=False)
 
 
 class NumericQuestion(QuestionBase):
@@ -358,5 +392,5 @@ class QuizSchema(Schema):
     title = StrictString(load_default=None)
     introduction = StrictString(load_default=None)
     draw = Count(load_default=None)
-    shuffle = fields.Boolean(load_default=False, truthy={True}, falsy={False})
+    shuffle = Flag(load_default=False)
     questions = fields.List(fields.Raw(), required=True, validate=_non_empty)

@@ -70,3 +70,14 @@ def test_out_is_a_file_exit_1(samples: Path, tmp_path: Path) -> None:
     (tmp_path / "fichier").write_text("x")
     result = _parcours("build", str(samples / "minimal"), "--out", str(tmp_path / "fichier"))
     assert result.returncode == 1 and "n'est pas un dossier" in result.stderr
+
+
+def test_build_shows_the_package_warnings(write_course: CourseWriter, tmp_path: Path) -> None:
+    course = MINIMAL_COURSE.replace("- pages/intro.md", "- {file: site/index.html, title: Ancienne fiche}")
+    folder = write_course({"course.yaml": course, "site/index.html":
+                           '<!doctype html><html lang="fr"><title>F</title><script src="https://cdn.example.org/x.js">'
+                           "</script><h1>F</h1></html>"})
+    result = _parcours("build", str(folder), "--out", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stderr
+    assert "paquet écrit" in result.stdout
+    assert "avertissement : files/site/index.html:1: <script> charge « https://cdn.example.org/x.js »" in result.stderr

@@ -106,7 +106,7 @@ def test_a_wrong_module_value_does_not_hide_its_quiz_errors(write_course: Course
 
 
 def test_wrong_quiz_title_does_not_hide_question_errors(write_course: CourseWriter) -> None:
-    quiz = "title: [Quiz]\nquestions:\n  - {type: true-false, text: Q, answer: non}\n"
+    quiz = "title: [Quiz]\nquestions:\n  - {type: true-false, text: Q, answer: peut-être}\n"
     errors = _errors(write_course({"course.yaml": QUIZ_COURSE, "pages/intro.md": MINIMAL_PAGE, "quiz/q.yaml": quiz}))
     assert errors == ["quiz/q.yaml:1: title: texte attendu",
                       "quiz/q.yaml:3: questions[0].answer: vrai ou faux attendu (true ou false)"]

@@ -71,3 +71,5 @@ def test_build_options(write_course: CourseWriter, tmp_path: Path) -> None:
     bad_url = runner.invoke(build_command, [str(folder), "--out", str(out), "--report-to", "lrs", "--report-key",
                                             "k:s", "--lang", "en"])
     assert bad_url.exit_code == 2 and "--report-to" in bad_url.output and "http://" in bad_url.output
+    key_alone = runner.invoke(build_command, [str(folder), "--out", str(out), "--report-key", "k:s", "--lang", "en"])
+    assert key_alone.exit_code == 2 and "--report-to" in key_alone.output  # not ignored silently
