@@ -8,6 +8,7 @@ learner's rows on each ingest gives the same answer on SQLite and PostgreSQL.
   last activity: the last fact.
 * attempts: distinct attempts (a cmi5 session, a Moodle quiz attempt or lesson
   session, each `launched`/`initialized`/`attempted`/`start`); `resumed` continues one.
+  The course's: its own, or those of its most attempted module if more.
 * time: the sum over sessions of the longer of the session's span (first to last
   statement) and the longest `result.duration` reported in it (cmi5 `completed` and
   `terminated` both carry the time since `initialized`: never added twice). A
@@ -15,7 +16,8 @@ learner's rows on each ingest gives the same answer on SQLite and PostgreSQL.
   after 30 minutes without a statement.
 * completion: a completion (verb `completed`, cmi5 `satisfied`, `result.completion`)
   stays until Moodle's explicit `uncompleted`; success: passed if any attempt
-  passed, else failed if one failed; scores: best and last (scaled 0..1).
+  passed, else failed if one failed; scores: best and last (scaled 0..1); a
+  published course with no score of its own has its modules' score as both.
 * satisfied: for cmi5 content, the AU's `moveOn` rule (from the LMS's `launched`)
   or the LMS's `satisfied`; otherwise completed or passed.
 """
@@ -160,6 +162,8 @@ def _follow_structure(course: dict[str, Any], summaries: dict[str, dict[str, Any
         course["success"] = False
     if outcome.score is not None:
         course["best_score"] = outcome.score
+        if course["last_score"] is None:
+            course["last_score"] = outcome.score
     course["progress"] = outcome.progress
 
 
@@ -184,6 +188,8 @@ def rows_for(facts: list[Fact], modules: set[str] | None = None, published: Publ
         "course_name": _last((fact.course_name for fact in ordered), "{}") or "{}",
     }
     rows = [_summary(ordered, by_module.get("", []), "", common)]
+    rows[0]["attempts"] = max([rows[0]["attempts"], *(len({fact.attempt_key for fact in facts_of if fact.attempt_key})
+                                                      for module, facts_of in by_module.items() if module)])
     wanted = sorted(key for key in by_module if key and (modules is None or key in modules))
     if published is None:
         return rows + [_summary(by_module[module], by_module[module], module, common) for module in wanted]

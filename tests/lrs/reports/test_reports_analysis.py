@@ -288,6 +288,7 @@ def test_course_of_the_sample_follows_each_module_rule_and_weights(make_app, sql
     learners = {row["name"]: row for row in _rows(app, "course/learners", description["id"])}
     assert learners["Ines"]["completed"] is True and learners["Ines"]["success"] == "passed"
     assert learners["Ines"]["best_score"] == expected_score
+    assert learners["Ines"]["last_score"] == expected_score  # the course's score, not an empty cell
     assert learners["Ines"]["progress"] == 1.0
     assert learners["Jules"]["completed"] is False and learners["Jules"]["success"] is None
     assert learners["Jules"]["best_score"] is None  # a judged module has no score yet

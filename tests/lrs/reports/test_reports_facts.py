@@ -178,3 +178,12 @@ def test_an_answer_under_its_course_is_neither_a_module_nor_an_outcome():
     assert not fact.outcome
     course_row = next(row for row in rows_for([fact]) if row["module_id"] == "")
     assert not course_row["completed"] and course_row["success"] is None
+
+
+def test_the_course_row_counts_the_attempts_of_its_most_attempted_module():
+    rule = "Completed"
+    statements = [cmi5(1, ADL + "launched", rule), cmi5(2, ADL + "initialized", rule),
+                  cmi5(5, ADL + "launched", rule, session="s2"), cmi5(6, ADL + "initialized", rule, session="s2")]
+    rows = {row["module_id"]: row for row in rows_for([extract_fact(s) for s in statements])}
+    assert rows[AU]["attempts"] == 2
+    assert rows[""]["attempts"] == 2  # not 0: the course row has no statement of its own
