@@ -8,6 +8,11 @@ both need PostgreSQL's client tools, and say so when they are missing.
 
 A restore goes only into an empty database (nothing is merged or overwritten); the
 migrations then bring a copy made by an older release up to date.
+
+The published packages live beside the database, in the blob directory: a backup
+copies them to `<backup>.blobs/` (after the database: a package is kept before its
+row is committed, so every package the copy names is there), a restore puts them
+back into the new database's blob directory.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ import sqlalchemy
 from sqlalchemy.engine import URL, make_url
 
 from lrs.db import engine_for, normalize_url
+from lrs.output_files import NO_SUCH_FOLDER
 from validators.bilingual import BilingualError
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -38,16 +44,24 @@ class Copy:
     path: Path
     size: int  # bytes of the copy
     statements: int | None  # statements in the restored database (after a restore)
+    packages: int = 0  # published packages copied with it
 
 
-def backup(database_url: str, destination: Path) -> Copy:
-    """Copy the database at `database_url` to `destination` (a new file)."""
+def blobs_of(copy: Path) -> Path:
+    """Where the published packages of the backup `copy` go."""
+    return copy.with_name(copy.name + ".blobs")
+
+
+def backup(database_url: str, destination: Path, blobs: Path | None = None) -> Copy:
+    """Copy the database at `database_url` to `destination` (a new file), and the
+    published packages of the blob directory `blobs` beside it."""
     url = make_url(normalize_url(database_url))
     if destination.exists():
         raise BackupError(f"{destination} : le fichier existe déjà ; choisissez un autre nom.",
                           f"{destination}: the file already exists; choose a new name.")
     if not destination.parent.is_dir():
-        raise BackupError(f"{destination.parent} : dossier introuvable.", f"{destination.parent}: no such folder.")
+        message = NO_SUCH_FOLDER.fill(folder=destination.parent)
+        raise BackupError(message.fr, message.en)
     if url.get_backend_name() == "sqlite":
         _backup_sqlite(_sqlite_path(url), destination)
     elif url.get_backend_name() == "postgresql":
@@ -55,11 +69,30 @@ def backup(database_url: str, destination: Path) -> Copy:
     else:
         raise BackupError(f"{url.get_backend_name()} : pas de sauvegarde pour cette base.",
                           f"{url.get_backend_name()}: no backup for this database.")
-    return Copy(destination, destination.stat().st_size, None)
+    packages = _copy_packages(blobs, blobs_of(destination)) if blobs is not None else 0
+    return Copy(destination, destination.stat().st_size, None, packages)
 
 
-def restore(source: Path, database_url: str) -> Copy:
-    """Restore the copy `source` into the empty database at `database_url`, then migrate it."""
+def _copy_packages(source: Path, target: Path) -> int:
+    """Copy the kept packages (`<sha[:2]>/<sha>.zip`, never changed once kept) that
+    `target` lacks: hard links where both sit on one file system."""
+    copied = 0
+    for package in sorted(source.glob("??/*.zip")) if source.is_dir() else []:
+        destination = target / package.parent.name / package.name
+        if destination.exists():
+            continue
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(package, destination)
+        except OSError:
+            shutil.copy2(package, destination)
+        copied += 1
+    return copied
+
+
+def restore(source: Path, database_url: str, blobs: Path | None = None) -> Copy:
+    """Restore the copy `source` into the empty database at `database_url`, then migrate
+    it; the packages saved with it go into the blob directory `blobs`."""
     url = make_url(normalize_url(database_url))
     if not source.is_file():
         raise BackupError(f"{source} : fichier introuvable.", f"{source}: no such file.")
@@ -88,7 +121,8 @@ def restore(source: Path, database_url: str) -> Copy:
         apply_migrations(engine)
     finally:
         engine.dispose()
-    return Copy(source, source.stat().st_size, _statement_count(database_url))
+    packages = _copy_packages(blobs_of(source), blobs) if blobs is not None else 0
+    return Copy(source, source.stat().st_size, _statement_count(database_url), packages)
 
 
 # --- SQLite ------------------------------------------------------------------------

@@ -18,7 +18,6 @@ from validators.language import language_option
 
 _lang_option = language_option("Langue des messages / message language (fr, en).")
 
-
 def _database_option(function):  # type: ignore[no-untyped-def]
     return click.option(
         "--database",
@@ -230,15 +229,20 @@ def revoke(key: str, database_url: str | None, lang: str) -> None:
 @_database_option
 @_lang_option
 def backup(destination: Path, database_url: str | None, lang: str) -> None:
-    """Copie cohérente de la base, serveur en marche. / A consistent copy while the server runs."""
-    from lrs.backup import BackupError, backup as make_backup
+    """Copie cohérente de la base, serveur en marche, et des paquets publiés (DESTINATION.blobs/).
+    / A consistent copy while the server runs, and of the published packages (DESTINATION.blobs/)."""
+    from lrs.backup import BackupError, backup as make_backup, blobs_of
+    from lrs.courses.blobs import blob_directory
 
     config = _config(database_url, lang)
     try:
-        copy = make_backup(config.database_url, destination)
+        copy = make_backup(config.database_url, destination, blob_directory(config))
     except BackupError as error:
         raise click.ClickException(error.message(lang))
     click.echo(choose(lang, f"sauvegarde : {copy.path} ({copy.size} octets)", f"backup: {copy.path} ({copy.size} bytes)"))
+    if copy.packages:
+        click.echo(choose(lang, f"paquets publiés : {copy.packages} copiés dans {blobs_of(destination)}",
+                          f"published packages: {copy.packages} copied to {blobs_of(destination)}"))
 
 
 @click.command("restore")
@@ -246,15 +250,18 @@ def backup(destination: Path, database_url: str | None, lang: str) -> None:
 @_database_option
 @_lang_option
 def restore(source: Path, database_url: str | None, lang: str) -> None:
-    """Restaure une sauvegarde dans une base vide. / Restores a backup into an empty database."""
+    """Restaure une sauvegarde dans une base vide, et ses paquets publiés (SOURCE.blobs/).
+    / Restores a backup into an empty database, and its published packages (SOURCE.blobs/)."""
     from lrs.backup import BackupError, restore as restore_copy
+    from lrs.courses.blobs import blob_directory
 
     config = _config(database_url, lang)
     try:
-        copy = restore_copy(source, config.database_url)
+        copy = restore_copy(source, config.database_url, blob_directory(config))
     except BackupError as error:
         raise click.ClickException(error.message(lang))
-    click.echo(choose(lang, f"restaurée : {copy.statements} déclarations", f"restored: {copy.statements} statements"))
+    click.echo(choose(lang, f"restaurée : {copy.statements} déclarations, {copy.packages} paquets publiés",
+                      f"restored: {copy.statements} statements, {copy.packages} published packages"))
 
 
 if __name__ == "__main__":  # pragma: no cover

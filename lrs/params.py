@@ -19,6 +19,9 @@ from lrs.versioning import request_version
 from validators.bilingual import Text
 
 
+INT64_MAX = 2**63 - 1  # the largest integer of SQL's BIGINT and SQLite's INTEGER
+
+
 def _fail(name: str, fr: str, en: str) -> XAPIError:
     return XAPIError(400, f"{name} : {fr}", f"{name}: {en}", name)
 
@@ -47,12 +50,17 @@ class AgentParam(fields.Field):
         return agent
 
 
+def is_absolute_iri(value: str) -> bool:
+    """A scheme and something after it, without spaces."""
+    scheme, sep, rest = value.partition(":")
+    return bool(sep and scheme and rest and scheme[0].isalpha() and " " not in value)
+
+
 class IRIParam(fields.Field):
     """An absolute IRI (scheme and something after it)."""
 
     def _deserialize(self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any) -> str:
-        scheme, sep, rest = str(value).partition(":")
-        if not sep or not scheme or not rest or not scheme[0].isalpha() or " " in value:
+        if not is_absolute_iri(str(value)):
             raise _invalid("n'est pas une IRI absolue", "not an absolute IRI")
         return str(value)
 
@@ -90,14 +98,18 @@ class BoolParam(fields.Field):
 
 
 class NonNegativeIntParam(fields.Field):
+    """Decimal digits only. A larger number than INT64_MAX is read as INT64_MAX: every such
+    parameter is a count, where "more than any database holds" means the same, and a
+    value past 64 bits breaks the JSON of cursors and the databases' integers."""
+
     def _deserialize(self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any) -> int:
-        try:
-            number = int(str(value))
-        except ValueError:
+        text = str(value)
+        # isdigit alone would let other scripts' digits in; int() alone, signs, spaces and `_`.
+        if not (text.isascii() and text.isdigit()):
             raise _invalid("doit être un entier positif ou nul", "must be a non-negative integer")
-        if number < 0:
-            raise _invalid("doit être un entier positif ou nul", "must be a non-negative integer")
-        return number
+        digits = text.lstrip("0")
+        # Past 19 digits int() is wasted work (and past 4,300 a ValueError): it is beyond 64 bits.
+        return INT64_MAX if len(digits) > len(str(INT64_MAX)) else min(int(digits or "0"), INT64_MAX)
 
 
 class ChoiceParam(fields.Field):

@@ -6,9 +6,17 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from lrs.json_depth import nested_deeper_than
+
 
 class NotAJSONObject(ValueError):
     """The bytes are not a JSON object (bad JSON, or JSON of another type)."""
+
+
+class TooDeep(ValueError):
+    """A JSON object nested deeper than `lrs.json_depth.MAX_JSON_DEPTH`: parsing or
+    writing it again could exhaust Python's stack, so it is not merged (PUT still stores
+    it as bytes)."""
 
 
 def is_json(content_type: str | None) -> bool:
@@ -23,15 +31,20 @@ def _refuse_constant(name: str) -> Any:
 
 
 def parse_object(content: bytes) -> dict[str, Any]:
-    """The JSON object in `content`; raises NotAJSONObject otherwise.
+    """The JSON object in `content`; raises NotAJSONObject otherwise, TooDeep when it
+    nests more than MAX_JSON_DEPTH levels.
 
     The standard library keeps big integers and decimals exactly as written."""
     try:
         value = json.loads(content, parse_constant=_refuse_constant)
+    except RecursionError as error:
+        raise TooDeep() from error
     except (ValueError, UnicodeDecodeError) as error:
         raise NotAJSONObject(str(error)) from error
     if not isinstance(value, dict):
         raise NotAJSONObject(f"a JSON {type(value).__name__} is not an object")
+    if nested_deeper_than(value):
+        raise TooDeep()
     return value
 
 

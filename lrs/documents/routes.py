@@ -20,7 +20,7 @@ from lrs.auth import check_scope
 from lrs.config import app_config
 from lrs.db import current_engine
 from lrs.documents import store
-from lrs.documents.merge import NotAJSONObject, is_json, merged, parse_object
+from lrs.documents.merge import NotAJSONObject, TooDeep, is_json, merged, parse_object
 from lrs.documents.params import (
     ACTIVITY_PROFILE_RESOURCE,
     AGENT_PROFILE_RESOURCE,
@@ -32,6 +32,7 @@ from lrs.documents.params import (
 from lrs.documents.preconditions import Preconditions, quoted
 from lrs.documents.table import STATE
 from lrs.errors import XAPIError
+from lrs.json_depth import NESTED_TOO_DEEP
 from lrs.timeutil import http_date
 from lrs.versioning import is_v2
 
@@ -138,6 +139,9 @@ def post(target: Target, preconditions: Preconditions) -> Response:
         )
     try:
         posted = parse_object(content)
+    except TooDeep as error:
+        raise XAPIError(400, f"Le document {NESTED_TOO_DEEP.fr} : il ne peut pas être fusionné.",
+                        f"The document {NESTED_TOO_DEEP.en}: it cannot be merged.", "content") from error
     except NotAJSONObject as error:
         raise XAPIError(400, f"Le document n'est pas un objet JSON ({error}).",
                         f"The document is not a JSON object ({error}).", "content") from error
@@ -156,6 +160,9 @@ def post(target: Target, preconditions: Preconditions) -> Response:
             )
         try:
             stored = parse_object(current.content)
+        except TooDeep as error:  # stored by a PUT, which keeps any bytes
+            raise XAPIError(400, f"Le document enregistré {NESTED_TOO_DEEP.fr} : il ne peut pas être fusionné.",
+                            f"The stored document {NESTED_TOO_DEEP.en}: it cannot be merged.", "content") from error
         except NotAJSONObject as error:
             raise XAPIError(400, f"Le document enregistré n'est pas un objet JSON ({error}) : il ne peut pas être "
                             "fusionné.",

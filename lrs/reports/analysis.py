@@ -37,6 +37,7 @@ from lrs.reports.queries import Filters, course_learners, pick_name
 from lrs.reports.structure import Published, published_course
 from lrs.reports.db_tables import report_items as ri, report_progress as rp
 from lrs.reports.report_table import Column, ReportTable
+from lrs.reports.rounding import SECONDS_DIGITS, SHARE_DIGITS, median, share
 from lrs.timeutil import to_micros
 
 TOO_EASY = 0.95
@@ -97,14 +98,6 @@ def _module_learners(connection: Connection, course: str, module_key: dict[str, 
     return found
 
 
-def _median(values: list[float]) -> float | None:
-    return round(statistics.median(values), 3) if values else None
-
-
-def _share(part: int, whole: int) -> float | None:
-    return round(part / whole, 4) if whole else None
-
-
 def point_biserial(pairs: list[tuple[bool, float]]) -> float | None:
     """Pearson's r between a right/wrong answer and a score (None when undefined)."""
     if len(pairs) < 2:
@@ -119,7 +112,7 @@ def point_biserial(pairs: list[tuple[bool, float]]) -> float | None:
         return None
     p = len(right) / len(pairs)
     r = (statistics.fmean(right) - statistics.fmean(wrong)) / spread * math.sqrt(p * (1 - p))
-    return round(r, 4)
+    return round(r, SHARE_DIGITS)
 
 
 # --- questions ---------------------------------------------------------------------------
@@ -197,7 +190,7 @@ def item_analysis(connection: Connection, filters: Filters) -> ItemAnalysis:
             first.setdefault(row.learner, row)
         judged = [row for row in mine if row.success is not None]
         first_judged = [row for row in first.values() if row.success is not None]
-        first_right = _share(sum(1 for row in first_judged if row.success), len(first_judged))
+        first_right = share(sum(1 for row in first_judged if row.success), len(first_judged))
         pairs = [(bool(row.success), scores[(question.module, learner)]) for learner, row in first.items()
                  if row.success is not None and scores.get((question.module, learner)) is not None]
         discrimination = point_biserial(pairs)
@@ -210,9 +203,9 @@ def item_analysis(connection: Connection, filters: Filters) -> ItemAnalysis:
             "learners": len(first),
             "answers": len(mine),
             "first_attempt_correct": first_right,
-            "facility": _share(sum(1 for row in judged if row.success), len(judged)),
+            "facility": share(sum(1 for row in judged if row.success), len(judged)),
             "discrimination": discrimination,
-            "median_latency": _median([row.duration for row in mine if row.duration is not None]),
+            "median_latency": median([row.duration for row in mine if row.duration is not None], SECONDS_DIGITS),
             "too_easy": first_right is not None and first_right > TOO_EASY,
             "too_hard": first_right is not None and first_right < TOO_HARD,
             "negative_discrimination": discrimination is not None and discrimination < 0,
@@ -230,7 +223,7 @@ def item_analysis(connection: Connection, filters: Filters) -> ItemAnalysis:
                 "label": _label(question, response),
                 "correct": _is_correct(question, response),
                 "answers": counts[response],
-                "share": _share(counts[response], len(mine)),
+                "share": share(counts[response], len(mine)),
             })
     return ItemAnalysis(
         ReportTable("items", "Analyse des questions", "Question analysis", ITEM_COLUMNS, rows),
@@ -338,9 +331,9 @@ def dropoff(connection: Connection, filters: Filters) -> ReportTable:
                 "page_name": titles.get(page, page),
                 "started": len(started),
                 "reached": count,
-                "reached_share": _share(count, len(started)),
+                "reached_share": share(count, len(started)),
                 "stopped_here": stopped.get(page, 0),
-                "median_seconds": _median(seconds.get(page, [])),
+                "median_seconds": median(seconds.get(page, []), SECONDS_DIGITS),
             })
     return ReportTable("dropoff", "Abandon page par page", "Drop-off page by page", DROPOFF_COLUMNS, rows)
 

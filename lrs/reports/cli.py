@@ -13,6 +13,7 @@ import click
 import orjson
 
 from lrs.cli import _database_option, _indexed_engine, _lang_option
+from lrs.output_files import check_output_folder, open_output
 from validators.bilingual import choose
 
 
@@ -116,6 +117,7 @@ def _report_command(kind: str, help_text: str, build):  # type: ignore[no-untype
         from lrs.reports.settings import report_settings
         from lrs.reports.store import ready_for_reading
 
+        check_output_folder(output, lang)
         config, engine = _indexed_engine(database_url, lang)
         start, end = _range(since, until, lang)
         settings = report_settings(config)
@@ -133,7 +135,7 @@ def _report_command(kind: str, help_text: str, build):  # type: ignore[no-untype
             data = to_json(table, {"course": course, "since": since, "until": until, "group": group}, lang) + b"\n"
         else:
             data = to_text(table, lang).encode()
-        _write(data, output)
+        _write(data, output, lang)
 
     return command
 
@@ -189,12 +191,13 @@ def rebuild_command(database_url: str | None, lang: str) -> None:
     click.echo(choose(lang, f"{count} déclarations relues", f"{count} statements read"))
 
 
-def _write(data: bytes, output: Path | None) -> None:
+def _write(data: bytes, output: Path | None, lang: str) -> None:
     if output is None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
     else:
-        output.write_bytes(data)
+        with open_output(output, lang) as out:
+            out.write(data)
 
 
 # --- parcours export ---------------------------------------------------------------------
@@ -227,6 +230,7 @@ def export_statements(fmt: str, output: Path | None, since: str | None, until: s
     """Exporte les déclarations en flux (NDJSON ou CSV). / Streams statements out (NDJSON or CSV)."""
     from lrs.reports.export import ExportFilters, count, stored_bodies, write_csv, write_ndjson
 
+    check_output_folder(output, lang)
     _, engine = _indexed_engine(database_url, lang)
     start, end = _range(since, until, lang)
     stamped_start, stamped_end = _range(timestamp_since, timestamp_until, lang, "timestamp-")
@@ -239,7 +243,7 @@ def export_statements(fmt: str, output: Path | None, since: str | None, until: s
     if sys.stderr.isatty():
         with engine.connect() as connection:
             bar = _progress(count(connection, filters), lang, "Export", "Export")
-    out: IO[bytes] = open(output, "wb") if output else sys.stdout.buffer
+    out: IO[bytes] = open_output(output, lang) if output else sys.stdout.buffer
     try:
         writer = write_csv if fmt == "csv" else write_ndjson
         if bar is not None:
@@ -331,10 +335,11 @@ def privacy_export(agent: str, output: Path | None, database_url: str | None, la
     from lrs.reports.privacy import export_learner
 
     agent_object, key = _agent_key(agent, lang)
+    target = output or Path(choose(lang, "apprenant.zip", "learner.zip"))
+    check_output_folder(target, lang)
     _, engine = _indexed_engine(database_url, lang)
     data = export_learner(engine, key, agent_object)
-    target = output or Path(choose(lang, "apprenant.zip", "learner.zip"))
-    target.write_bytes(data)
+    _write(data, target, lang)
     click.echo(choose(lang, f"données écrites dans {target}", f"data written to {target}"))
 
 

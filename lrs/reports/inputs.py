@@ -44,6 +44,19 @@ def parse_range(since: str | None, until: str | None) -> tuple[datetime | None, 
     return start, end
 
 
+# a yes-or-no parameter (`pseudonymise=1`, a form's checkbox `on`): anything else is a
+# mistake to say, not a "no" (a misspelt pseudonymise would show the learners' names)
+_FLAGS = {"": False, "0": False, "false": False, "off": False, "no": False, "non": False,
+          "1": True, "true": True, "on": True, "yes": True, "oui": True}
+
+
+def parse_flag(value: str | None, field: str) -> bool:
+    key = (value or "").strip().lower()
+    if key not in _FLAGS:
+        raise ReportInputError("error.flag", field, value or "")
+    return _FLAGS[key]
+
+
 def parse_interval(value: str | None) -> str:
     value = (value or "week").strip()
     if value not in ("day", "week", "month"):

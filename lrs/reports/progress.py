@@ -28,6 +28,7 @@ from typing import Any, Iterable
 
 from lrs.reports import vocabulary as v
 from lrs.reports.facts import Fact
+from lrs.reports.rounding import SECONDS_DIGITS
 from lrs.reports.structure import ModuleState, Published, course_outcome
 
 
@@ -62,7 +63,7 @@ def _total_seconds(facts: list[Fact]) -> tuple[int, float]:
             span[1] = max(span[1], fact.ts_us)
             span[2] = max(span[2], fact.duration or 0.0)
     total = sum(max((end - start) / 1_000_000, longest) for start, end, longest in sessions.values())
-    return len(sessions), round(total, 3)
+    return len(sessions), round(total, SECONDS_DIGITS)
 
 
 def _satisfied(rule: str, completed_us: int | None, passed_us: int | None, first_us: int | None) -> int | None:

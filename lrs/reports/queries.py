@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import statistics
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -24,6 +23,7 @@ from sqlalchemy.engine import Connection
 
 from lrs.reports.db_tables import report_names, report_progress as rp
 from lrs.reports.report_table import Column, ReportTable
+from lrs.reports.rounding import COUNT_MEAN_DIGITS, SECONDS_DIGITS, SHARE_DIGITS, mean, median, share
 from lrs.reports.structure import published_course
 from lrs.timeutil import EPOCH, to_micros as micros
 
@@ -199,14 +199,6 @@ def course_options(connection: Connection, lang: str) -> list[tuple[str, str]]:
     return sorted(names.items(), key=lambda item: (item[1].lower(), item[0]))
 
 
-def _median(values: list[float]) -> float | None:
-    return round(statistics.median(values), 3) if values else None
-
-
-def _rate(part: int, whole: int) -> float | None:
-    return round(part / whole, 4) if whole else None
-
-
 def _summary(learners: list[_Learner]) -> dict[str, Any]:
     started = [learner for learner in learners if learner.started]
     completed = [learner for learner in learners if learner.completed or learner.satisfied]
@@ -217,10 +209,10 @@ def _summary(learners: list[_Learner]) -> dict[str, Any]:
         "completed": len(completed),
         "passed": sum(1 for learner in learners if learner.passed),
         "failed": sum(1 for learner in learners if learner.failed and not learner.passed),
-        "completion_rate": _rate(len(completed), len(learners)),
-        "median_seconds": _median([learner.seconds for learner in started]),
-        "median_score": _median(scores),
-        "mean_score": round(statistics.fmean(scores), 4) if scores else None,
+        "completion_rate": share(len(completed), len(learners)),
+        "median_seconds": median([learner.seconds for learner in started], SECONDS_DIGITS),
+        "median_score": median(scores, SHARE_DIGITS),
+        "mean_score": mean(scores, SHARE_DIGITS),
     }
 
 
@@ -342,7 +334,7 @@ def modules(connection: Connection, filters: Filters) -> ReportTable:
                 "module": module,
                 "module_name": names.get(module, module),
                 **_summary(learners),
-                "mean_attempts": round(statistics.fmean(attempts), 2) if attempts else None,
+                "mean_attempts": mean(attempts, COUNT_MEAN_DIGITS),
             }
         )
     return ReportTable(
@@ -375,7 +367,7 @@ def learners(connection: Connection, filters: Filters, merged: Merged | None = N
                 "success": "passed" if learner.passed else ("failed" if learner.failed else None),
                 "best_score": learner.best,
                 "last_score": learner.last,
-                "seconds": round(learner.seconds, 3),
+                "seconds": round(learner.seconds, SECONDS_DIGITS),
                 "attempts": learner.attempts,
                 "registrations": learner.registrations,
             }

@@ -64,23 +64,47 @@ def cell_text(column: Column, value: Any, lang: str = "fr") -> str:
 
 def to_csv(table: ReportTable, spreadsheet: bool = False, lang: str = "fr") -> str:
     """Raw values, column keys as the header: what pandas wants. `spreadsheet`: what
-    French spreadsheet software opens as is: a byte-order mark, `;` between cells,
-    headers, booleans and decimal commas in the report's language."""
+    spreadsheet software opens as is in the report's language: a byte-order mark,
+    headers (with their unit), booleans and results in words, dates a spreadsheet reads
+    as dates, decimal commas and `;` between cells in French, and text that would
+    start a formula neutralised."""
     buffer = io.StringIO()
     if spreadsheet:
         buffer.write("\ufeff")
-    writer = csv.writer(buffer, lineterminator="\r\n", delimiter=";" if spreadsheet else ",")
-    writer.writerow([column.label(lang) if spreadsheet else column.key for column in table.columns])
+    french = spreadsheet and lang != "en"
+    writer = csv.writer(buffer, lineterminator="\r\n", delimiter=";" if french else ",")
+    writer.writerow([_spreadsheet_header(column, lang) if spreadsheet else column.key for column in table.columns])
     for record in table.as_records():
-        writer.writerow(["" if value is None else _csv_value(value, spreadsheet, lang) for value in record.values()])
+        writer.writerow(["" if value is None else _csv_value(value, spreadsheet, lang, column.kind)
+                         for column, value in zip(table.columns, record.values())])
     return buffer.getvalue()
 
 
-def _csv_value(value: Any, spreadsheet: bool = False, lang: str = "fr") -> Any:
+# units a spreadsheet column header says, its cells holding bare numbers or dates
+_UNITS = {"seconds": ("(s)", "(s)"), "datetime": ("(UTC)", "(UTC)")}
+
+
+def _spreadsheet_header(column: Column, lang: str) -> str:
+    unit = _UNITS.get(column.kind)
+    return f"{column.label(lang)} {choose(lang, *unit)}" if unit else column.label(lang)
+
+
+# A spreadsheet runs a cell starting with one of these as a formula: a learner's name
+# is anyone's to choose (`=HYPERLINK(…)`), so it gets a leading quote (OWASP's advice).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_value(value: Any, spreadsheet: bool = False, lang: str = "fr", kind: str = "") -> Any:
     if isinstance(value, bool):
         return choose(lang, _WORDS["fr"], _WORDS["en"])[value] if spreadsheet else ("true" if value else "false")
+    if spreadsheet and kind == "success":
+        return choose(lang, _WORDS["fr"], _WORDS["en"]).get(value, value)
+    if spreadsheet and kind == "datetime" and isinstance(value, str) and len(value) >= 19:
+        return f"{value[:10]} {value[11:19]}"  # 2026-12-07 00:07:25: a date to spreadsheets, not a text
     if spreadsheet and isinstance(value, float) and lang != "en":
         return repr(value).replace(".", ",")
+    if spreadsheet and isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
     return value
 
 

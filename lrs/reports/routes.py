@@ -20,7 +20,7 @@ from lrs.db import current_engine, read_transaction
 from lrs.errors import error_response, response_language
 from lrs.reports import analysis, queries
 from lrs.reports.charts import bar_chart
-from lrs.reports.inputs import ReportInputError, parse_interval, parse_range
+from lrs.reports.inputs import ReportInputError, parse_flag, parse_interval, parse_range
 from lrs.reports.messages import text
 from lrs.reports.render import cell_text, to_csv, to_json
 from lrs.reports.settings import report_settings
@@ -63,7 +63,7 @@ def page_lang() -> str:
 def _filters(lang: str) -> queries.Filters:
     since, until = parse_range(request.args.get("since"), request.args.get("until"))
     settings = current_app.extensions.get(SETTINGS_KEY) or report_settings()
-    pseudonymise = request.args.get("pseudonymise", "") in ("1", "true", "on", "yes")
+    pseudonymise = parse_flag(request.args.get("pseudonymise"), "pseudonymise")
     if pseudonymise and not settings.pseudonym_secret:
         raise ReportInputError("error.secret", "pseudonymise")
     return queries.Filters(
@@ -105,11 +105,10 @@ def _bad_request(message: str, fmt: str, lang: str) -> Response:
     return Response(body, status=400, mimetype="text/html")
 
 
-def _download(table: ReportTable, fmt: str, filters: queries.Filters, lang: str) -> Response:
+def _download(table: ReportTable, fmt: str, filters: queries.Filters, lang: str, spreadsheet: bool) -> Response:
     name = table.name
     if fmt == "csv":
-        spreadsheet = request.args.get(SPREADSHEET, "") in ("1", "true", "on", "yes")
-        response = Response(to_csv(table, spreadsheet, lang).encode(), mimetype="text/csv; charset=utf-8")
+        response = Response(to_csv(table, spreadsheet, lang).encode(), mimetype="text/csv")  # Flask adds the charset
         response.headers["Content-Disposition"] = f'attachment; filename="{name}.csv"'
         return response
     described = {
@@ -138,12 +137,13 @@ def report_view(rule: str, endpoint: str) -> Callable[[Callable[..., ViewResult]
                 return _bad_request(text(lang, "error.format", value=fmt), "json", lang)
             try:
                 filters = _filters(lang)
+                spreadsheet = parse_flag(request.args.get(SPREADSHEET), SPREADSHEET)
                 with read_transaction() as connection:
                     table, template, extra = view(connection, filters, lang)
             except ReportInputError as error:
                 return _bad_request(error.message(lang), fmt, lang)
             if fmt != "html":
-                return _download(table, fmt, filters, lang)
+                return _download(table, fmt, filters, lang, spreadsheet)
             body = render_template(
                 template,
                 lang=lang,

@@ -34,6 +34,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from lrs.courses import registry
 from lrs.courses.tables import courses
+from lrs.reports.rounding import share
 from validators.packages.structure import CourseStructure, Module
 
 NOT_APPLICABLE = "NotApplicable"
@@ -214,14 +215,14 @@ def course_outcome(published: Published, states: dict[str, ModuleState]) -> Cour
         failed = not passed and any(state.failed and state.passed_us is None for state in judged)
         if all(state.best is not None for state in judged):
             total = sum(weight for _iri, weight in quizzes)
-            score = round(sum(weight * state.best for (_iri, weight), state in zip(quizzes, judged)) / total, 4)  # type: ignore[operator]
+            score = share(sum(weight * state.best for (_iri, weight), state in zip(quizzes, judged)), total)  # type: ignore[operator]
     return CourseOutcome(
         completed_us=max(done) if needed and len(done) == needed else None,
         passed=passed,
         passed_us=passed_us,
         failed=failed,
         score=score,
-        progress=round(len(done) / needed, 4) if needed else None,
+        progress=share(len(done), needed),
     )
 
 

@@ -9,16 +9,20 @@ from __future__ import annotations
 import base64
 import binascii
 import functools
+import uuid
 from dataclasses import asdict, dataclass, replace
-from typing import Any
+from typing import Any, Callable
 
 import orjson
 import sqlalchemy
 from sqlalchemy.engine import Connection
 
 from lrs.errors import XAPIError
+from lrs.params import INT64_MAX, is_absolute_iri
+from lrs.statements.formats import FORMATS
 from lrs.statements.index_keys import index_key
 from lrs.tables import attachments, statement_keys, statements
+from validators.xapi.vocabulary import IFIS
 
 
 @dataclass(frozen=True)
@@ -31,7 +35,7 @@ class StatementQuery:
     registration: str | None = None
     since_us: int | None = None
     until_us: int | None = None
-    limit: int = 0
+    limit: int = 0  # 0: the largest page the LRS allows
     ascending: bool = False
     format: str = "exact"
     attachments: bool = False
@@ -57,14 +61,68 @@ def encode_cursor(query: StatementQuery) -> str:
 
 
 def decode_cursor(token: str) -> StatementQuery:
+    """The query a `more` cursor stands for. It comes back from the client, so every field
+    is checked as strictly as the parameters it was made from: a value out of range would
+    fail in the database, a wrong type in Python (500s, both)."""
     try:
-        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
-        data: dict[str, Any] = orjson.loads(raw)
-        if "after" in data:
-            data["after"] = tuple(int(x) for x in data["after"])
-        return StatementQuery(**data)
-    except (binascii.Error, ValueError, TypeError, orjson.JSONDecodeError):
-        raise XAPIError(400, "more : ce n'est pas un curseur donné par ce LRS.", "more: not a cursor given by this LRS.", "more")
+        data = orjson.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
+    except (binascii.Error, ValueError):  # orjson.JSONDecodeError is a ValueError
+        raise _not_our_cursor()
+    if not _is_cursor(data):
+        raise _not_our_cursor()
+    return StatementQuery(**{**data, "after": tuple(data["after"])})
+
+
+def _not_our_cursor() -> XAPIError:
+    return XAPIError(400, "more : ce n'est pas un curseur donné par ce LRS.", "more: not a cursor given by this LRS.", "more")
+
+
+def _is_int64(value: Any) -> bool:
+    return type(value) is int and -INT64_MAX - 1 <= value <= INT64_MAX  # bool is not an int here
+
+
+def _is_bool(value: Any) -> bool:
+    return type(value) is bool
+
+
+def _is_iri(value: Any) -> bool:
+    return isinstance(value, str) and is_absolute_iri(value)
+
+
+def _is_agent_key(value: Any) -> bool:
+    """What `agent_key` makes: an inverse functional identifier's name, a colon, its value."""
+    return isinstance(value, str) and value.partition(":")[0] in IFIS and bool(value.partition(":")[2])
+
+
+def _is_uuid(value: Any) -> bool:
+    try:
+        return isinstance(value, str) and str(uuid.UUID(value)) == value
+    except ValueError:
+        return False
+
+
+# How each field of a cursor is checked; one not listed is not ours.
+_CURSOR_FIELDS: dict[str, Callable[[Any], bool]] = {
+    "agent": _is_agent_key,
+    "related_agents": _is_bool,
+    "verb": _is_iri,
+    "activity": _is_iri,
+    "related_activities": _is_bool,
+    "registration": _is_uuid,
+    "since_us": _is_int64,
+    "until_us": _is_int64,
+    "limit": lambda value: _is_int64(value) and value >= 0,
+    "ascending": _is_bool,
+    "format": lambda value: isinstance(value, str) and value in FORMATS,
+    "attachments": _is_bool,
+    "after": lambda value: isinstance(value, list) and len(value) == 2 and all(map(_is_int64, value)),
+}
+
+
+def _is_cursor(data: Any) -> bool:
+    """A JSON object of known fields, each valid, with the position every cursor carries."""
+    return (isinstance(data, dict) and "after" in data
+            and all(name in _CURSOR_FIELDS and _CURSOR_FIELDS[name](value) for name, value in data.items()))
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import orjson
@@ -227,7 +228,7 @@ def _get_single(params: dict, credential: Credential) -> Response:
     return _respond(payload, parts, row.stored_us)
 
 
-def _query_from_params(params: dict) -> StatementQuery:
+def _query_from_params(params: dict, default_limit: int) -> StatementQuery:
     agent_key = agent_key_or_none(params["agent"]) if "agent" in params else None
     if "agent" in params and agent_key is None:
         raise XAPIError(400, "agent : un groupe anonyme ne peut pas être recherché ; donnez un agent ou un groupe identifié.",
@@ -242,11 +243,17 @@ def _query_from_params(params: dict) -> StatementQuery:
         registration=params.get("registration"),
         since_us=to_micros(params["since"]) if "since" in params else None,
         until_us=to_micros(params["until"]) if "until" in params else None,
-        limit=params.get("limit", 0),
+        limit=params.get("limit", default_limit),
         ascending=params.get("ascending", False),
         format=params.get("format", "exact"),
         attachments=params.get("attachments", False),
     )
+
+
+def _page_size(limit: int, largest: int) -> int:
+    """0 asks for the largest page the LRS allows (xAPI 1.0.3, Communication 2.1.3); a
+    larger limit gets it too, as the LRS may return fewer statements than asked."""
+    return largest if limit == 0 else min(limit, largest)
 
 
 def _more_url(next_query: StatementQuery) -> str:
@@ -259,9 +266,10 @@ def get_statements() -> Response:
     params = load_params(GET_PARAMS, request.args)
     if "statementId" in params or "voidedStatementId" in params:
         return _get_single(params, credential)
-    query = decode_cursor(params["more"]) if "more" in params else _query_from_params(params)
     config = app_config(current_app)
-    size = min(query.limit, config.statement_page_max) if query.limit > 0 else config.statement_page_size
+    query = decode_cursor(params["more"]) if "more" in params else _query_from_params(params, config.statement_page_size)
+    size = _page_size(query.limit, config.statement_page_max)
+    query = replace(query, limit=size)  # what the next page's cursor carries: a size the LRS allows
     with reading_with_queue(current_engine(), query.filters()) as (connection, queued):
         rows, next_query = run_query(connection, query, _mine_only(credential), size, queued)
         bodies = [row[2] for row in rows]

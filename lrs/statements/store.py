@@ -24,13 +24,13 @@ from lrs.errors import XAPIError
 from lrs.statements import backlog
 from lrs.statements.index_writer import IngestHook, index_statements, referrers
 from lrs.statements.activity_definitions import SentDefinitions, definitions_sent, store_activities
+from lrs.json_depth import NESTED_TOO_DEEP, nested_deeper_than
 from lrs.statements.agent_names import agent_rows, store_agents
 from lrs.statements.index_keys import hashed_index_keys, pack_keys
 from lrs.tables import attachments, statements
 from lrs.timeutil import now_utc, rfc3339, to_micros
 from validators.xapi import normalize_statement, statements_equivalent
 from validators.xapi.vocabulary import is_voiding, statement_ref_target
-
 
 @dataclass
 class StoreResult:
@@ -53,6 +53,13 @@ def prepare_statement(raw: dict, version: str, credential: Credential) -> dict:
     statement["authority"] = credential.authority
     statement.setdefault("version", "2.0.0" if version.startswith("2") else "1.0.0")
     return statement
+
+
+def _refuse_too_deep(raw_statements: list[dict], paths: list[str]) -> None:
+    for path, raw in zip(paths, raw_statements):
+        if nested_deeper_than(raw):
+            raise XAPIError(400, f"{path} : la déclaration {NESTED_TOO_DEEP.fr}.",
+                            f"{path}: the statement {NESTED_TOO_DEEP.en}.", path)
 
 
 def _conflict(statement_id: str) -> XAPIError:
@@ -91,9 +98,11 @@ def prepare_batch(
     attachment_parts: dict[str, tuple[str, bytes]] | None = None,
     paths: list[str] | None = None,
 ) -> PreparedBatch:
-    """Set what the LRS owns and compute index rows; 400 when an id appears twice."""
+    """Set what the LRS owns and compute index rows; 400 when an id appears twice or a
+    statement nests too deep to be stored."""
+    paths = paths or [f"$[{position}]" for position in range(len(raw_statements))]
+    _refuse_too_deep(raw_statements, paths)
     prepared = [prepare_statement(raw, version, credential) for raw in raw_statements]
-    paths = paths or [f"$[{position}]" for position in range(len(prepared))]
     seen_ids: set[str] = set()
     for path, statement in zip(paths, prepared):
         if statement["id"] in seen_ids:

@@ -67,7 +67,7 @@ def course_overview(statements: list[dict], course: str) -> dict:
         "failed": len(failed - passed),
         "completion_rate": round(len(completed | passed) / len(learners), 4) if learners else None,
         "median_seconds": statistics.median([time[who] for who in started]) if started else None,
-        "median_score": round(statistics.median(best.values()), 3) if best else None,
+        "median_score": round(statistics.median(best.values()), 4) if best else None,
         "bins": bins,
     }
 
@@ -217,7 +217,7 @@ def course_figures(statements: list[dict], course: str) -> dict:
         "failed": len(failed - passed),
         "completion_rate": round(len(done) / len(learners), 4) if learners else None,
         "median_seconds": round(statistics.median(time.values()), 3) if time else None,
-        "median_score": round(statistics.median(best.values()), 3) if best else None,
+        "median_score": round(statistics.median(best.values()), 4) if best else None,
         "mean_score": round(statistics.fmean(best.values()), 4) if best else None,
         "bins": bins,
     }

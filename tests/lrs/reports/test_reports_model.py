@@ -192,6 +192,18 @@ def test_pseudonymised_reports_hide_learners(make_app, sqlite_database):
     assert first in again  # stable
     detail = client.get("/reports/learner.json", query_string={"learner": first, "pseudonymise": "1"}, headers=AUTH)
     assert detail.status_code == 200 and detail.get_json()["rows"]
+    french_yes = client.get("/reports/course/learners.csv", query_string={"course": COURSES[0], "pseudonymise": "oui"},
+                            headers=AUTH).get_data(as_text=True)
+    assert "mailto:" not in french_yes and "anon-" in french_yes
+    # a misspelt flag is said, never read as "no" (which would show the names)
+    for value in ("maybe", "vrai1"):
+        refused = client.get("/reports/course/learners.csv", query_string={"course": COURSES[0], "pseudonymise": value},
+                             headers=AUTH)
+        assert refused.status_code == 400 and "pseudonymise" in refused.get_data(as_text=True)
+        assert "mailto:" not in refused.get_data(as_text=True)
+    odd = client.get("/reports/course/learners.csv", query_string={"course": COURSES[0], "spreadsheet": "si"}, headers=AUTH)
+    assert odd.status_code == 400 and "spreadsheet" in odd.get_data(as_text=True)
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
 
 
 def test_completions_over_time_add_up_to_the_completions(make_app, sqlite_database):
