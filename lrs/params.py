@@ -7,6 +7,8 @@ bad value is a 400 naming the parameter and saying why, in French and English.
 
 from __future__ import annotations
 
+import re
+
 import uuid
 from datetime import datetime
 from typing import Any, Mapping
@@ -73,16 +75,24 @@ class UUIDParam(fields.Field):
             raise _invalid("n'est pas un UUID", "not a UUID")
 
 
+# RFC 3339 (5.6) lets a space stand for the `T`, as Python's str(datetime) writes it and
+# TinCanPython sends `since`; an offset whose `+` was not URL-encoded arrives as a space.
+_SPACED_DATE_TIME = re.compile(r"^(\d{4}-\d\d-\d\d) (\d\d:\d\d)")
+_UNENCODED_PLUS = re.compile(r"(T\d\d:\d\d(?::\d\d(?:\.\d+)?)?) (\d\d(?::?\d\d)?)$")
+
+
 class TimestampParam(fields.Field):
     """An ISO 8601 timestamp, as a timezone-aware datetime."""
 
     def _deserialize(self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any) -> datetime:
         from validators.xapi import parse_timestamp
 
+        text = _UNENCODED_PLUS.sub(r"\1+\2", _SPACED_DATE_TIME.sub(r"\1T\2", str(value).strip()))
         try:
-            return parse_timestamp(str(value))
+            return parse_timestamp(text)
         except (ValueError, TypeError):
-            raise _invalid("n'est pas un horodatage ISO 8601", "not an ISO 8601 timestamp")
+            raise _invalid("n'est pas un horodatage ISO 8601 (2026-03-02T08:00:00Z ; un « + » s'écrit %2B dans une URL)",
+                           "not an ISO 8601 timestamp (2026-03-02T08:00:00Z; a '+' is written %2B in a URL)")
 
 
 class BoolParam(fields.Field):

@@ -79,6 +79,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "not_list": ("liste attendue", "list expected"),
     "invalid": ("valeur invalide", "invalid value"),
     # values
+    "map_lacks_language": (
+        "le texte manque dans la langue du cours ({language}) ; langues données : {choices}"
+        " (ou changez language: du cours)",
+        "the text is missing in the course's language ({language}); languages given: {choices}"
+        " (or change the course's language:)",
+    ),
     "not_base_iri": (
         "« {value} » : les IRI des modules, pages et questions sont bâties sur cet id (<id>/modules/<clé>) ;"
         " il faut un IRI absolu avec un nom d'hôte (https://…), sans « ? » ni « # »",

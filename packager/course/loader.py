@@ -123,6 +123,11 @@ class _CourseBuilder:
             module = self._module(raw, path, course_id)
             if module is not None:
                 modules.append(module)
+        for field in ("title", "description"):  # a language map speaks the course's language too
+            value = f[field]
+            primary = self.language.split("-")[0].lower()
+            if isinstance(value, dict) and not any(key.split("-")[0].lower() == primary for key in value):
+                self.error([field], msg("map_lacks_language", language=self.language, choices=", ".join(value)))
         cover = self._image(f.get("cover"), ["cover"])
         logo = self._image(f.get("logo"), ["logo"])
         extra = self._extra_files(f["files"])

@@ -107,3 +107,18 @@ def test_wrong_secret_fails_cleanly(lrs: RemoteLRS) -> None:
     response = intruder.save_statement(learner_statement(3))
     assert not response.success
     assert response.response.status == 401
+
+
+def test_query_since_and_until_as_the_client_sends_datetimes(lrs: RemoteLRS) -> None:
+    """TinCanPython puts a datetime in the URL as str() writes it: a space for the `T`."""
+    import datetime
+
+    registration = str(uuid.uuid4())
+    before = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(seconds=1)
+    assert lrs.save_statements([learner_statement(number, registration) for number in range(2)]).success
+    after = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=1)
+    found = lrs.query_statements({"registration": registration, "since": before, "until": after})
+    assert found.success, found.data
+    assert len(found.content.statements) == 2
+    none = lrs.query_statements({"registration": registration, "since": after})
+    assert none.success and none.content.statements == []

@@ -112,6 +112,9 @@ def test_since_until_ascending_and_order(xapi: XAPIClient) -> None:
     assert xapi.query_ids({"since": middle}) == [ids[2]]  # since is exclusive
     assert xapi.query_ids({"until": middle}) == [ids[1], ids[0]]  # until is inclusive
     assert xapi.query_ids({"since": "2100-01-01T00:00:00Z"}) == []
+    # RFC 3339's space for the `T`, and an offset whose `+` arrived unencoded (a space)
+    assert xapi.query_ids({"since": "2100-01-01 00:00:00+00:00"}) == []
+    assert xapi.query_ids({"until": "2100-01-01T02:00:00 02:00"}) == ids[::-1]
 
 
 def test_limit_and_more_pages_through_everything_once(xapi: XAPIClient) -> None:

@@ -68,6 +68,7 @@ COURSE_MISTAKES = [
     ("id: https://example.gouv.fr/cours/test", "id: 'http://'", "course.yaml:1: id: « http:// » : les IRI"),
     ("title: Cours de test", "title: Cours de test\ntitle: Autre", "course.yaml:3: « title » est écrit deux fois au même niveau"),
     ("title: Cours de test", "title: " + "T" * 201, "course.yaml:2: title: titre trop long : 200 caractères au plus"),
+    ("title: Cours de test", "title: {en: Test, de: Test}", "course.yaml:2: title: le texte manque dans la langue du cours (fr) ; langues données : en, de"),
     ("title: Cours de test", "title: Cours\nlanguage: fr_FR", "course.yaml:3: language: « fr_FR »"),
     ("title: Cours de test", "title: Cours\nduration: 2h", "course.yaml:3: duration: « 2h » n'est pas une durée"),
     ("title: Cours de test", "title: Cours\nmastery_score: 1.5", "course.yaml:3: mastery_score: doit être compris entre 0 et 1"),
