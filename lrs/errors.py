@@ -48,6 +48,8 @@ HTTP_MESSAGES: dict[int, Text] = {
     503: Text("La base de données est indisponible ; réessayez dans un instant.",
               "The database is unavailable; try again shortly."),
 }
+BODY_TOO_LARGE = Text("Corps de la requête trop volumineux : {limit} octets au plus (PARCOURS_MAX_BODY_BYTES).",
+                      "Request body too large: {limit} bytes at most (PARCOURS_MAX_BODY_BYTES).")
 RETRY_AFTER_SECONDS = 5  # when a database outage is answered 503
 # PostgreSQL indexes hold at most about 2,700 bytes per entry (SQLite has no such limit).
 TOO_LONG_TO_INDEX = Text(
@@ -90,6 +92,9 @@ def register_error_handlers(app: Flask) -> None:
     def on_http_error(error: HTTPException) -> Response:
         status = error.code or 500
         text = HTTP_MESSAGES.get(status) or Text(error.description or "Erreur.", error.description or "Error.")
+        limit = current_app.config.get("MAX_CONTENT_LENGTH")
+        if status == 413 and limit:
+            text = BODY_TOO_LARGE.fill(limit=limit)
         response = error_response(status, text.pick(response_language()))
         if status == 405 and error.get_response().headers.get("Allow"):
             response.headers["Allow"] = error.get_response().headers["Allow"]

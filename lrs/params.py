@@ -172,4 +172,8 @@ def require_json_object(raw: bytes, name: str = "body") -> Any:
     try:
         return orjson.loads(raw)
     except orjson.JSONDecodeError as error:
+        try:
+            raw.decode("utf-8")
+        except UnicodeDecodeError:  # orjson would speak of surrogates
+            raise _fail(name, "n'est pas en UTF-8 (le JSON s'écrit en UTF-8)", "is not UTF-8 (JSON is written in UTF-8)")
         raise _fail(name, f"n'est pas du JSON valide ({error})", f"not valid JSON ({error})")

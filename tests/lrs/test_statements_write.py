@@ -126,8 +126,14 @@ def test_bodies_over_the_limit_get_413_and_nothing_is_stored(sqlite_database: st
     big = [statement(id=new_id()) for _ in range(20)]
     response = client.post(big)
     assert response.status_code == 413
-    assert "error" in response.json
+    assert "2000 octets au plus (PARCOURS_MAX_BODY_BYTES)" in response.json["error"]["message"]
     assert count(client) == 0
+
+
+def test_a_body_that_is_not_utf8_is_named_so(xapi_sqlite: XAPIClient) -> None:
+    response = xapi_sqlite.request("POST", "statements", None, b"\xff\xfe{}", content_type="application/json")
+    assert response.status_code == 400
+    assert "n'est pas en UTF-8" in response.json["error"]["message"]
 
 
 def test_errors_are_french_by_default_and_english_on_request(xapi_sqlite: XAPIClient) -> None:
