@@ -97,6 +97,21 @@ def _unusable_database(url: str, lang: str, error: Exception) -> click.ClickExce
     )
 
 
+def _require_existing_sqlite(database_url: str, lang: str) -> None:
+    """A command that reads an LRS names a SQLite file that exists: a typo in --database
+    would otherwise create an empty base and report "no data"."""
+    from sqlalchemy.engine import make_url
+
+    from lrs.db import normalize_url
+
+    url = make_url(normalize_url(database_url))
+    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:") \
+            and not Path(url.database).exists():
+        raise click.ClickException(choose(
+            lang, f"{url.database} : base introuvable (vérifiez --database ou PARCOURS_DATABASE_URL)",
+            f"{url.database}: no such database (check --database or PARCOURS_DATABASE_URL)"))
+
+
 def _indexed_engine(database_url: str | None, lang: str):  # type: ignore[no-untyped-def]
     """The configuration and engine of the LRS, every queued statement indexed: for the
     commands that read the filter index or the reports."""
@@ -105,6 +120,7 @@ def _indexed_engine(database_url: str | None, lang: str):  # type: ignore[no-unt
     from lrs.statements.backlog import ensure_indexed
 
     config = _config(database_url, lang)
+    _require_existing_sqlite(config.database_url, lang)
     try:
         engine = create_app(config).extensions[ENGINE_KEY]
         ensure_indexed(engine)

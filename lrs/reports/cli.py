@@ -23,7 +23,7 @@ def _fail(lang: str, fr: str, en: str) -> click.ClickException:
 
 def _agent_key(agent_json: str, lang: str) -> tuple[dict[str, Any], str]:
     """The agent given as JSON on the command line, and its key."""
-    from validators.xapi import agent_key
+    from validators.xapi import agent_key, validate_agent
 
     try:
         agent = orjson.loads(agent_json)
@@ -31,6 +31,11 @@ def _agent_key(agent_json: str, lang: str) -> tuple[dict[str, Any], str]:
         raise _fail(lang, f"--agent : JSON invalide ({error})", f"--agent: invalid JSON ({error})")
     if not isinstance(agent, dict):
         raise _fail(lang, "--agent : un objet JSON est attendu", "--agent: a JSON object is expected")
+    # as the API checks its `agent` parameter: `alice@example.com` without mailto: matches nobody
+    findings = [finding for finding in validate_agent(agent, "2.0.0", "$") if finding.severity == "error"]
+    if findings:
+        first = findings[0]
+        raise _fail(lang, f"--agent : {first.path} : {first.message('fr')}", f"--agent: {first.path}: {first.message('en')}")
     try:
         return agent, agent_key(agent)
     except (ValueError, KeyError, TypeError):
@@ -230,7 +235,13 @@ def export_statements(fmt: str, output: Path | None, since: str | None, until: s
     """Exporte les déclarations en flux (NDJSON ou CSV). / Streams statements out (NDJSON or CSV)."""
     from lrs.reports.export import ExportFilters, count, stored_bodies, write_csv, write_ndjson
 
+    from validators.xapi import is_iri
+
     check_output_folder(output, lang)
+    for option, value in (("--verb", verb), ("--activity", activity), ("--course", course)):
+        if value is not None and not is_iri(value):  # would match nothing, silently
+            raise _fail(lang, f"{option} : « {value} » n'est pas une IRI absolue",
+                        f"{option}: '{value}' is not an absolute IRI")
     _, engine = _indexed_engine(database_url, lang)
     start, end = _range(since, until, lang)
     stamped_start, stamped_end = _range(timestamp_since, timestamp_until, lang, "timestamp-")

@@ -8,6 +8,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from lrs.app import create_app
+from lrs.config import Config
+from lrs.db import ENGINE_KEY
 from parcours.cli import main
 
 AGENT = '{"mbox":"mailto:a@example.com"}'
@@ -20,6 +23,13 @@ COMMANDS = {
 
 def run(args: list[str]):  # type: ignore[no-untyped-def]
     return CliRunner(env={"PARCOURS_LANG": None}).invoke(main, args)
+
+
+def existing_database(folder: Path) -> str:
+    """An empty LRS database, as `parcours serve` leaves it: the commands read existing ones."""
+    url = f"sqlite:///{folder / 'lrs.db'}"
+    create_app(Config(database_url=url)).extensions[ENGINE_KEY].dispose()
+    return url
 
 
 @pytest.mark.parametrize("command", COMMANDS)
@@ -48,10 +58,10 @@ def test_an_output_that_cannot_be_opened_is_named(command: str, tmp_path: Path,
     def refuse(path: Path, mode: str) -> None:  # as for a read-only folder (root writes anywhere)
         raise PermissionError(13, "Permission denied", str(path))
 
+    database = existing_database(tmp_path)
     monkeypatch.setattr("lrs.output_files.open", refuse, raising=False)
     target = tmp_path / "x.out"
-    result = run([*COMMANDS[command], "--output", str(target), "--lang", "en",
-                  "--database", f"sqlite:///{tmp_path / 'lrs.db'}"])
+    result = run([*COMMANDS[command], "--output", str(target), "--lang", "en", "--database", database])
     assert result.exit_code == 1
     assert result.output.strip().splitlines()[-1] == f"Error: {target}: cannot write (Permission denied)."
 
@@ -59,6 +69,6 @@ def test_an_output_that_cannot_be_opened_is_named(command: str, tmp_path: Path,
 @pytest.mark.parametrize("command", COMMANDS)
 def test_a_writable_output_is_written(command: str, tmp_path: Path) -> None:
     target = tmp_path / "x.out"
-    result = run([*COMMANDS[command], "--output", str(target), "--database", f"sqlite:///{tmp_path / 'lrs.db'}"])
+    result = run([*COMMANDS[command], "--output", str(target), "--database", existing_database(tmp_path)])
     assert result.exit_code == 0, result.output
     assert target.exists()

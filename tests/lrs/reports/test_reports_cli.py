@@ -199,3 +199,24 @@ def test_rebuild_gives_the_same_model_and_the_index_page_lists_courses(loaded):
     assert client.get("/reports/courses.json", headers=AUTH).get_json()["rows"] == before
     page = client.get("/reports/", headers={**AUTH, "Accept-Language": "en"})
     assert page.status_code == 200 and "<h1>Courses overview</h1>" in page.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("args", "named"), [
+    (["export", "statements", "--agent", '{"mbox": "alice@example.com"}'], "--agent: $.mbox"),
+    (["export", "statements", "--verb", "completed"], "--verb: 'completed' is not an absolute IRI"),
+    (["export", "statements", "--course", "cours a"], "--course: 'cours a' is not an absolute IRI"),
+    (["privacy", "export", "--agent", '{"mbox": "bad"}'], "--agent: $.mbox"),
+])
+def test_filters_that_would_match_nothing_are_refused(loaded, tmp_path, args, named):
+    _app, url, _statements = loaded
+    result = run(*args, "--output", str(tmp_path / "out"), "--database", url, "--lang", "en", ok=False)
+    assert result.exit_code != 0 and named in result.output, result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_reading_a_sqlite_file_that_does_not_exist_is_refused(tmp_path):
+    missing = tmp_path / "faute-de-frappe.db"
+    result = run("report", "completions", "--course", COURSE, "--database", f"sqlite:///{missing}", "--lang", "en",
+                 ok=False)
+    assert result.exit_code == 1 and "no such database" in result.output
+    assert not missing.exists()
