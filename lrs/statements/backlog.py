@@ -154,10 +154,13 @@ class _Indexer:
         started = time.monotonic()
         index_backlog(engine, self.hooks, until=lambda: not self.idle())
         with self.lock:
-            if self.writes.ended < started and not self.writes.going:
+            done = self.writes.ended < started and not self.writes.going
+            if done:
                 self.thread = None
-                return False
-        return True
+        if done:
+            for look_ahead in _while_writing:  # once more, the queue drained: what it kept is let go
+                look_ahead(engine)
+        return not done
 
 
 def _stored_lately(engine: Engine) -> bool:
@@ -173,8 +176,8 @@ _while_writing: list[Callable[[Engine], None]] = []
 
 def while_writing(look_ahead: Callable[[Engine], None]) -> None:
     """Call `look_ahead(engine)` each time the indexer looks at the queue while writes go
-    on (every POLL_SECONDS): `lrs.statements.queued_keys` loads what was queued since
-    there, ahead of the readers."""
+    on (every POLL_SECONDS), and once when it has drained it: `lrs.statements.queued_keys`
+    loads what was queued since there, ahead of the readers, and drops what is indexed."""
     _while_writing.append(look_ahead)
 
 

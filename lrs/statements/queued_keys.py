@@ -32,7 +32,10 @@ from sqlalchemy.engine import Connection, Engine
 from lrs.db import read_transaction
 from lrs.statements import backlog
 from lrs.statements.index_keys import index_key, pack_keys, queued_index_keys, unpack_keys
+from lrs.memory import release_freed_memory
 from lrs.tables import index_queue, statements
+
+RELEASE_AFTER = 10_000  # queued statements let go at once: below, what they held is not worth a trim
 
 
 @dataclass(frozen=True)
@@ -138,7 +141,8 @@ class QueuedKeys:
         self.covered = (max(low, int(min(below, high + 1))), high)
         # In load order, which is seq order but for an older snapshot's late load: an entry
         # behind a newer one waits for the next call.
-        for seq in list(itertools.takewhile(lambda seq: seq < below, self.ids)):
+        dropped = list(itertools.takewhile(lambda seq: seq < below, self.ids))
+        for seq in dropped:
             del self.ids[seq]
             self.related.discard(seq)
             for key in unpack_keys(self.keys_of.pop(seq)):
@@ -146,6 +150,8 @@ class QueuedKeys:
                 seqs.discard(seq)
                 if not seqs:
                     del self.postings[key]
+        if not self.ids and len(dropped) >= RELEASE_AFTER:
+            release_freed_memory()  # the burst's keys, tens of MB, back to the system
 
 
 # Built once, as readers load at every query during a burst.

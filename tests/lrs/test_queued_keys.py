@@ -274,3 +274,30 @@ def test_while_writes_go_on_the_indexer_loads_queued_keys_ahead_of_readers(sqlit
         assert queued_count(xapi) == 12
     assert sorted(xapi.query_ids({"activity": COURSE, "related_activities": "true"})) == sorted(stored)
     engine.dispose()
+
+
+def test_once_the_indexer_drains_the_queue_the_keys_leave_memory_without_a_reader(
+        sqlite_database: str, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A burst's keys (about 1.5 KB a statement) are let go, and handed back to the
+    system, when the queue is indexed: not only at the next filtered query."""
+    import lrs.statements.queued_keys as module
+
+    releases: list[int] = []
+    monkeypatch.setattr(module, "RELEASE_AFTER", 10)
+    monkeypatch.setattr(module, "release_freed_memory", lambda: releases.append(len(keys.ids)))
+    xapi = make_client(sqlite_database)
+    engine = xapi.app.extensions["parcours.engine"]
+    keys = queued_keys(engine)
+    assert keys is not None
+    with backlog._indexers[engine].writes.during():  # loaded ahead while writes go on
+        stored = set(xapi.store(*varied("drain", 12)))
+        deadline = time.monotonic() + 10
+        while set(keys.ids.values()) != stored and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert set(keys.ids.values()) == stored
+    deadline = time.monotonic() + 15  # writes pause: the indexer drains the queue, then lets go
+    while (keys.ids or queued_count(xapi)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert queued_count(xapi) == 0 and keys.ids == {} and keys.postings == {}
+    assert releases and releases[-1] == 0  # (other tests' engines may let go too)
+    engine.dispose()
