@@ -220,6 +220,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "bloc media : clé inconnue {value} ; clés possibles : {choices}",
         "media block: unknown key {value}; possible keys: {choices}",
     ),
+    "media_fence_name": (
+        "bloc « {value} » : un lecteur audio ou vidéo s'écrit ```media (ce bloc serait affiché comme du code)",
+        "'{value}' block: an audio or video player is written ```media (this block would show as code)",
+    ),
+    "unclosed_admonition": (
+        "encadré « {value} » jamais fermé : ajoutez une ligne « ::: » à sa fin (sinon il englobe toute la suite de la page)",
+        "'{value}' admonition never closed: add a ':::' line at its end (else it takes in the rest of the page)",
+    ),
     "media_block": (
         "bloc media invalide : {problem}",
         "invalid media block: {problem}",

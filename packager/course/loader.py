@@ -12,7 +12,7 @@ from marshmallow import ValidationError
 
 from packager.course.errors import CourseError, SourceError
 from packager.course.html_pages import HTML_SUFFIXES, page_title
-from packager.course.markdown import PageRenderer
+from packager.course.markdown import IMAGE_SUFFIXES, PageRenderer
 from packager.course.reused_pages import html_page, pdf_page
 from packager.course.marked_yaml import MarkedDict, YamlSyntaxError, load_marked
 from packager.course.model import ETALAB_NAME, ETALAB_URL, Author, Course, Image, Licence, Module, Page, ReportTo, Text
@@ -23,7 +23,7 @@ from packager.messages import msg
 from validators.xapi import is_language_tag
 
 COURSE_FILE = "course.yaml"
-IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp")
+SYSTEM_FILES = ("thumbs.db", "desktop.ini")  # what file managers leave in folders (hidden ones are skipped too)
 
 
 # letters that Unicode does not decompose into a Latin letter and an accent
@@ -274,6 +274,7 @@ class _CourseBuilder:
                 found.update(
                     item.relative_to(self.root).as_posix() for item in sorted(target.rglob("*"))
                     if item.is_file() and not any(part.startswith(".") for part in item.relative_to(target).parts)
+                    and item.name.lower() not in SYSTEM_FILES
                 )
             else:
                 self.error(path, msg("files_missing", file=entry))

@@ -32,6 +32,9 @@ ADMONITIONS = ("note", "tip", "important", "warning", "caution")
 AUDIO_TYPES = {".mp3": "audio/mpeg", ".ogg": "audio/ogg", ".oga": "audio/ogg", ".opus": "audio/ogg",
                ".wav": "audio/wav", ".m4a": "audio/mp4"}
 VIDEO_TYPES = {".mp4": "video/mp4", ".webm": "video/webm", ".ogv": "video/ogg"}
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp")  # what every browser shows in an <img>
+# fence names an author may mean as ```media: the player would be dropped for a code block
+MEDIA_LOOKALIKES = ("medias", "média", "médias", "video", "vidéo", "audio")
 MEDIA_KEYS = ("src", "captions", "title", "language")
 COURSE_SOURCES = (".md", ".yaml", ".yml")  # course material that the build turns into pages and quizzes
 _CUE_TIMING = re.compile(r"^\s*(\d+:)?\d{2}:\d{2}\.\d{3}\s+-->\s+(\d+:)?\d{2}:\d{2}\.\d{3}")
@@ -125,6 +128,13 @@ def _parser(language: str) -> MarkdownIt:
     return md
 
 
+def _closes_container(source: str, end_line: int) -> bool:
+    """Whether the container running to `end_line` (the page's end) ends with its `:::`
+    line: unclosed, markdown-it runs it to the end and the rest of the page falls in it."""
+    lines = source.splitlines()
+    return bool(lines) and lines[min(end_line, len(lines)) - 1].strip().startswith(":::")
+
+
 def _container_name(token: Token) -> str:
     match = _ADMONITION_RE.match(token.info.strip())
     return match.group(1).lower() if match else ""
@@ -193,6 +203,7 @@ class PageRenderer:
     def render(self, page_file: Path) -> RenderedPage:
         source = page_file.read_text(encoding="utf-8-sig")  # a byte order mark is not text
         tokens = self.md.parse(source)
+        line_count = len(source.splitlines())
         page = RenderedPage(title="", html="")
         self._check_headings(tokens, page)
         for index, token in enumerate(tokens):
@@ -200,6 +211,8 @@ class PageRenderer:
                 self._inline(token, page_file, page)
             elif token.type == "fence" and token.info.strip().split(" ")[0] == "media":
                 tokens[index] = self._media(token, page_file, page)
+            elif token.type == "fence" and token.info.strip().split(" ")[0].lower() in MEDIA_LOOKALIKES:
+                page.problems.append((_line(token), msg("media_fence_name", value=token.info.strip().split(" ")[0])))
             elif token.type == "html_block":
                 self._check_html(token.content, _line(token), page)
             elif token.type == "container_admonition_open":
@@ -208,6 +221,8 @@ class PageRenderer:
                     page.problems.append(
                         (_line(token), msg("unknown_admonition", value=kind, choices=", ".join(ADMONITIONS)))
                     )
+                elif token.map and token.map[1] >= line_count and not _closes_container(source, token.map[1]):
+                    page.problems.append((_line(token), msg("unclosed_admonition", value=kind)))
         body = tokens
         if tokens and tokens[0].type == "heading_open" and tokens[0].tag == "h1":
             page.title = _plain_text(tokens[1])
@@ -242,6 +257,9 @@ class PageRenderer:
                     continue
                 if not "".join(c.content for c in child.children or []).strip():
                     page.problems.append((line, msg("image_alt", file=src)))
+                if PurePosixPath(urlsplit(src).path).suffix.lower() not in IMAGE_SUFFIXES:
+                    page.problems.append((line, msg("image_type", file=unquote(src))))
+                    continue
                 self._local(src, page_file, page, line, child, "src", "media_missing")
             elif child.type == "link_open":
                 href = str(child.attrs.get("href", ""))

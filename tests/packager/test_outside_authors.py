@@ -113,3 +113,11 @@ def test_a_failing_format_leaves_every_format_unwritten(write_course: CourseWrit
         build_packages(folder, ["scorm12", "cmi5", "web"], out)
     assert caught.value.format == "cmi5"
     assert sorted(path.name for path in out.iterdir()) == []
+
+
+def test_files_folders_leave_out_what_file_managers_add(write_course: CourseWriter) -> None:
+    course_yaml = MINIMAL_COURSE + "files: [annexes]\n"
+    course = load_course(write_course({"course.yaml": course_yaml, "pages/intro.md": MINIMAL_PAGE,
+                                       "annexes/fiche.txt": "fiche", "annexes/Thumbs.db": b"\0",
+                                       "annexes/desktop.ini": "[.ShellClassInfo]"}))
+    assert [asset for asset in course.assets if asset.startswith("annexes/")] == ["annexes/fiche.txt"]
