@@ -135,6 +135,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "one_of": ("valeur attendue parmi : {choices}", "expected one of: {choices}"),
     "duplicate_key": ("clé « {value} » déjà utilisée", "key '{value}' is used twice"),
+    "too_many_items": (
+        "{max} propositions au plus par question (SCORM 1.2 désigne chacune par un seul caractère)",
+        "{max} items at most in a question (SCORM 1.2 names each one by a single character)",
+    ),
     "duplicate_id": (
         "id « {value} » déjà pris par le cours ou un autre module : chaque activité a son propre IRI",
         "id '{value}' is already the course's or another module's: each activity has its own IRI",

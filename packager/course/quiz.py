@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from pathlib import Path
 from typing import Any
 
@@ -18,8 +20,9 @@ QUIZ_PAGE_KEY = "quiz"
 
 
 def format_number(value: float) -> str:
-    """`5` rather than `5.0`: the form learners and LMS reports show."""
-    return str(int(value)) if float(value).is_integer() else repr(float(value))
+    """`5` rather than `5.0`, `0.0000001` rather than `1e-07`: the form learners and LMS
+    reports show (SCORM's numbers have no exponent)."""
+    return str(int(value)) if float(value).is_integer() else format(Decimal(repr(float(value))), "f")
 
 
 class _QuizReader:
@@ -32,6 +35,9 @@ class _QuizReader:
         self.errors.append(error_at(self.file, self.data, path, message))
 
     def items(self, raw: list[dict], path: list[str | int], default_ids: bool) -> tuple[Item, ...] | None:
+        if len(raw) > MAX_ITEMS:
+            self.error(path, msg("too_many_items", max=MAX_ITEMS))
+            return None
         result, seen = [], set()
         for index, item in enumerate(raw):
             identifier = item["id"]
@@ -49,6 +55,9 @@ class _QuizReader:
             feedback = item.get("feedback")
             result.append(Item(identifier, item["text"].strip(), feedback.strip() if feedback else None))
         return tuple(result)
+
+
+MAX_ITEMS = 36  # SCORM 1.2 names a choice by one character (0-9, a-z): no more can be told apart
 
 
 def _letter(index: int) -> str:

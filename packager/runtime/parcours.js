@@ -143,7 +143,21 @@
   function parseNumber(text) {
     var cleaned = String(text).replace(/[\s\u00a0\u202f]/g, "").replace(",", ".");
     if (!/^[-+]?(\d+\.?\d*|\.\d+)$/.test(cleaned)) return null;
-    return String(parseFloat(cleaned));
+    return plainDecimal(parseFloat(cleaned));
+  }
+
+  // The number as digits only: SCORM's CMIDecimal and real(10,7) have no exponent, and
+  // String() writes 1e+21 and 1e-7. The shortest digits String() found are kept as they are.
+  function plainDecimal(n) {
+    var text = String(n);
+    var small = /^(-?)(\d)(?:\.(\d+))?e-(\d+)$/.exec(text);
+    if (small) return small[1] + "0." + new Array(Number(small[4])).join("0") + small[2] + (small[3] || "");
+    var large = /^(-?)(\d)(?:\.(\d+))?e\+(\d+)$/.exec(text);
+    if (large) {
+      var digits = large[2] + (large[3] || "");
+      return large[1] + digits + new Array(Number(large[4]) - digits.length + 2).join("0");
+    }
+    return text;
   }
 
   // Returns {value} with the xAPI-formatted response, or {error} naming the problem.
@@ -317,6 +331,12 @@
     return map;
   }
 
+  // An IRI as the URI SCORM 2004's identifiers must be (RFC 3986): non-ASCII characters
+  // percent-encoded in UTF-8, the rest (and existing %XX) as is.
+  function asciiUri(iri) {
+    return String(iri).replace(/[^\x00-\x7F]+/g, function (run) { return encodeURIComponent(run); });
+  }
+
   function ids(list) {
     return (list || []).map(function (c) { return c.id; });
   }
@@ -348,13 +368,13 @@
   function scorm12Pattern(q, pattern) {
     if (q.type !== "numeric") return toScorm12(q, pattern);
     var r = numericRange(pattern);
-    return r.min === r.max ? String(r.min) : null;
+    return r.min === r.max ? plainDecimal(r.min) : null;
   }
 
   function scorm2004Pattern(q, pattern) {
     if (q.type === "numeric") {
       var r = numericRange(pattern);
-      return (r.min === -Infinity ? "" : r.min) + "[:]" + (r.max === Infinity ? "" : r.max);
+      return (r.min === -Infinity ? "" : plainDecimal(r.min)) + "[:]" + (r.max === Infinity ? "" : plainDecimal(r.max));
     }
     if (q.type === "fill-in") {
       var p = stripFillInPrefixes(pattern);
@@ -369,20 +389,31 @@
    * ------------------------------------------------------------------ */
 
   var SCORM12_SUSPEND_LIMIT = 4096;
+  var LONG_ANSWER = 40; // characters of a typed answer kept in suspend data once it is too long
 
   // Seen pages as page keys ("intro,quiz"), or, when that is too long, as one
   // character a page in course order ("!1101").
+  // Over the limit, in order: long typed answers, then every answer (they only refill
+  // the form on resume), then seen pages as one character a page, then the drawn
+  // question keys (the seed draws them again from the same pool).
   function encodeProgress(p, limit, pageKeys) {
     var data = { v: 1, c: p.current, s: p.seen.join(","), a: p.answers, b: p.best, n: p.attempts, r: p.reported };
     if (p.draw) data.d = p.draw;
+    var steps = [
+      function () {
+        var kept = {};
+        Object.keys(p.answers || {}).forEach(function (k) {
+          if (String(p.answers[k]).length <= LONG_ANSWER) kept[k] = p.answers[k];
+        });
+        data.a = kept;
+      },
+      function () { delete data.a; },
+      function () { data.s = "!" + pageKeys.map(function (k) { return p.seen.indexOf(k) >= 0 ? "1" : "0"; }).join(""); },
+      function () { if (data.d) data.d = { seed: data.d.seed }; }
+    ];
     var text = JSON.stringify(data);
-    if (limit && text.length > limit) {
-      // Answers only refill the form on resume: the first thing to let go.
-      delete data.a;
-      text = JSON.stringify(data);
-    }
-    if (limit && text.length > limit) {
-      data.s = "!" + pageKeys.map(function (k) { return p.seen.indexOf(k) >= 0 ? "1" : "0"; }).join("");
+    for (var i = 0; limit && text.length > limit && i < steps.length; i++) {
+      steps[i]();
       text = JSON.stringify(data);
     }
     return text;
@@ -408,7 +439,8 @@
         best: typeof data.b === "number" ? data.b : null,
         attempts: typeof data.n === "number" ? data.n : 0,
         reported: data.r && typeof data.r === "object" ? data.r : {},
-        draw: data.d && typeof data.d.seed === "number" && Array.isArray(data.d.keys) ? data.d : null
+        // keys absent: suspend data had no room for them, the seed draws them again
+        draw: data.d && typeof data.d.seed === "number" ? { seed: data.d.seed, keys: Array.isArray(data.d.keys) ? data.d.keys : null } : null
       };
     } catch (e) {
       return null;
@@ -552,13 +584,16 @@
         review = mode === "review" || mode === "browse";
         initialStatus = lms.get("cmi.core.lesson_status");
         var mastery = parseFloat(lms.get("cmi.student_data.mastery_score"));
-        var resume = lms.get("cmi.core.entry") === "resume";
+        var entry = lms.get("cmi.core.entry");
         if (!review && (initialStatus === "not attempted" || initialStatus === "")) {
           lms.set("cmi.core.lesson_status", "incomplete");
         }
+        // Until the session ends well, it is one to resume: a tab discarded or a crash
+        // (no pagehide, no LMSFinish) leaves the LMS with the last commit.
+        if (!review) lms.set("cmi.core.exit", "suspend");
         return {
           suspend: lms.get("cmi.suspend_data"),
-          location: resume ? lms.get("cmi.core.lesson_location") : "",
+          location: entry !== "ab-initio" ? lms.get("cmi.core.lesson_location") : "",
           mastery: isNaN(mastery) ? null : mastery / 100
         };
       },
@@ -608,10 +643,11 @@
         review = lms.get("cmi.mode") !== "normal" && lms.get("cmi.mode") !== "";
         initialCompletion = lms.get("cmi.completion_status");
         var mastery = parseFloat(lms.get("cmi.scaled_passing_score"));
-        var resume = lms.get("cmi.entry") === "resume";
+        var entry = lms.get("cmi.entry");
+        if (!review) lms.set("cmi.exit", "suspend");  // as in SCORM 1.2, until the session ends well
         return {
           suspend: lms.get("cmi.suspend_data"),
-          location: resume ? lms.get("cmi.location") : "",
+          location: entry !== "ab-initio" ? lms.get("cmi.location") : "",
           mastery: isNaN(mastery) ? null : mastery
         };
       },
@@ -625,7 +661,7 @@
         if (snap.success !== null) lms.set("cmi.success_status", snap.success ? "passed" : "failed");
       },
       writeInteraction: function (base, q, rec) {
-        lms.set(base + "id", q.id || q.key);
+        lms.set(base + "id", asciiUri(q.id || q.key));
         lms.set(base + "type", q.type);
         if (q.description) lms.set(base + "description", String(q.description).replace(/\{/g, "(").slice(0, 250));
         lms.set(base + "timestamp", scorm2004Timestamp(rec.at));
@@ -633,7 +669,8 @@
         (q.correctResponsesPattern || []).forEach(function (p, i) {
           lms.set(base + "correct_responses." + i + ".pattern", scorm2004Pattern(q, p));
         });
-        lms.set(base + "learner_response", rec.response);
+        // a fill-in response holds strings of 250 characters at most (RTE 4.2.9.2)
+        lms.set(base + "learner_response", q.type === "fill-in" ? String(rec.response).slice(0, 250) : rec.response);
         lms.set(base + "result", rec.correct ? "correct" : "incorrect");
         lms.set(base + "latency", isoDuration(rec.latencyMs));
       },
@@ -665,6 +702,8 @@
   var BATCH_SIZE = 50;
   // Browsers refuse a beacon (and keep-alive requests) past 64 KiB in flight.
   var BEACON_LIMIT = 60000;
+  var SETTLE_POLL_MS = 100;
+  var EXIT_WAIT_MS = 5000; // the exit button waits this long at most for the LRS to take what is pending
   var RETRY_FIRST_MS = 1000;
   var RETRY_MAX_MS = 60000;
   // Answers that a later attempt may turn into a success: the statements wait. A 403
@@ -832,14 +871,30 @@
       });
     }
 
-    // Everything not yet confirmed, oldest first, in one beacon (an in-flight
-    // batch is repeated: the LRS stores a statement once, and the order holds
-    // whichever request it reads first). What does not fit waits for the next launch.
+    // Everything not yet confirmed, oldest first, in as few beacons as fit (an
+    // in-flight batch is repeated: the LRS stores a statement once, and the order
+    // holds whichever request it reads first). Browsers give beacons about 64 KB in
+    // all: what does not fit waits for the next launch, the newest last.
     function beaconAll() {
       var pending = outbox.get();
-      while (pending.length && !client.beacon("POST", "statements", null, pending)) {
-        pending = pending.slice(0, Math.floor(pending.length / 2));
+      while (pending.length) {
+        var size = pending.length;
+        while (size && !client.beacon("POST", "statements", null, pending.slice(0, size))) size = Math.floor(size / 2);
+        if (!size) return;
+        pending = pending.slice(size);
       }
+    }
+
+    // Resolves once the outbox is delivered, or after `ms` (an LRS that does not answer).
+    function settled(ms) {
+      return new Promise(function (resolve) {
+        var waited = 0;
+        (function check() {
+          if ((!busy && !outbox.get().length) || broken || waited >= ms) return resolve();
+          waited += SETTLE_POLL_MS;
+          window.setTimeout(check, SETTLE_POLL_MS);
+        })();
+      });
     }
 
     return {
@@ -856,6 +911,7 @@
       flush: function () {
         if (!closed && outbox.get().length) beaconAll();
       },
+      settled: settled,
       leave: function (statements) {
         if (closed) return;
         if (statements && statements.length) outbox.set(outbox.get().concat(statements));
@@ -1147,6 +1203,7 @@
         transport.bookmark.save(snap);
       },
       flush: function () { transport.flush(); },
+      settled: function (ms) { return transport.statements.settled(ms); },
       finish: function (snap) {
         var last = [];
         if (pendingFailed && !judged && !reported.passed) {
@@ -1283,6 +1340,7 @@
         transport.bookmark.save(snap);
       },
       flush: function () { transport.flush(); },
+      settled: function (ms) { return transport.statements.settled(ms); },
       finish: function (snap) {
         transport.bookmark.save(snap);
         tracker.end(snap);
@@ -1780,9 +1838,11 @@
 
   Module.prototype.newDraw = function () {
     if (!this.quiz || !(this.quiz.draw || this.quiz.shuffle)) return;
-    var seed = newSeed();
-    var keys = drawKeys(this.quiz.questions.map(function (q) { return q.key; }), this.quiz.draw, seed);
-    this.applyDraw({ seed: seed, keys: keys });
+    this.applyDraw(this.drawFrom(newSeed()));
+  };
+
+  Module.prototype.drawFrom = function (seed) {
+    return { seed: seed, keys: drawKeys(this.quiz.questions.map(function (q) { return q.key; }), this.quiz.draw, seed) };
   };
 
   // Shows the drawn questions in their order, numbered again; the others are hidden and disabled.
@@ -1945,7 +2005,7 @@
       p.best = saved.best;
       p.attempts = saved.attempts;
       p.reported = saved.reported;
-      if (saved.draw) this.applyDraw(saved.draw);
+      if (saved.draw && this.quiz) this.applyDraw(saved.draw.keys ? saved.draw : this.drawFrom(saved.draw.seed));
       this.restoreAnswers();
     }
     // The reporter keeps what it already sent (cmi5: one completed a registration) in the suspend data.
@@ -1965,9 +2025,14 @@
     button.setAttribute("data-action", "exit");
     button.textContent = this.text("exit_module");
     button.addEventListener("click", function () {
-      // exit() hands the last statements to a beacon at once: nothing to wait for.
-      self.exit();
-      window.location.href = returnURL;
+      // What is still on its way goes first (a quiz's answers may be 100 KB, more than
+      // the beacons that exit() uses can carry); then the last statements, then away.
+      button.disabled = true;
+      button.setAttribute("aria-busy", "true");
+      self.settled(EXIT_WAIT_MS).then(function () {
+        self.exit();
+        window.location.href = returnURL;
+      });
     });
     nav.appendChild(button);
   };
@@ -2000,6 +2065,11 @@
       if (launch.returnURL) self.addExitButton(launch.returnURL);
       self.report("progress");
     });
+  };
+
+  Module.prototype.settled = function (ms) {
+    var reporter = this.reporter;
+    return reporter && reporter.settled ? reporter.settled(ms) : Promise.resolve();
   };
 
   Module.prototype.exit = function () {

@@ -9,6 +9,7 @@ import json
 import re
 import threading
 import uuid
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
@@ -282,3 +283,55 @@ def test_a_hidden_page_sends_what_is_pending(project_lrs: ProjectLrs, page: Page
         assert status == 200 and bookmark["location"] == keys[-1], (status, bookmark)
     finally:
         slow.released.set()
+
+
+def test_the_exit_button_waits_for_a_long_quiz_to_reach_the_lrs(project_lrs: ProjectLrs, page: Page,
+                                                                server: LiveServer, tmp_path: Path) -> None:
+    """48 answers weigh about 100 KB, more than the beacons that leaving uses can carry
+    (64 KB in all): pressed while they are on their way, the exit button waits for them,
+    then sends completed, passed and terminated, the last statement of the session."""
+    from packager.build import build_packages
+    from tests.browser.learner import tab_to
+
+    folder = tmp_path / "long-quiz"
+    folder.mkdir()
+    (folder / "course.yaml").write_text(
+        "id: https://formation.example.gouv.fr/cours/quiz-long\ntitle: Quiz long\nmastery_score: 0.5\n"
+        "modules:\n  - {key: examen, title: Examen, pages: [intro.md], quiz: quiz.yaml}\n", encoding="utf-8")
+    (folder / "intro.md").write_text("# Examen\n\nQuarante-huit questions.\n", encoding="utf-8")
+    long_text = "Laquelle de ces propositions décrit le mieux la règle ? " * 3
+    questions = "".join(
+        f"  - type: choice\n    text: '{n}. {long_text}'\n    choices:\n"
+        + "".join(f"      - {{text: 'Proposition {c} : {long_text}', correct: {str(c == 1).lower()}}}\n" for c in range(1, 5))
+        for n in range(48))
+    (folder / "quiz.yaml").write_text("questions:\n" + questions, encoding="utf-8")
+    (built,) = build_packages(folder, ["cmi5"], folder / "dist")
+    root = folder / "unpacked"
+    with zipfile.ZipFile(built.path) as archive:
+        archive.extractall(root)
+    server.serve_package(root)
+    (au,) = cmi5_units(root)
+    config = module_config(Package("quiz-long", "cmi5", root, (au.url,)), au.url)
+
+    slow = SlowLrs(project_lrs.app)
+    project_lrs.serve(slow)
+    session = launch_cmi5(server, project_lrs, au, return_url=f"{server.base}/lms/returned.html")
+    page.goto(session.launch_url)
+    wait_ready(page.main_frame)
+    wait_for_verb(project_lrs, session.registration, "initialized")
+    slow.holding = True
+    release = threading.Timer(1.5, slow.released.set)  # the LRS answers again while the button waits
+    try:
+        walk_module(page, page.main_frame, right_answers(config))
+        tab_to(page, page.main_frame, tag="BUTTON", action="exit")
+        release.start()
+        page.keyboard.press("Enter")
+        statements = wait_for_verb(project_lrs, session.registration, "terminated", timeout=30)
+    finally:
+        release.cancel()
+        slow.released.set()
+    mine = [s for s in statements if verb_name(s) != "launched"]
+    assert names(mine).count("answered") == 48
+    assert {"completed", "passed"} <= set(names(mine))
+    assert verb_name(mine[-1]) == "terminated", names(mine)[-5:]
+    check_session(statements, session)

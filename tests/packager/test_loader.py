@@ -185,6 +185,8 @@ QUIZ_MISTAKES = [
     ("questions:\n  - type: numeric\n    text: Q\n    min: 5\n    max: 3\n", "quiz/q.yaml:4: questions[0].min: min doit être inférieur"),
     ("questions:\n  - type: true-false\n    text: Q\n    answer: peut-être\n", "quiz/q.yaml:4: questions[0].answer: vrai ou faux attendu (true ou false)"),
     ("questions:\n  - type: numeric\n    text: Q\n    answer: .nan\n", "quiz/q.yaml:4: questions[0].answer: nombre attendu"),
+    ("questions:\n  - type: choice\n    text: Q\n    choices: [" + ", ".join(f"{{text: c{n}}}" for n in range(37)) + "]\n",
+     "quiz/q.yaml:4: questions[0].choices: 36 propositions au plus par question"),
     ("questions:\n  - type: numeric\n    text: Q\n    answer: '64,5'\n", "quiz/q.yaml:4: questions[0].answer: nombre attendu, sans guillemets, avec un point"),
     ("questions:\n  - type: fill-in\n    text: Q\n", "quiz/q.yaml:2: questions[0].answers: champ obligatoire manquant"),
     ("questions:\n  - type: matching\n    text: Q\n    source: [{id: a, text: A}]\n    target: [{id: x, text: X}]\n    answer: {a: y}\n",
