@@ -123,8 +123,8 @@ def _report_command(kind: str, help_text: str, build):  # type: ignore[no-untype
         from lrs.reports.store import ready_for_reading
 
         check_output_folder(output, lang)
+        start, end = _range(since, until, lang)  # the arguments first, then the database
         config, engine = _indexed_engine(database_url, lang)
-        start, end = _range(since, until, lang)
         settings = report_settings(config)
         if pseudonymise and not settings.pseudonym_secret:
             raise _fail(lang, "--pseudonymise : définissez PARCOURS_PSEUDONYM_SECRET",
@@ -242,9 +242,9 @@ def export_statements(fmt: str, output: Path | None, since: str | None, until: s
         if value is not None and not is_iri(value):  # would match nothing, silently
             raise _fail(lang, f"{option} : « {value} » n'est pas une IRI absolue",
                         f"{option}: '{value}' is not an absolute IRI")
-    _, engine = _indexed_engine(database_url, lang)
     start, end = _range(since, until, lang)
     stamped_start, stamped_end = _range(timestamp_since, timestamp_until, lang, "timestamp-")
+    _, engine = _indexed_engine(database_url, lang)
     filters = ExportFilters(
         since=start, until=end, agent_key=_agent_key(agent, lang)[1] if agent else None,
         verb=verb, activity=activity, include_voided=include_voided, course=course,
