@@ -11,6 +11,7 @@ from gunicorn.app.base import BaseApplication
 
 from lrs.config import Config
 from lrs.garbage import tune_garbage_collector
+from lrs.memory import limit_malloc_arenas
 
 log = logging.getLogger("parcours.lrs")
 
@@ -30,6 +31,7 @@ class _LRSApplication(BaseApplication):
         from lrs.db import ENGINE_KEY
         from lrs.statements.store_processes import STORE_PROCESSES_KEY, StoreProcesses, helper_count
 
+        limit_malloc_arenas()  # in the worker, before its request threads start
         config = Config(**asdict(self.lrs_config))
         app = create_app(config)
         helpers = helper_count(config.store_processes, app.extensions[ENGINE_KEY], self.options["workers"])
