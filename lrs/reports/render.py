@@ -81,12 +81,12 @@ def to_csv(table: ReportTable, spreadsheet: bool = False, lang: str = "fr") -> s
 
 
 # units a spreadsheet column header says, its cells holding bare numbers or dates
-_UNITS = {"seconds": ("(s)", "(s)"), "datetime": ("(UTC)", "(UTC)")}
+_UNITS = {"seconds": "(s)", "datetime": "(UTC)"}  # the same in both languages
 
 
 def _spreadsheet_header(column: Column, lang: str) -> str:
     unit = _UNITS.get(column.kind)
-    return f"{column.label(lang)} {choose(lang, *unit)}" if unit else column.label(lang)
+    return f"{column.label(lang)} {unit}" if unit else column.label(lang)
 
 
 # A spreadsheet runs a cell starting with one of these as a formula: a learner's name

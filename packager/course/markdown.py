@@ -128,10 +128,9 @@ def _parser(language: str) -> MarkdownIt:
     return md
 
 
-def _closes_container(source: str, end_line: int) -> bool:
+def _closes_container(lines: list[str], end_line: int) -> bool:
     """Whether the container running to `end_line` (the page's end) ends with its `:::`
     line: unclosed, markdown-it runs it to the end and the rest of the page falls in it."""
-    lines = source.splitlines()
     return bool(lines) and lines[min(end_line, len(lines)) - 1].strip().startswith(":::")
 
 
@@ -203,7 +202,7 @@ class PageRenderer:
     def render(self, page_file: Path) -> RenderedPage:
         source = page_file.read_text(encoding="utf-8-sig")  # a byte order mark is not text
         tokens = self.md.parse(source)
-        line_count = len(source.splitlines())
+        lines = source.splitlines()
         page = RenderedPage(title="", html="")
         self._check_headings(tokens, page)
         for index, token in enumerate(tokens):
@@ -221,7 +220,7 @@ class PageRenderer:
                     page.problems.append(
                         (_line(token), msg("unknown_admonition", value=kind, choices=", ".join(ADMONITIONS)))
                     )
-                elif token.map and token.map[1] >= line_count and not _closes_container(source, token.map[1]):
+                elif token.map and token.map[1] >= len(lines) and not _closes_container(lines, token.map[1]):
                     page.problems.append((_line(token), msg("unclosed_admonition", value=kind)))
         body = tokens
         if tokens and tokens[0].type == "heading_open" and tokens[0].tag == "h1":

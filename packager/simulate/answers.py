@@ -12,6 +12,8 @@ import math
 import random
 from typing import Any
 
+from packager.course.quiz import format_number
+
 LIST = "[,]"
 PAIR = "[.]"
 # how hard each interaction type is, before the question's own variation (logits)
@@ -50,8 +52,8 @@ def _number(text: str) -> float:
 
 
 def _format_number(value: float) -> str:
-    """JavaScript's String(number) for the values used here."""
-    return str(int(value)) if float(value).is_integer() else repr(round(value, 6))
+    """A number as the runtime reports a typed one: its shortest digits, never an exponent."""
+    return format_number(round(value, 6))
 
 
 def right_response(question: dict[str, Any], rng: random.Random) -> str:
